@@ -1,0 +1,29 @@
+"""Notification channels the outbox delivers through, chosen by name."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from service.store.models import Message, Outbox
+
+
+class Channel(Protocol):
+    def send(self, session: Session, row: Outbox) -> None:
+        """Delivers one outbox row; raise to have the delivery retried."""
+
+
+class InAppChannel:
+    """Puts the message in the recipient's inbox, in the delivery's own transaction: exactly once."""
+
+    def send(self, session: Session, row: Outbox) -> None:
+        if row.recipient_id is None:
+            raise ValueError("an in-app message needs a recipient")
+        session.add(Message(recipient_id=row.recipient_id, outbox_id=row.id, instance_id=row.instance_id,
+                            subject=str(row.payload.get("subject", row.topic)), body=row.payload,
+                            created_at=row.created_at))
+
+
+def default_channels() -> dict[str, Channel]:
+    return {"inapp": InAppChannel()}

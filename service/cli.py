@@ -1,0 +1,184 @@
+"""The `handoff` command: demo, serve, worker, sweeper, db upgrade, bpmn validate/deploy."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from .config import EMBEDDED, Config
+
+
+def _services(config: Config | None = None):
+    from . import runtime
+
+    services = runtime.build(config or Config.from_env())
+    runtime.install(services)
+    return services
+
+
+@click.group()
+@click.option("--log-level", default=os.environ.get("HANDOFF_LOG_LEVEL", "INFO"), show_default=True)
+def main(log_level: str) -> None:
+    """Handoff: BPMN workflows that carry B2B projects from sales to cash."""
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Applies pending migrations to DATABASE_URL."""
+    from .store.db import make_engine
+    from .store.migrate import upgrade
+
+    config = Config.from_env()
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(make_engine(config.database_url))
+    click.echo("database is up to date")
+
+
+@main.group()
+def bpmn() -> None:
+    """Process files: validate and deploy."""
+
+
+@bpmn.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--forms", "forms_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="forms folder (default: the forms/ beside the BPMN folder)")
+def bpmn_validate(files: tuple[Path, ...], forms_dir: Path | None) -> None:
+    """Prints FILE:LINE: element-id: message for every problem; exit 1 if any."""
+    from .engine.validate import validate
+
+    problems = validate(list(files), forms_dir)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s)", err=True)
+        sys.exit(1)
+    click.echo(f"{len(files)} file(s) valid", err=True)
+
+
+@bpmn.command("deploy")
+@click.argument("root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--by", "deployed_by", default=os.environ.get("USER", "cli"))
+def bpmn_deploy(root: Path, deployed_by: str) -> None:
+    """Deploys ROOT/bpmn and ROOT/forms; changed processes get a new version."""
+    from .flows.errors import DeployInvalid
+
+    try:
+        results = _deploy(_services(), root, deployed_by)
+    except DeployInvalid as error:
+        for problem in error.problems:
+            click.echo(str(problem))
+        sys.exit(1)
+    for r in results:
+        click.echo(f"{r.process_id} v{r.version} {'deployed' if r.created else 'unchanged'}")
+
+
+def _deploy(services, root: Path, deployed_by: str):
+    from .engine.bundle import read_tree
+    from .flows.deploy import deploy
+
+    return deploy(services, read_tree(root), deployed_by)
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="stop when the queues are empty")
+def worker(burst: bool) -> None:
+    """Runs an RQ worker (with RQ's scheduler) for timers and outbox deliveries."""
+    from rq import SimpleWorker
+
+    services = _services()
+    config = services.config
+    queues = [config.timer_queue, config.outbox_queue]
+    _preload_specs(services)
+    SimpleWorker(queues, connection=services.redis).work(with_scheduler=True, burst=burst)
+
+
+def _preload_specs(services) -> None:
+    """Parses deployed versions once, before the first job needs them."""
+    from sqlalchemy import select
+
+    from .store.models import ProcessVersion
+
+    with services.sessions() as session:
+        hashes = session.scalars(select(ProcessVersion.content_hash).order_by(ProcessVersion.id.desc()).limit(50))
+        for content_hash in hashes:
+            services.library.get(content_hash)
+
+
+@main.command()
+@click.option("--interval", type=float, default=None, help="seconds between sweeps")
+def sweeper(interval: float | None) -> None:
+    """Re-arms timers Redis forgot and starts due alarms punctually."""
+    from .jobs.sweeper import run_forever
+
+    services = _services()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    config = services.config
+    run_forever(services, stop, interval or config.sweep_interval_s, config.dispatch_resolution_s)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=int(os.environ.get("HANDOFF_PORT", 5000)), show_default=True)
+def serve(host: str, port: int) -> None:
+    """Serves the web UI and API (development server; use gunicorn for production)."""
+    from .app import create_app
+
+    create_app().run(host=host, port=port, threaded=True)
+
+
+@main.command()
+@click.option("--port", default=int(os.environ.get("HANDOFF_PORT", 5000)), show_default=True)
+@click.option("--root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def demo(port: int, root: Path) -> None:
+    """One command: database, embedded Redis, worker, sweeper, demo data, web UI on localhost."""
+    from .demo import seed_people
+    from .redis_conn import start_embedded
+    from .store.migrate import upgrade
+
+    config = Config.from_env()
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    if config.redis_url == EMBEDDED:
+        os.environ["REDIS_URL"] = "unix://" + start_embedded(config.data_dir)
+    os.environ.setdefault("DATABASE_URL", config.database_url)
+    services = _services(Config.from_env())
+    upgrade(services.db_engine)
+    for r in _deploy(services, root, "demo"):
+        click.echo(f"process {r.process_id} v{r.version} {'deployed' if r.created else 'unchanged'}")
+    with services.sessions() as session:
+        seed_people(session)
+        session.commit()
+    children = [_spawn("worker"), _spawn("sweeper")]
+    click.echo(f"Handoff demo on http://127.0.0.1:{port}/  (data in {config.data_dir}; Ctrl-C stops)")
+    try:
+        from .app import create_app
+
+        create_app(services=services).run(host="127.0.0.1", port=port, threaded=True)
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait(timeout=10)
+
+
+def _spawn(command: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "service.cli", command], env=os.environ.copy())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""A deployable bundle: one executable process and exactly the files it needs.
+
+The content hash of a bundle names a process version: deploying unchanged files is
+a no-op, and an instance's serialized state refers to its spec by this hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
+
+from .parser import HandoffParser
+
+BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
+DMN_SUFFIX = ".dmn"
+FORMS_PREFIX = "forms/"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    process_id: str
+    name: str
+    files: dict[str, str]
+
+    @property
+    def content_hash(self) -> str:
+        digest = hashlib.sha256(self.process_id.encode())
+        for path in sorted(self.files):
+            digest.update(b"\0" + path.encode() + b"\0" + self.files[path].encode())
+        return digest.hexdigest()
+
+
+def read_tree(root: Path, bpmn_dir: str = "bpmn", forms_dir: str = "forms") -> dict[str, str]:
+    """Reads `bpmn/` and `forms/` under root into {relative path: text}."""
+    files: dict[str, str] = {}
+    for folder in (bpmn_dir, forms_dir):
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and _is_source(path.name):
+                rel = Path(folder) / path.relative_to(base)
+                key = rel.as_posix()
+                if folder == forms_dir:
+                    key = FORMS_PREFIX + path.relative_to(base).as_posix()
+                files[key] = path.read_text(encoding="utf-8")
+    return files
+
+
+def _is_source(name: str) -> bool:
+    return name.endswith(BPMN_SUFFIXES) or name.endswith(DMN_SUFFIX) or name.endswith(".json")
+
+
+def new_parser(files: dict[str, str]) -> HandoffParser:
+    parser = HandoffParser()
+    for path, text in sorted(files.items()):
+        if path.endswith(BPMN_SUFFIXES):
+            parser.add_bpmn_str(text.encode("utf-8"), filename=path)
+        elif path.endswith(DMN_SUFFIX):
+            parser.add_dmn_str(text.encode("utf-8"), filename=path)
+    return parser
+
+
+def form_keys(specs) -> set[str]:
+    keys = set()
+    for spec in specs:
+        for task_spec in spec.task_specs.values():
+            if isinstance(task_spec, CamundaUserTask) and task_spec.form.key:
+                keys.add(task_spec.form.key)
+    return keys
+
+
+def split_bundles(files: dict[str, str]) -> list[Bundle]:
+    """One bundle per executable process, holding its BPMN files, all DMN files and its forms.
+
+    Assumes the files have been validated; parse errors propagate.
+    """
+    parser = new_parser(files)
+    dmn_files = {p: t for p, t in files.items() if p.endswith(DMN_SUFFIX)}
+    bundles = []
+    for process_id in sorted(parser.get_process_ids()):
+        spec = parser.get_spec(process_id)
+        subprocesses = parser.get_subprocess_specs(process_id)
+        specs = [spec, *subprocesses.values()]
+        needed = {s.file for s in specs if s is not None and s.file}
+        bundle_files = {p: files[p] for p in needed if p in files}
+        bundle_files.update(dmn_files)
+        for key in form_keys(s for s in specs if s is not None):
+            path = FORMS_PREFIX + key
+            if path in files:
+                bundle_files[path] = files[path]
+        bundles.append(Bundle(process_id, spec.description or process_id, bundle_files))
+    return bundles
+
+
+def load_forms(files: dict[str, str]) -> dict[str, dict]:
+    return {
+        path[len(FORMS_PREFIX):]: json.loads(text)
+        for path, text in files.items()
+        if path.startswith(FORMS_PREFIX) and path.endswith(".json")
+    }

@@ -1,0 +1,83 @@
+"""Parsed process specs, cached by content hash, so instances can refer to them.
+
+Parsing a bundle costs milliseconds; a request cycle must not. Each process
+version is parsed once per process and looked up by its reference afterwards.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
+
+from .bundle import Bundle, load_forms, new_parser
+
+
+class UnknownSpec(LookupError):
+    """An instance refers to a process version this library cannot find."""
+
+
+@dataclass(frozen=True)
+class UserTaskInfo:
+    element_id: str
+    name: str
+    lane: str | None
+    form_key: str | None
+
+
+@dataclass
+class ParsedProcess:
+    ref: str
+    process_id: str
+    spec: object
+    subprocess_specs: dict
+    forms: dict[str, dict]
+    user_tasks: dict[str, UserTaskInfo] = field(default_factory=dict)
+
+    def form_for(self, element_id: str) -> dict | None:
+        info = self.user_tasks.get(element_id)
+        return self.forms.get(info.form_key) if info and info.form_key else None
+
+
+def parse_bundle(bundle: Bundle, ref: str | None = None) -> ParsedProcess:
+    ref = ref or bundle.content_hash
+    parser = new_parser(bundle.files)
+    spec = parser.get_spec(bundle.process_id)
+    subprocess_specs = parser.get_subprocess_specs(bundle.process_id)
+    for s in (spec, *subprocess_specs.values()):
+        s.handoff_ref = ref
+    user_tasks = {}
+    for s in (spec, *subprocess_specs.values()):
+        for task_spec in s.task_specs.values():
+            if isinstance(task_spec, CamundaUserTask):
+                user_tasks[task_spec.bpmn_id] = UserTaskInfo(
+                    task_spec.bpmn_id, task_spec.bpmn_name or task_spec.bpmn_id, task_spec.lane, task_spec.form.key
+                )
+    return ParsedProcess(ref, bundle.process_id, spec, subprocess_specs, load_forms(bundle.files), user_tasks)
+
+
+class SpecLibrary:
+    """Thread-safe cache of parsed processes; `loader(ref)` fetches a missing bundle."""
+
+    def __init__(self, loader: Callable[[str], Bundle | None] | None = None):
+        self._loader = loader
+        self._parsed: dict[str, ParsedProcess] = {}
+        self._lock = threading.Lock()
+
+    def add(self, bundle: Bundle) -> ParsedProcess:
+        ref = bundle.content_hash
+        with self._lock:
+            if ref not in self._parsed:
+                self._parsed[ref] = parse_bundle(bundle, ref)
+            return self._parsed[ref]
+
+    def get(self, ref: str) -> ParsedProcess:
+        parsed = self._parsed.get(ref)
+        if parsed is not None:
+            return parsed
+        bundle = self._loader(ref) if self._loader else None
+        if bundle is None:
+            raise UnknownSpec(ref)
+        return self.add(bundle)

@@ -1,0 +1,132 @@
+"""The engine facade `flows` uses: start, restore, act, run steps, snapshot, dump."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
+from SpiffWorkflow.util.task import TaskState
+
+from . import timers
+from .library import ParsedProcess, SpecLibrary
+from .serializer import make_serializer
+from .specs import OperatorCall
+
+OperatorRunner = Callable[[OperatorCall], dict | None]
+
+
+class EngineError(Exception):
+    """The process could not do what was asked (bad task, no waiting message...)."""
+
+
+@dataclass(frozen=True)
+class UserTaskState:
+    task_id: str
+    element_id: str
+    name: str
+    lane: str | None
+    form_key: str | None
+    state: str  # open | completed | cancelled
+    due_at: datetime | None
+    data: dict
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    completed: bool
+    user_tasks: list[UserTaskState]
+    pending_timers: list[timers.PendingTimer]
+    next_wakeup_at: datetime | None
+    data: dict
+
+
+class Engine:
+    def __init__(self, library: SpecLibrary):
+        self.library = library
+        self.serializer = make_serializer(library)
+
+    def process(self, ref: str) -> ParsedProcess:
+        return self.library.get(ref)
+
+    def start(self, ref: str, data: dict[str, Any], operators: OperatorRunner) -> BpmnWorkflow:
+        parsed = self.library.get(ref)
+        workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs)
+        workflow.task_tree.data.update(data)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        self.run(workflow, operators)
+        return workflow
+
+    def restore(self, state: str) -> BpmnWorkflow:
+        return self.serializer.deserialize_json(state)
+
+    def dump(self, workflow: BpmnWorkflow) -> str:
+        return self.serializer.serialize_json(workflow)
+
+    def run(self, workflow: BpmnWorkflow, operators: OperatorRunner) -> None:
+        workflow.operator_runner = operators
+        try:
+            workflow.do_engine_steps()
+        finally:
+            workflow.operator_runner = None
+
+    def ready_user_task(self, workflow: BpmnWorkflow, task_id: str):
+        try:
+            task = workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, KeyError):
+            task = None
+        if task is None or not task.task_spec.manual or not task.has_state(TaskState.READY):
+            raise EngineError(f"task {task_id} is not open in this instance")
+        return task
+
+    def complete(self, workflow, task_id: str, data: dict, operators: OperatorRunner) -> None:
+        task = self.ready_user_task(workflow, task_id)
+        task.data.update(data)
+        task.run()
+        self.run(workflow, operators)
+
+    def fire_due_timers(self, workflow, now: datetime, operators: OperatorRunner) -> list[timers.PendingTimer]:
+        return timers.fire_due(workflow, now, lambda: self.run(workflow, operators))
+
+    def deliver_message(self, workflow, name: str, payload: dict, operators: OperatorRunner) -> None:
+        waiting = [
+            t for t in workflow.event_manager.tasks.values()
+            if getattr(t.task_spec.event_definition, "name", None) == name
+        ]
+        if not waiting:
+            raise EngineError(f"this instance is not waiting for message {name!r}")
+        definition = waiting[0].task_spec.event_definition
+        workflow.catch(BpmnEvent(definition, payload))
+        self.run(workflow, operators)
+
+    def snapshot(self, workflow: BpmnWorkflow) -> Snapshot:
+        pending = timers.pending_timers(workflow)
+        tasks = []
+        for task in workflow.get_tasks(spec_class=CamundaUserTask):
+            if task.has_state(TaskState.READY):
+                state = "open"
+            elif task.has_state(TaskState.COMPLETED):
+                state = "completed"
+            elif task.has_state(TaskState.CANCELLED):
+                state = "cancelled"
+            else:
+                continue
+            sla = [t.due for t in timers.timers_of_task(workflow, task)] if state == "open" else []
+            spec = task.task_spec
+            tasks.append(UserTaskState(
+                str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, spec.lane, spec.form.key,
+                state, min(sla) if sla else None, task.data,
+            ))
+        return Snapshot(
+            completed=workflow.is_completed(),
+            user_tasks=tasks,
+            pending_timers=pending,
+            next_wakeup_at=pending[0].due if pending and not workflow.is_completed() else None,
+            data=workflow.last_task.data if workflow.last_task else {},
+        )

@@ -1,0 +1,104 @@
+"""Due times of a workflow's waiting timers, and firing the ones that are due.
+
+SpiffWorkflow evaluates a timer the first time it refreshes it and keeps the
+result in the task's internal data (``event_value``); we read it back to know the
+instance's next wake-up without asking the engine to fire anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.util.task import TaskState
+
+MAX_CATCH_UP_ROUNDS = 100
+
+
+@dataclass(frozen=True)
+class PendingTimer:
+    task_id: str
+    element_id: str
+    due: datetime
+    kind: str
+    interrupting: bool | None
+    attached_to: str | None
+
+
+def _timer_due(task) -> datetime | None:
+    definition = task.task_spec.event_definition
+    value = task._get_internal_data("event_value")
+    if value is None:
+        return None
+    if isinstance(definition, CycleTimerEventDefinition):
+        if value["cycles"] == 0:
+            return None
+        return datetime.fromisoformat(value["next"])
+    if isinstance(definition, TimeDateEventDefinition):
+        return TimerEventDefinition.parse_time_or_duration(value)
+    return TimerEventDefinition.get_datetime(value)
+
+
+def _attached_to(task) -> str | None:
+    if not isinstance(task.task_spec, BoundaryEvent) or task.parent is None:
+        return None
+    for sibling in task.parent.children:
+        if not isinstance(sibling.task_spec, BoundaryEvent):
+            return sibling.task_spec.bpmn_id
+    return None
+
+
+def pending_timers(workflow) -> list[PendingTimer]:
+    timers = []
+    for task in list(workflow.event_manager.tasks.values()):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition) or not task.has_state(TaskState.WAITING):
+            continue
+        due = _timer_due(task)
+        if due is None:
+            continue
+        kind = type(definition).__name__.replace("TimerEventDefinition", "").replace("EventDefinition", "")
+        interrupting = getattr(task.task_spec, "cancel_activity", None)
+        timers.append(PendingTimer(str(task.id), task.task_spec.bpmn_id, due, kind.lower(),
+                                   interrupting, _attached_to(task)))
+    return sorted(timers, key=lambda t: t.due)
+
+
+def next_wakeup(workflow) -> datetime | None:
+    timers = pending_timers(workflow)
+    return timers[0].due if timers else None
+
+
+def timers_of_task(workflow, task) -> list[PendingTimer]:
+    """Boundary timers attached to a task (its SLA clock)."""
+    if task.parent is None:
+        return []
+    ids = {str(c.id) for c in task.parent.children if c is not task}
+    return [t for t in pending_timers(workflow) if t.task_id in ids]
+
+
+def fire_due(workflow, now: datetime, run_steps) -> list[PendingTimer]:
+    """Fires every timer due strictly before `now`, catching up missed cycles.
+
+    SpiffWorkflow fires a timer when its due time is strictly in the past; we use the
+    same rule so that `next_wakeup` and the engine never disagree.
+    """
+    fired: list[PendingTimer] = []
+    for _ in range(MAX_CATCH_UP_ROUNDS):
+        due = [t for t in pending_timers(workflow) if t.due < now]
+        if not due:
+            break
+        workflow.refresh_timers()
+        run_steps()
+        still = {(t.task_id, t.due) for t in pending_timers(workflow)}
+        newly = [t for t in due if (t.task_id, t.due) not in still]
+        if not newly:
+            break
+        fired.extend(newly)
+    return fired

@@ -1,0 +1,402 @@
+"""Element checks of one parsed BPMN document, run by `service.engine.validate`.
+
+SpiffWorkflow's parser stops at the first error and accepts much that only fails at
+run time (an unquoted timer, a missing lane, a form that does not exist). These
+checks look at the XML itself so that a designer sees every such problem at once,
+with the line to fix, before a process is deployed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+from .parser import HandoffParser
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+FORM_KEY = f"{{{CAMUNDA_NS}}}formKey"
+
+# Flow nodes of the BPMN 2.0 schema (the flowElement substitution group without
+# sequence flows and data elements); the parser must know each one it meets.
+FLOW_NODES = (
+    "adHocSubProcess", "boundaryEvent", "businessRuleTask", "callActivity", "callChoreography",
+    "choreographyTask", "complexGateway", "endEvent", "event", "eventBasedGateway", "exclusiveGateway",
+    "implicitThrowEvent", "inclusiveGateway", "intermediateCatchEvent", "intermediateThrowEvent",
+    "manualTask", "parallelGateway", "receiveTask", "scriptTask", "sendTask", "serviceTask",
+    "startEvent", "subChoreography", "subProcess", "task", "transaction", "userTask",
+)
+KNOWN_TAGS = frozenset(HandoffParser.PARSER_CLASSES) | frozenset(HandoffParser.OVERRIDE_PARSER_CLASSES)
+
+_ISO_PART = (
+    r"(?:P(?=[^/]*\d)[\dYMWDTHS.,]+"
+    r"|\d{4}-?\d{2}-?\d{2}(?:T[\d:.,]+)?(?:Z|[+-]\d{2}:?\d{2})?"
+    r"|\d{4}-?W\d{2}-?\d(?:T[\d:.,]+)?)"
+)
+ISO_LIKE = re.compile(rf"^(?:R\d*/)?{_ISO_PART}(?:/{_ISO_PART})?$", re.IGNORECASE)
+TIMER_KINDS = {"timeDuration": "duration", "timeDate": "date", "timeCycle": "cycle"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix, printed like a compiler error: ``FILE:LINE: element-id: message``."""
+
+    file: str
+    line: int | None
+    element_id: str
+    message: str
+
+    def __str__(self) -> str:
+        line = "?" if self.line is None else self.line
+        return f"{self.file}:{line}: {self.element_id or '-'}: {self.message}"
+
+
+def one_line(text: object) -> str:
+    """Messages from lxml or exceptions may span lines; a problem is one line."""
+    return " ".join(str(text).split())
+
+
+def bpmn(local: str) -> str:
+    return f"{{{BPMN_NS}}}{local}"
+
+
+def camunda(element, name: str) -> str | None:
+    return element.get(f"{{{CAMUNDA_NS}}}{name}")
+
+
+@dataclass
+class FileContext:
+    """What the checks of one BPMN file share: its tree, the parsed forms, and their findings.
+
+    ``forms`` maps a form key to its schema (None when the form is not valid JSON);
+    ``covered`` holds element ids whose problem SpiffWorkflow would report again.
+    """
+
+    file: str
+    root: Any
+    forms: dict[str, Any]
+    problems: list[Problem] = field(default_factory=list)
+    covered: set[str] = field(default_factory=set)
+    form_keys: set[str] = field(default_factory=set)
+
+    def report(self, element, message: str, element_id: str | None = None, line: int | None = None,
+               covers: Iterable[str] = ()) -> None:
+        element_id = element_id or element.get("id") or _nearest_id(element)
+        self.problems.append(Problem(self.file, line or element.sourceline, element_id, message))
+        self.covered.update(covers)
+
+    def iter(self, *locals_: str) -> Iterator:
+        return self.root.iter(*(bpmn(name) for name in locals_))
+
+
+def _nearest_id(element) -> str:
+    while element is not None:
+        if isinstance(element.tag, str) and element.get("id"):
+            return element.get("id")
+        element = element.getparent()
+    return "-"
+
+
+def run_checks(ctx: FileContext) -> None:
+    """Runs every check; a check that trips over a strange document becomes a problem, not a crash."""
+    for check in CHECKS:
+        try:
+            check(ctx)
+        except Exception as exc:  # the validator must never raise
+            ctx.problems.append(Problem(ctx.file, None, "-", one_line(f"could not {check.__doc__}: {exc!r}")))
+
+
+def check_processes(ctx: FileContext) -> None:
+    """check the processes of the file"""
+    processes = list(ctx.iter("process"))
+    if not processes:
+        ctx.report(ctx.root, "no bpmn:process in this file")
+    elif all(p.get("isExecutable", "true") != "true" for p in processes):
+        ctx.report(processes[0], 'no executable process (set isExecutable="true")')
+
+
+def check_unsupported(ctx: FileContext) -> None:
+    """check for unsupported element types"""
+    for process in ctx.iter("process"):
+        for node in process.iter(*(bpmn(name) for name in FLOW_NODES)):
+            if node.tag not in KNOWN_TAGS:
+                ctx.report(node, f"unsupported element type bpmn:{etree.QName(node).localname}",
+                           covers=[node.get("id") or ""])
+
+
+def check_user_tasks(ctx: FileContext) -> None:
+    """check user tasks"""
+    lanes = {}
+    for ref in ctx.iter("flowNodeRef"):
+        if ref.text and ref.text.strip():
+            lanes.setdefault(ref.text.strip(), ref.getparent())
+    for task in ctx.iter("userTask"):
+        _check_lane(ctx, task, lanes)
+        key = (task.get(FORM_KEY) or "").strip()
+        if not key:
+            ctx.report(task, "user task has no form (camunda:formKey)")
+        elif key not in ctx.forms:
+            ctx.report(task, f"form file '{key}' does not exist")
+        else:
+            ctx.form_keys.add(key)
+
+
+def _check_lane(ctx: FileContext, task, lanes: dict) -> None:
+    """A user task inherits the lane of the sub-process holding it, as SpiffWorkflow does."""
+    node = task
+    while node is not None and node.get("id") not in lanes:
+        node = node.getparent()
+    if node is None:
+        ctx.report(task, "user task has no lane (the lane gives its candidate group)")
+    elif not (lanes[node.get("id")].get("name") or "").strip():
+        lane = lanes[node.get("id")]
+        ctx.report(task, f"lane {lane.get('id') or '-'} has no name (the lane name is the candidate group)")
+
+
+def check_service_tasks(ctx: FileContext) -> None:
+    """check service and business rule tasks"""
+    for task in ctx.iter("serviceTask"):
+        if camunda(task, "type") == "external" and not (camunda(task, "topic") or "").strip():
+            ctx.report(task, "external service task has no topic (camunda:topic)")
+        for attr in ("class", "expression", "delegateExpression"):
+            if camunda(task, attr):
+                ctx.report(task, f"camunda:{attr} is not run by Handoff; use "
+                                 'camunda:type="external" with a camunda:topic')
+    for task in ctx.iter("businessRuleTask"):
+        if not camunda(task, "decisionRef"):
+            ctx.report(task, "business rule task has no decision (camunda:decisionRef)",
+                       covers=[task.get("id") or ""])
+
+
+def parse_python(text: str, mode: str = "eval") -> tuple[ast.AST | None, str | None, int]:
+    """Parses as SpiffWorkflow runs it (eval() drops leading blanks); returns (tree, error, error line)."""
+    source = text.lstrip(" \t") if mode == "eval" else text
+    try:
+        return ast.parse(source, mode=mode), None, 1
+    except SyntaxError as exc:
+        return None, exc.msg, exc.lineno or 1
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return None, f"cannot be parsed ({type(exc).__name__})", 1
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def check_python(ctx: FileContext) -> None:
+    """check conditions, scripts and operator parameters"""
+    for flow in ctx.iter("sequenceFlow"):
+        for cond in flow.iterchildren(bpmn("conditionExpression")):
+            if cond.text and cond.text.strip():
+                _compile(ctx, cond, cond.text, "eval", f"condition {_short(cond.text)!r}", flow.get("id"))
+    for task in ctx.iter("scriptTask"):
+        for script in task.iterchildren(bpmn("script")):
+            _compile(ctx, script, script.text or "", "exec", "script", task.get("id"))
+    for param in ctx.root.iter(f"{{{CAMUNDA_NS}}}inputParameter"):
+        match = re.fullmatch(r"\s*\$\{(.*)\}\s*", param.text or "", re.DOTALL)
+        if match and param.getparent() is not None:
+            name = param.get("name") or "?"
+            _compile(ctx, param, match.group(1), "eval", f"parameter {name} expression", None)
+
+
+def _compile(ctx: FileContext, element, text: str, mode: str, what: str, element_id: str | None) -> None:
+    tree, error, line = parse_python(text, mode)
+    if tree is not None:
+        try:
+            compile(tree, "<bpmn>", mode)
+        except (SyntaxError, ValueError, RecursionError) as exc:
+            error, line = getattr(exc, "msg", None) or str(exc), getattr(exc, "lineno", None) or 1
+    if error is None:
+        return
+    hint = " (conditions are Python, not JUEL: drop the ${ })" if text.strip().startswith(("${", "#{")) else ""
+    ctx.report(element, f"{what} is not valid Python: {error}{hint}", element_id=element_id,
+               line=(element.sourceline or 1) + line - 1)
+
+
+def check_timers(ctx: FileContext) -> None:
+    """check timer expressions"""
+    for definition in ctx.iter("timerEventDefinition"):
+        event = definition.getparent()
+        event_id = (event.get("id") if event is not None else None) or _nearest_id(definition)
+        found = False
+        for child in definition.iterchildren(*(bpmn(kind) for kind in TIMER_KINDS)):
+            found = True
+            message = timer_problem(etree.QName(child).localname, child.text)
+            if message:
+                ctx.report(child, message, element_id=event_id, covers=[event_id])
+        if not found:
+            ctx.report(definition, "timer has no timeDuration, timeDate or timeCycle",
+                       element_id=event_id, covers=[event_id])
+
+
+def timer_problem(tag: str, text: str | None) -> str | None:
+    """SpiffWorkflow evaluates a timer as Python and parses the resulting string as ISO 8601."""
+    kind = TIMER_KINDS[tag]
+    if not text or not text.strip():
+        return f"timer {kind} is empty"
+    expr = text.strip()
+    tree, error, _ = parse_python(text)
+    literal = tree.body if isinstance(tree, ast.Expression) else None
+    if isinstance(literal, ast.Constant) and isinstance(literal.value, str):
+        return _iso_problem(kind, literal.value)
+    if ISO_LIKE.match(expr):
+        return f'timer expression {expr} is evaluated as Python; quote it: "{expr}"'
+    if error is not None:
+        return f"timer expression {_short(expr)} is not valid Python: {error}"
+    if isinstance(literal, ast.Constant):
+        return f"timer {kind} {literal.value!r} is not a string"
+    return None
+
+
+def _iso_problem(kind: str, value: str) -> str | None:
+    parse: Callable[[str], Any] = {
+        "duration": TimerEventDefinition.parse_iso_duration,
+        "date": TimerEventDefinition.parse_time_or_duration,
+        "cycle": TimerEventDefinition.parse_iso_recurring_interval,
+    }[kind]
+    try:
+        parsed = parse(value)
+    except Exception:  # SpiffWorkflow raises bare Exception and friends
+        return f"timer {kind} {value!r} is not ISO 8601"
+    if kind == "duration" and not parsed:
+        return f"timer duration {value!r} is not ISO 8601"
+    if kind == "date" and not isinstance(parsed, datetime):
+        return f"timer date {value!r} is a duration, not a date"
+    if kind == "cycle" and parsed[2].total_seconds() <= 0:
+        return f"timer cycle {value!r} repeats with a zero interval"
+    return None
+
+
+def check_gateways(ctx: FileContext) -> None:
+    """check gateway conditions"""
+    for process in ctx.iter("process"):
+        outgoing: dict[str, list] = {}
+        for flow in process.iter(bpmn("sequenceFlow")):
+            outgoing.setdefault(flow.get("sourceRef") or "", []).append(flow)
+        enums = _form_enums(ctx, process)
+        for gateway in process.iter(bpmn("exclusiveGateway"), bpmn("inclusiveGateway")):
+            _check_gateway(ctx, gateway, outgoing.get(gateway.get("id") or "", []), enums)
+
+
+def _check_gateway(ctx: FileContext, gateway, flows: list, enums: dict[str, list]) -> None:
+    """SpiffWorkflow fails a non-default flow without condition, and at run time when no flow is taken."""
+    default = gateway.get("default")
+    if default and default not in {flow.get("id") for flow in flows}:
+        ctx.report(gateway, f"default flow {default} does not leave this gateway")
+    if len(flows) < 2:
+        return
+    conditions = {}
+    for flow in flows:
+        flow_id = flow.get("id") or "?"
+        if flow_id == default:
+            continue
+        text = _condition(flow)
+        if text is None:
+            ctx.report(gateway, f"flow {flow_id} has no condition and is not the gateway's default",
+                       covers=[flow_id])
+        else:
+            conditions[flow_id] = text
+    if not default and len(conditions) == len(flows):
+        _check_coverage(ctx, gateway, conditions, enums)
+
+
+def _condition(flow) -> str | None:
+    for cond in flow.iterchildren(bpmn("conditionExpression")):
+        return cond.text if cond.text and cond.text.strip() else None
+    return None
+
+
+def _check_coverage(ctx: FileContext, gateway, conditions: dict[str, str], enums: dict[str, list]) -> None:
+    """Without a default flow, some value of the tested variable must take each path."""
+    trees = [parse_python(text)[0] for text in conditions.values()]
+    if any(tree is None for tree in trees):
+        return
+    live = [tree.body for tree in trees if not _always_false(tree.body)]
+    if not live:
+        ctx.report(gateway, "all conditions are always false; add a default flow")
+        return
+    tests = [_equality_test(node) for node in live]
+    if any(test is None for test in tests) or len({test[0] for test in tests}) != 1:
+        return
+    name = tests[0][0]
+    values = [value for _, group in tests for value in group]
+    for value in enums.get(name, []):
+        if not any(_equal(value, taken) for taken in values):
+            ctx.report(gateway, f"when {name} is {value!r} no outgoing flow is taken; add a default flow")
+
+
+def _always_false(node: ast.AST) -> bool:
+    try:
+        return not ast.literal_eval(node)
+    except Exception:  # not a literal (or a strange one): it may be true
+        return False
+
+
+def _equality_test(node: ast.AST) -> tuple[str, list] | None:
+    """``x == 'a'``, ``'a' == x``, ``x in ('a', 'b')`` or an ``or`` of those: (x, values)."""
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+        parts = [_equality_test(value) for value in node.values]
+        if any(part is None for part in parts) or len({part[0] for part in parts}) != 1:
+            return None
+        return parts[0][0], [value for part in parts for value in part[1]]
+    if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+        return None
+    left, op, right = node.left, node.ops[0], node.comparators[0]
+    if isinstance(op, ast.Eq):
+        if isinstance(right, ast.Name):
+            left, right = right, left
+        if isinstance(left, ast.Name) and isinstance(right, ast.Constant):
+            return left.id, [right.value]
+    if (isinstance(op, ast.In) and isinstance(left, ast.Name)
+            and isinstance(right, (ast.Tuple, ast.List, ast.Set))
+            and all(isinstance(elt, ast.Constant) for elt in right.elts)):
+        return left.id, [elt.value for elt in right.elts]
+    return None
+
+
+def _equal(a: object, b: object) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
+
+
+def _form_enums(ctx: FileContext, process) -> dict[str, list]:
+    """Values each form field of the process's user tasks can take: enums, consts and booleans."""
+    enums: dict[str, list | None] = {}
+    for task in process.iter(bpmn("userTask")):
+        schema = ctx.forms.get((task.get(FORM_KEY) or "").strip())
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        if not isinstance(properties, dict):
+            continue
+        for name, prop in properties.items():
+            values, known = _field_values(prop), enums.setdefault(name, [])
+            if not values or known is None:  # a free field somewhere: any value is possible
+                enums[name] = None
+                continue
+            for value in values:
+                if not any(_equal(value, k) for k in known):
+                    known.append(value)
+    return {name: values for name, values in enums.items() if values}
+
+
+def _field_values(prop: object) -> list:
+    if not isinstance(prop, dict):
+        return []
+    if isinstance(prop.get("enum"), list):
+        return list(prop["enum"])
+    if "const" in prop:
+        return [prop["const"]]
+    return [True, False] if prop.get("type") == "boolean" else []
+
+
+CHECKS = (check_processes, check_unsupported, check_user_tasks, check_service_tasks, check_python,
+          check_timers, check_gateways)

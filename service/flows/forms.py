@@ -1,0 +1,31 @@
+"""Server-side validation of submitted task data against the task's JSON Schema form."""
+
+from __future__ import annotations
+
+from jsonschema import Draft202012Validator
+
+from .errors import FormInvalid
+
+
+def validate(schema: dict | None, data: dict) -> None:
+    """Raises `FormInvalid` naming every field in error; a task without a form takes no data."""
+    if not isinstance(data, dict):
+        raise FormInvalid("the form data must be a JSON object", {"": ["must be an object"]})
+    if schema is None:
+        if data:
+            raise FormInvalid("this task has no form", {"": ["this task takes no data"]})
+        return
+    errors: dict[str, list[str]] = {}
+    for error in sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.path)):
+        field = _field_of(error)
+        errors.setdefault(field, []).append(error.message)
+    if errors:
+        raise FormInvalid(f"{len(errors)} field(s) are invalid", errors)
+
+
+def _field_of(error) -> str:
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        path.append(missing)
+    return ".".join(p for p in path if p)

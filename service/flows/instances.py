@@ -1,0 +1,177 @@
+"""Starting instances and acting on them: the use cases people and integrations trigger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from service.store import queries
+from service.store.models import Instance, Task
+
+from . import audit, forms
+from .context import Services
+from .errors import Conflict, Forbidden, InstanceFrozen, NotFound
+from .operators import OperatorContext
+from .settle import engine_errors, schedule_after_commit, settle
+from .unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class InstanceResult:
+    instance_id: int
+    row_version: int
+    status: str
+    next_wakeup_at: datetime | None
+
+
+def _result(instance: Instance) -> InstanceResult:
+    return InstanceResult(instance.id, instance.row_version, instance.status, instance.next_wakeup_at)
+
+
+def start_process(services: Services, process_id: str, data: dict | None = None, *,
+                  actor_id: int | None = None, business_key: str | None = None) -> InstanceResult:
+    """Starts the newest version of a process."""
+    now, data = services.clock(), dict(data or {})
+    with UnitOfWork(services.sessions) as uow:
+        version = queries.latest_version(uow.session, process_id)
+        if version is None:
+            raise NotFound(f"no process {process_id!r} is deployed")
+        parsed = services.library.get(version.content_hash)
+        instance = Instance(process_version_id=version.id, process_id=process_id, business_key=business_key,
+                            status="running", state="", data={}, started_at=now, started_by=actor_id,
+                            updated_at=now)
+        uow.session.add(instance)
+        uow.session.flush()
+        audit.record(uow.session, now, "instance_started", instance_id=instance.id, actor_id=actor_id,
+                     process_id=process_id, version=version.version, business_key=business_key)
+        ctx = OperatorContext(uow.session, instance, now)
+        with engine_errors():
+            workflow = services.engine.start(parsed.ref, data, ctx)
+        settle(services, uow, instance, workflow, ctx, now, actor_id)
+        uow.commit()
+        return _result(instance)
+
+
+def _open_task(uow: UnitOfWork, task_id: int, expected_version: int | None) -> Task:
+    task = uow.session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"no task {task_id}")
+    if expected_version is not None and task.row_version != expected_version:
+        raise Conflict(f"task {task_id} changed (version {task.row_version}, you sent {expected_version})")
+    if task.status != "open":
+        raise Conflict(f"task {task_id} is already {task.status}")
+    return task
+
+
+def claim_task(services: Services, task_id: int, actor_id: int, expected_version: int | None = None) -> int:
+    """A candidate-group member takes an open task; returns the task's new version."""
+    now = services.clock()
+    with UnitOfWork(services.sessions) as uow:
+        task = _open_task(uow, task_id, expected_version)
+        if task.assignee_id == actor_id:
+            return task.row_version
+        if task.assignee_id is not None:
+            raise Conflict(f"task {task_id} is already claimed by someone else")
+        if not queries.is_member(uow.session, actor_id, task.candidate_group):
+            raise Forbidden(f"only members of {task.candidate_group!r} can claim this task")
+        task.assignee_id = actor_id
+        audit.record(uow.session, now, "task_claimed", instance_id=task.instance_id, task_id=task.id,
+                     actor_id=actor_id, element_id=task.element_id)
+        uow.commit()
+        return task.row_version
+
+
+def unclaim_task(services: Services, task_id: int, actor_id: int, expected_version: int | None = None) -> int:
+    now = services.clock()
+    with UnitOfWork(services.sessions) as uow:
+        task = _open_task(uow, task_id, expected_version)
+        if task.assignee_id != actor_id:
+            raise Forbidden("only the assignee can hand a task back")
+        task.assignee_id = None
+        audit.record(uow.session, now, "task_unclaimed", instance_id=task.instance_id, task_id=task.id,
+                     actor_id=actor_id, element_id=task.element_id)
+        uow.commit()
+        return task.row_version
+
+
+def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
+                  expected_version: int | None = None) -> InstanceResult:
+    """The assignee submits the task's form; the process moves on in the same transaction."""
+    now = services.clock()
+    with UnitOfWork(services.sessions) as uow:
+        task = _open_task(uow, task_id, expected_version)
+        instance = uow.session.get(Instance, task.instance_id)
+        if instance.frozen:
+            raise InstanceFrozen(f"instance {instance.id} is frozen: {instance.frozen_reason or 'no reason given'}")
+        if task.assignee_id != actor_id:
+            raise Forbidden("only the assignee can complete this task; claim it first")
+        parsed = services.library.get(instance.process_version.content_hash)
+        forms.validate(parsed.form_for(task.element_id), data)
+        ctx = OperatorContext(uow.session, instance, now)
+        with engine_errors():
+            workflow = services.engine.restore(instance.state)
+            services.engine.complete(workflow, task.engine_task_id, data, ctx)
+        task.completed_by = actor_id
+        settle(services, uow, instance, workflow, ctx, now, actor_id)
+        uow.commit()
+        return _result(instance)
+
+
+def deliver_message(services: Services, instance_id: int, name: str, payload: dict | None = None,
+                    actor_id: int | None = None) -> InstanceResult:
+    """An external message (a callback, a signature webhook) reaches a waiting instance."""
+    now = services.clock()
+    with UnitOfWork(services.sessions) as uow:
+        instance = _running(uow, instance_id)
+        ctx = OperatorContext(uow.session, instance, now)
+        with engine_errors():
+            workflow = services.engine.restore(instance.state)
+            services.engine.deliver_message(workflow, name, dict(payload or {}), ctx)
+        audit.record(uow.session, now, "message_received", instance_id=instance.id, actor_id=actor_id,
+                     message=name)
+        settle(services, uow, instance, workflow, ctx, now, actor_id)
+        uow.commit()
+        return _result(instance)
+
+
+def _running(uow: UnitOfWork, instance_id: int, expected_version: int | None = None) -> Instance:
+    instance = uow.session.get(Instance, instance_id)
+    if instance is None:
+        raise NotFound(f"no instance {instance_id}")
+    if expected_version is not None and instance.row_version != expected_version:
+        raise Conflict(f"instance {instance_id} changed (version {instance.row_version})")
+    if instance.status != "running":
+        raise Conflict(f"instance {instance_id} is {instance.status}")
+    return instance
+
+
+def freeze(services: Services, instance_id: int, reason: str, actor_id: int | None = None,
+           expected_version: int | None = None) -> InstanceResult:
+    """Stops the instance: no task completes and no timer fires until it is released (R4)."""
+    now = services.clock()
+    with UnitOfWork(services.sessions) as uow:
+        instance = _running(uow, instance_id, expected_version)
+        if instance.frozen:
+            raise Conflict(f"instance {instance_id} is already frozen")
+        instance.frozen, instance.frozen_reason = True, reason
+        instance.next_wakeup_at, instance.updated_at = None, now
+        audit.record(uow.session, now, "instance_frozen", instance_id=instance.id, actor_id=actor_id, reason=reason)
+        uow.commit()
+        return _result(instance)
+
+
+def release(services: Services, instance_id: int, actor_id: int | None = None,
+            expected_version: int | None = None) -> InstanceResult:
+    """Lets a frozen instance go on; timers that came due meanwhile fire at once."""
+    now = services.clock()
+    with UnitOfWork(services.sessions) as uow:
+        instance = _running(uow, instance_id, expected_version)
+        if not instance.frozen:
+            raise Conflict(f"instance {instance_id} is not frozen")
+        workflow = services.engine.restore(instance.state)
+        instance.frozen, instance.frozen_reason, instance.updated_at = False, None, now
+        instance.next_wakeup_at = services.engine.snapshot(workflow).next_wakeup_at
+        audit.record(uow.session, now, "instance_released", instance_id=instance.id, actor_id=actor_id)
+        schedule_after_commit(services, uow, instance)
+        uow.commit()
+        return _result(instance)

@@ -1,0 +1,76 @@
+"""The common tail of every flow: project, log, persist state, plan the next wake-up."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import datetime
+
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from service.engine.runner import EngineError
+from service.store.models import Instance
+
+from . import audit
+from .context import Services
+from .errors import Conflict, FlowError, ProcessFailed
+from .operators import OperatorContext
+from .projection import project_tasks
+from .unit_of_work import UnitOfWork
+
+
+@contextmanager
+def engine_errors():
+    """Turns engine failures into errors a caller can act on; the transaction rolls back."""
+    try:
+        yield
+    except FlowError:
+        raise
+    except EngineError as error:
+        raise Conflict(str(error)) from error
+    except SpiffWorkflowException as error:
+        raise ProcessFailed(f"the process failed: {error}") from error
+
+
+def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ctx: OperatorContext,
+           now: datetime, actor_id: int | None = None) -> None:
+    session = uow.session
+    snapshot = services.engine.snapshot(workflow)
+    changes = project_tasks(session, instance, snapshot, now)
+    session.flush()
+    for kind, task in changes:
+        actor = actor_id if kind == "task_completed" else None
+        audit.record(session, now, kind, instance_id=instance.id, task_id=task.id, actor_id=actor,
+                     element_id=task.element_id, name=task.name, candidate_group=task.candidate_group,
+                     due_at=task.due_at)
+    instance.state = services.engine.dump(workflow)
+    instance.data = _json_safe(snapshot.data)
+    instance.updated_at = now
+    if snapshot.completed and instance.status == "running":
+        instance.status = "completed"
+        instance.completed_at = now
+        audit.record(session, now, "instance_completed", instance_id=instance.id)
+    running = instance.status == "running" and not instance.frozen
+    instance.next_wakeup_at = snapshot.next_wakeup_at if running else None
+    schedule_after_commit(services, uow, instance)
+    outbox_ids = ctx.new_outbox
+    if outbox_ids:
+        uow.after_commit(lambda: services.outbox.dispatch([row.id for row in outbox_ids]))
+
+
+def schedule_after_commit(services: Services, uow: UnitOfWork, instance: Instance) -> None:
+    wakeup, instance_id = instance.next_wakeup_at, instance.id
+    if wakeup is not None:
+        uow.after_commit(lambda: services.alarm.schedule(instance_id, wakeup))
+
+
+def _json_safe(data: dict) -> dict:
+    """Instance data is a JSON column; the engine may hold dates and other objects."""
+    return audit._jsonable({k: v for k, v in data.items() if _is_plain(v)})
+
+
+def _is_plain(value) -> bool:
+    if isinstance(value, dict):
+        return all(_is_plain(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return all(_is_plain(v) for v in value)
+    return value is None or isinstance(value, str | int | float | bool | datetime)

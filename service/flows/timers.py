@@ -1,0 +1,77 @@
+"""Waking an instance: fire what is due, never early, harmless when repeated or late."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from service.store.models import Instance
+
+from . import audit
+from .context import Services
+from .errors import Conflict, FlowError
+from .operators import OperatorContext
+from .settle import engine_errors, settle
+from .unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+STUCK_RETRY = timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class WakeResult:
+    outcome: str  # fired | not_due | idle | failed
+    next_wakeup_at: datetime | None = None
+    fired: list[str] = field(default_factory=list)
+
+
+def fire_due_timers(services: Services, instance_id: int) -> WakeResult:
+    """Fires every timer of the instance that is due now.
+
+    `not_due` tells the caller when to come back (an alarm that rang early must be
+    set again, never dropped). A process failure turns the instance into an
+    incident instead of failing forever.
+    """
+    try:
+        return _fire(services, instance_id)
+    except Conflict:
+        raise
+    except FlowError as error:
+        _record_incident(services, instance_id, error.message)
+        return WakeResult("failed")
+
+
+def _fire(services: Services, instance_id: int) -> WakeResult:
+    now = services.clock()
+    with UnitOfWork(services.sessions) as uow:
+        instance = uow.session.get(Instance, instance_id)
+        if instance is None or instance.status != "running" or instance.frozen or instance.next_wakeup_at is None:
+            return WakeResult("idle")
+        if instance.next_wakeup_at >= now:
+            return WakeResult("not_due", instance.next_wakeup_at)
+        ctx = OperatorContext(uow.session, instance, now)
+        with engine_errors():
+            workflow = services.engine.restore(instance.state)
+            fired = services.engine.fire_due_timers(workflow, now, ctx)
+        for timer in fired:
+            audit.record(uow.session, now, "timer_fired", instance_id=instance.id, element_id=timer.element_id,
+                         due=timer.due, timer_kind=timer.kind, attached_to=timer.attached_to,
+                         lateness_s=round((now - timer.due).total_seconds(), 3))
+        settle(services, uow, instance, workflow, ctx, now)
+        if not fired and instance.next_wakeup_at is not None and instance.next_wakeup_at < now:
+            log.warning("instance %s: timer due at %s did not fire; retrying", instance.id, instance.next_wakeup_at)
+            instance.next_wakeup_at = now + STUCK_RETRY
+        uow.commit()
+        return WakeResult("fired", instance.next_wakeup_at, [t.element_id for t in fired])
+
+
+def _record_incident(services: Services, instance_id: int, message: str) -> None:
+    now = services.clock()
+    with UnitOfWork(services.sessions) as uow:
+        instance = uow.session.get(Instance, instance_id)
+        if instance is None:
+            return
+        instance.status, instance.error, instance.next_wakeup_at, instance.updated_at = "error", message, None, now
+        audit.record(uow.session, now, "instance_error", instance_id=instance_id, error=message)
+        uow.commit()

@@ -1,0 +1,1 @@
+"""RQ job entry points: plain functions taking ids, each a few lines calling `flows`."""

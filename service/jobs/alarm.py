@@ -1,0 +1,49 @@
+"""The alarm clock: one RQ scheduled job per (instance, wake-up time).
+
+RQ's `enqueue_at` stores the time in whole seconds rounded *down*, so its own
+scheduler may start a job up to a second early. We overwrite the score with the
+exact fractional timestamp: RQ's scheduler then never starts it early, and our
+`TimerDispatcher` starts it within tens of milliseconds of the due time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import redis
+from rq import Queue
+from rq.registry import ScheduledJobRegistry
+
+FIRE_TIMERS = "service.jobs.timers.fire_timers"
+JOB_TIMEOUT_S = 60
+FAILURE_TTL_S = 7 * 24 * 3600
+
+
+def wake_job_id(instance_id: int, at: datetime) -> str:
+    return f"wake-{instance_id}-{int(at.timestamp() * 1000)}"
+
+
+class RqAlarmClock:
+    def __init__(self, connection: redis.Redis, queue_name: str):
+        self.queue = Queue(queue_name, connection=connection)
+        self.registry = ScheduledJobRegistry(queue=self.queue)
+
+    def schedule(self, instance_id: int, at: datetime) -> None:
+        self.schedule_many([(instance_id, at)])
+
+    def schedule_many(self, wakeups: list[tuple[int, datetime]]) -> None:
+        with self.queue.connection.pipeline() as pipe:
+            for instance_id, at in wakeups:
+                job = self.queue.create_job(
+                    FIRE_TIMERS, args=(instance_id,), job_id=wake_job_id(instance_id, at),
+                    result_ttl=0, failure_ttl=FAILURE_TTL_S, timeout=JOB_TIMEOUT_S,
+                )
+                self.queue.schedule_job(job, at, pipeline=pipe)
+                pipe.zadd(self.registry.key, {job.id: at.timestamp()})
+            pipe.execute()
+
+    def job_statuses(self, job_ids: list[str]) -> list[str | None]:
+        with self.queue.connection.pipeline() as pipe:
+            for job_id in job_ids:
+                pipe.hget(f"rq:job:{job_id}", "status")
+            return [s.decode() if s else None for s in pipe.execute()]

@@ -1,0 +1,36 @@
+"""Outbox delivery on RQ: one job per row, retried later on failure."""
+
+from __future__ import annotations
+
+import redis
+from rq import Queue
+
+from service import runtime
+from service.flows.outbox import deliver
+
+DELIVER = "service.jobs.outbox.deliver_outbox"
+
+
+class RqOutboxDispatcher:
+    def __init__(self, connection: redis.Redis, queue_name: str):
+        self.queue = Queue(queue_name, connection=connection)
+
+    def dispatch(self, outbox_ids: list[int]) -> None:
+        with self.queue.connection.pipeline() as pipe:
+            for outbox_id in outbox_ids:
+                self.queue.enqueue(DELIVER, outbox_id, job_id=f"deliver-{outbox_id}", result_ttl=0,
+                                   pipeline=pipe)
+            pipe.execute()
+
+    def dispatch_at(self, outbox_id: int, at) -> None:
+        job = self.queue.create_job(DELIVER, args=(outbox_id,), job_id=f"deliver-{outbox_id}-{int(at.timestamp())}",
+                                    result_ttl=0)
+        self.queue.schedule_job(job, at)
+
+
+def deliver_outbox(outbox_id: int) -> str:
+    services = runtime.current()
+    result = deliver(services, outbox_id)
+    if result.outcome == "retry":
+        services.outbox.dispatch_at(outbox_id, result.retry_at)
+    return result.outcome

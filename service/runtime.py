@@ -1,0 +1,53 @@
+"""Builds the process-wide `Services` from configuration (web processes, workers, CLI)."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import redis
+
+from .config import Config
+from .engine.library import SpecLibrary
+from .flows.context import Services
+from .flows.deploy import bundle_loader
+from .redis_conn import connect
+from .store.db import make_engine, make_session_factory
+
+_lock = threading.Lock()
+_current: dict[str, object] = {}
+
+
+def build(config: Config, redis_client: redis.Redis | None = None) -> Services:
+    from .jobs.alarm import RqAlarmClock
+    from .jobs.outbox import RqOutboxDispatcher
+
+    engine = make_engine(config.database_url)
+    sessions = make_session_factory(engine)
+    conn = redis_client or connect(config.redis_url, config.data_dir)
+    services = Services(
+        sessions=sessions,
+        library=SpecLibrary(bundle_loader(sessions)),
+        alarm=RqAlarmClock(conn, config.timer_queue),
+        outbox=RqOutboxDispatcher(conn, config.outbox_queue),
+    )
+    services.config = config
+    services.redis = conn
+    services.db_engine = engine
+    return services
+
+
+def install(services: Services) -> None:
+    """Makes `services` the ones jobs in this process use (tests, CLI, workers)."""
+    with _lock:
+        _current["services"] = services
+        _current["pid"] = os.getpid()
+
+
+def current() -> Services:
+    with _lock:
+        services = _current.get("services")
+        if services is None or _current.get("pid") != os.getpid():
+            services = build(Config.from_env())
+            _current["services"], _current["pid"] = services, os.getpid()
+        return services

@@ -1,0 +1,205 @@
+"""The tables. The database is the truth; Redis only holds alarm clocks.
+
+Times are timezone-aware UTC (`UtcDateTime` keeps them so on SQLite too).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ID = BigInteger().with_variant(Integer, "sqlite")
+
+
+class UtcDateTime(TypeDecorator):
+    """Stores aware datetimes as UTC and always returns aware UTC datetimes."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime stored; use aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON}
+
+
+class ProcessVersion(Base):
+    """One deployed version of one process: the exact files it was parsed from."""
+
+    __tablename__ = "process_version"
+    __table_args__ = (UniqueConstraint("process_id", "version"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int]
+    name: Mapped[str] = mapped_column(String(300))
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    files: Mapped[dict[str, Any]]
+    deployed_at: Mapped[datetime]
+    deployed_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Instance(Base):
+    """A running (or finished) process instance and its serialized engine state."""
+
+    __tablename__ = "instance"
+    __table_args__ = (Index("ix_instance_next_wakeup_at", "next_wakeup_at"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    business_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # running|completed|error|cancelled
+    frozen: Mapped[bool] = mapped_column(default=False)
+    frozen_reason: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    next_wakeup_at: Mapped[datetime | None]
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    started_at: Mapped[datetime]
+    started_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+
+    process_version: Mapped[ProcessVersion] = relationship(lazy="joined")
+    __mapper_args__ = {"version_id_col": row_version}
+
+
+class Task(Base):
+    """Projection of the engine's user tasks, indexed for 'mine', 'my groups' and 'overdue'."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "engine_task_id"),
+        Index("ix_task_assignee_status", "assignee_id", "status"),
+        Index("ix_task_group_status", "candidate_group", "status"),
+        Index("ix_task_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), index=True)
+    engine_task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
+    candidate_group: Mapped[str | None] = mapped_column(String(200))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    form_key: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20))  # open|completed|cancelled
+    created_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": row_version}
+
+
+class AuditEvent(Base):
+    """Append-only operation log (database triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_instance_at", "instance_id", "at"), Index("ix_audit_kind_at", "kind", "at"))
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(40))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    element_id: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Outbox(Base):
+    """A message leaving the service, written in the instance's transaction."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    created_at: Mapped[datetime]
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"))
+    audit_event_id: Mapped[int | None] = mapped_column(ForeignKey("audit_event.id"))
+    channel: Mapped[str] = mapped_column(String(40))
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    topic: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]]
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|sent|failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+
+class Message(Base):
+    """An in-app message in a person's inbox (the in-app notification channel)."""
+
+    __tablename__ = "message"
+    __table_args__ = (Index("ix_message_recipient_read", "recipient_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), unique=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]
+
+
+class User(Base):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(300))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(default=True)
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_at: Mapped[datetime]
+
+
+class Group(Base):
+    """A team; a BPMN lane's name is the group whose members may claim its tasks."""
+
+    __tablename__ = "group"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class Membership(Base):
+    __tablename__ = "membership"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id"), primary_key=True, index=True)

@@ -1,0 +1,43 @@
+"""Named queries the flows and jobs need; each is one indexed statement."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from service.store.models import Group, Instance, Membership, ProcessVersion
+
+
+def latest_version(session: Session, process_id: str) -> ProcessVersion | None:
+    return session.scalars(
+        select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+        .order_by(ProcessVersion.version.desc()).limit(1)
+    ).first()
+
+
+def version_by_hash(session: Session, content_hash: str) -> ProcessVersion | None:
+    return session.scalars(select(ProcessVersion).where(ProcessVersion.content_hash == content_hash)).first()
+
+
+def next_version_number(session: Session, process_id: str) -> int:
+    current = session.scalar(select(func.max(ProcessVersion.version)).where(ProcessVersion.process_id == process_id))
+    return (current or 0) + 1
+
+
+def due_wakeups(session: Session, until: datetime, limit: int) -> list[tuple[int, datetime]]:
+    """Instances whose next wake-up is at or before `until`, earliest first (uses the index)."""
+    rows = session.execute(
+        select(Instance.id, Instance.next_wakeup_at)
+        .where(Instance.next_wakeup_at.is_not(None), Instance.next_wakeup_at <= until)
+        .order_by(Instance.next_wakeup_at).limit(limit)
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def is_member(session: Session, user_id: int, group_name: str | None) -> bool:
+    if group_name is None:
+        return False
+    return bool(session.scalar(select(exists().where(
+        Membership.user_id == user_id, Membership.group_id == Group.id, Group.name == group_name))))

@@ -1,0 +1,1 @@
+"""Pages for people (Flask stays in this layer and in `api`)."""
