@@ -34,6 +34,7 @@ PREFIXES = {
     "http://www.omg.org/spec/DD/20100524/DC": "dc",
     "http://www.omg.org/spec/DD/20100524/DI": "di",
     "http://camunda.org/schema/1.0/bpmn": "camunda",
+    **{uri: "dmn" for uri in DMN_SCHEMAS},
 }
 _SCHEMA_LOCK = threading.Lock()  # an lxml schema keeps its error log on itself
 
@@ -98,7 +99,7 @@ def validate_files(files: dict[str, str], forms: dict[str, str] | None = None, *
     problems: list[Problem] = []
     clean: dict[str, str] = {}
     docs: dict[str, object] = {}
-    covered: set[tuple[str, str]] = set()
+    covered: set[tuple[str, str, str]] = set()
     used_forms: set[str] = set()
     for path, text in sorted(files.items()):
         if path.startswith(FORMS_PREFIX) and path.endswith(".json"):
@@ -112,14 +113,17 @@ def validate_files(files: dict[str, str], forms: dict[str, str] | None = None, *
             ctx = FileContext(path, root, schemas)
             run_checks(ctx)
             problems += ctx.problems
-            covered |= {(path, element_id) for element_id in ctx.covered}
+            covered |= {(path, element_id, start) for element_id, start in ctx.covered}
             used_forms |= ctx.form_keys
+            if ctx.blocks_parser:
+                continue
         if not structural:
             clean[path] = text
     for key in sorted(used_forms):
         problems += form_problems.get(key, [])
     for problem in _spiff_problems(clean, docs):
-        if (problem.file, problem.element_id) not in covered:
+        if not any(problem.file == file and problem.element_id == element_id and problem.message.startswith(start)
+                   for file, element_id, start in covered):
             problems.append(problem)
     return _sorted(problems)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -41,6 +41,7 @@ _ISO_PART = (
     r"|\d{4}-?W\d{2}-?\d(?:T[\d:.,]+)?)"
 )
 ISO_LIKE = re.compile(rf"^(?:R\d*/)?{_ISO_PART}(?:/{_ISO_PART})?$", re.IGNORECASE)
+SPLITS = ("startEvent", "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway")
 TIMER_KINDS = {"timeDuration": "duration", "timeDate": "date", "timeCycle": "cycle"}
 
 
@@ -76,21 +77,24 @@ class FileContext:
     """What the checks of one BPMN file share: its tree, the parsed forms, and their findings.
 
     ``forms`` maps a form key to its schema (None when the form is not valid JSON);
-    ``covered`` holds element ids whose problem SpiffWorkflow would report again.
+    ``covered`` holds (element id, start of SpiffWorkflow's message) for the problems its
+    parser would report again in its own words.
     """
 
     file: str
     root: Any
     forms: dict[str, Any]
     problems: list[Problem] = field(default_factory=list)
-    covered: set[str] = field(default_factory=set)
+    covered: set[tuple[str, str]] = field(default_factory=set)
     form_keys: set[str] = field(default_factory=set)
+    blocks_parser: bool = False  # SpiffWorkflow cannot even load the file, for a reason reported
 
     def report(self, element, message: str, element_id: str | None = None, line: int | None = None,
-               covers: Iterable[str] = ()) -> None:
+               covers: str = "", covered_id: str | None = None) -> None:
         element_id = element_id or element.get("id") or _nearest_id(element)
         self.problems.append(Problem(self.file, line or element.sourceline, element_id, message))
-        self.covered.update(covers)
+        if covers:
+            self.covered.add((covered_id or element_id, covers))
 
     def iter(self, *locals_: str) -> Iterator:
         return self.root.iter(*(bpmn(name) for name in locals_))
@@ -110,11 +114,11 @@ def run_checks(ctx: FileContext) -> None:
         try:
             check(ctx)
         except Exception as exc:  # the validator must never raise
-            ctx.problems.append(Problem(ctx.file, None, "-", one_line(f"could not {check.__doc__}: {exc!r}")))
+            ctx.problems.append(Problem(ctx.file, None, "-", one_line(f"{check.__name__} could not finish: {exc!r}")))
 
 
 def check_processes(ctx: FileContext) -> None:
-    """check the processes of the file"""
+    """A file whose processes cannot run deploys nothing; say so rather than accept it."""
     processes = list(ctx.iter("process"))
     if not processes:
         ctx.report(ctx.root, "no bpmn:process in this file")
@@ -123,16 +127,16 @@ def check_processes(ctx: FileContext) -> None:
 
 
 def check_unsupported(ctx: FileContext) -> None:
-    """check for unsupported element types"""
+    """SpiffWorkflow only finds an unknown element when an instance reaches it; name them all now."""
     for process in ctx.iter("process"):
         for node in process.iter(*(bpmn(name) for name in FLOW_NODES)):
             if node.tag not in KNOWN_TAGS:
                 ctx.report(node, f"unsupported element type bpmn:{etree.QName(node).localname}",
-                           covers=[node.get("id") or ""])
+                           covers="There is no support")
 
 
 def check_user_tasks(ctx: FileContext) -> None:
-    """check user tasks"""
+    """A user task needs a lane (its candidate group) and an existing form, or nobody can do it."""
     lanes = {}
     for ref in ctx.iter("flowNodeRef"):
         if ref.text and ref.text.strip():
@@ -161,7 +165,7 @@ def _check_lane(ctx: FileContext, task, lanes: dict) -> None:
 
 
 def check_service_tasks(ctx: FileContext) -> None:
-    """check service and business rule tasks"""
+    """Camunda attributes Handoff ignores would make a task silently do nothing."""
     for task in ctx.iter("serviceTask"):
         if camunda(task, "type") == "external" and not (camunda(task, "topic") or "").strip():
             ctx.report(task, "external service task has no topic (camunda:topic)")
@@ -171,8 +175,8 @@ def check_service_tasks(ctx: FileContext) -> None:
                                  'camunda:type="external" with a camunda:topic')
     for task in ctx.iter("businessRuleTask"):
         if not camunda(task, "decisionRef"):
-            ctx.report(task, "business rule task has no decision (camunda:decisionRef)",
-                       covers=[task.get("id") or ""])
+            ctx.report(task, "business rule task has no decision (camunda:decisionRef)")
+            ctx.blocks_parser = True  # its KeyError would hide the other processes' problems
 
 
 def parse_python(text: str, mode: str = "eval") -> tuple[ast.AST | None, str | None, int]:
@@ -192,7 +196,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def check_python(ctx: FileContext) -> None:
-    """check conditions, scripts and operator parameters"""
+    """Python is only compiled when an instance gets there; a typo should fail the deploy instead."""
     for flow in ctx.iter("sequenceFlow"):
         for cond in flow.iterchildren(bpmn("conditionExpression")):
             if cond.text and cond.text.strip():
@@ -222,7 +226,7 @@ def _compile(ctx: FileContext, element, text: str, mode: str, what: str, element
 
 
 def check_timers(ctx: FileContext) -> None:
-    """check timer expressions"""
+    """A timer is evaluated when an instance reaches it; a bad one then stalls the instance."""
     for definition in ctx.iter("timerEventDefinition"):
         event = definition.getparent()
         event_id = (event.get("id") if event is not None else None) or _nearest_id(definition)
@@ -231,10 +235,10 @@ def check_timers(ctx: FileContext) -> None:
             found = True
             message = timer_problem(etree.QName(child).localname, child.text)
             if message:
-                ctx.report(child, message, element_id=event_id, covers=[event_id])
+                ctx.report(child, message, element_id=event_id)
         if not found:
             ctx.report(definition, "timer has no timeDuration, timeDate or timeCycle",
-                       element_id=event_id, covers=[event_id])
+                       element_id=event_id, covers="Time Specification Error")
 
 
 def timer_problem(tag: str, text: str | None) -> str | None:
@@ -275,8 +279,24 @@ def _iso_problem(kind: str, value: str) -> str | None:
     return None
 
 
+def check_flows(ctx: FileContext) -> None:
+    """A flow to nowhere fails SpiffWorkflow's parse with a misleading message; name the flow instead."""
+    for process in ctx.iter("process"):
+        ids = {node.get("id"): node for node in process.iter(etree.Element) if node.get("id")}
+        for flow in process.iter(bpmn("sequenceFlow")):
+            for attr, verb in (("sourceRef", "starts at"), ("targetRef", "ends at")):
+                ref = flow.get(attr) or ""
+                node = ids.get(ref)
+                if node is None:
+                    ctx.report(flow, f"flow {verb} {ref or '(nothing)'}, which is not in this process",
+                               covers="When looking for a task spec", covered_id=flow.get("sourceRef"))
+                elif etree.QName(node).localname not in FLOW_NODES or etree.QName(node).namespace != BPMN_NS:
+                    ctx.report(flow, f"flow {verb} {ref}, a {etree.QName(node).localname}, not a flow node",
+                               covers="There is no support", covered_id=ref)
+
+
 def check_gateways(ctx: FileContext) -> None:
-    """check gateway conditions"""
+    """A gateway no flow leaves for some answer stops the instance; so does a task that splits."""
     for process in ctx.iter("process"):
         outgoing: dict[str, list] = {}
         for flow in process.iter(bpmn("sequenceFlow")):
@@ -284,6 +304,11 @@ def check_gateways(ctx: FileContext) -> None:
         enums = _form_enums(ctx, process)
         for gateway in process.iter(bpmn("exclusiveGateway"), bpmn("inclusiveGateway")):
             _check_gateway(ctx, gateway, outgoing.get(gateway.get("id") or "", []), enums)
+        for node in process.iter(*(bpmn(name) for name in FLOW_NODES if name not in SPLITS)):
+            count = len(outgoing.get(node.get("id") or "", []))
+            if count > 1 and node.tag in KNOWN_TAGS:
+                ctx.report(node, f"{count} outgoing flows: only gateways and start events may split the flow",
+                           covers="Multiple outgoing flows")
 
 
 def _check_gateway(ctx: FileContext, gateway, flows: list, enums: dict[str, list]) -> None:
@@ -291,6 +316,7 @@ def _check_gateway(ctx: FileContext, gateway, flows: list, enums: dict[str, list
     default = gateway.get("default")
     if default and default not in {flow.get("id") for flow in flows}:
         ctx.report(gateway, f"default flow {default} does not leave this gateway")
+        default = None
     if len(flows) < 2:
         return
     conditions = {}
@@ -301,7 +327,7 @@ def _check_gateway(ctx: FileContext, gateway, flows: list, enums: dict[str, list
         text = _condition(flow)
         if text is None:
             ctx.report(gateway, f"flow {flow_id} has no condition and is not the gateway's default",
-                       covers=[flow_id])
+                       covers="Non-default exclusive outgoing", covered_id=flow_id)
         else:
             conditions[flow_id] = text
     if not default and len(conditions) == len(flows):
@@ -399,4 +425,4 @@ def _field_values(prop: object) -> list:
 
 
 CHECKS = (check_processes, check_unsupported, check_user_tasks, check_service_tasks, check_python,
-          check_timers, check_gateways)
+          check_timers, check_flows, check_gateways)

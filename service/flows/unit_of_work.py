@@ -37,6 +37,8 @@ class UnitOfWork:
                 self.session.rollback()
         finally:
             self.session.close()
+        if isinstance(exc, StaleDataError):  # raised by an autoflush before commit
+            raise Conflict("the instance was changed by someone else; reload and retry") from exc
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after.append(callback)
