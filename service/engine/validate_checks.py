@@ -102,7 +102,7 @@ class FileContext:
 
 def _nearest_id(element) -> str:
     while element is not None:
-        if isinstance(element.tag, str) and element.get("id"):
+        if element.get("id"):
             return element.get("id")
         element = element.getparent()
     return "-"
@@ -206,9 +206,8 @@ def check_python(ctx: FileContext) -> None:
             _compile(ctx, script, script.text or "", "exec", "script", task.get("id"))
     for param in ctx.root.iter(f"{{{CAMUNDA_NS}}}inputParameter"):
         match = re.fullmatch(r"\s*\$\{(.*)\}\s*", param.text or "", re.DOTALL)
-        if match and param.getparent() is not None:
-            name = param.get("name") or "?"
-            _compile(ctx, param, match.group(1), "eval", f"parameter {name} expression", None)
+        if match:
+            _compile(ctx, param, match.group(1), "eval", f"parameter {param.get('name')} expression", None)
 
 
 def _compile(ctx: FileContext, element, text: str, mode: str, what: str, element_id: str | None) -> None:
@@ -285,10 +284,12 @@ def check_flows(ctx: FileContext) -> None:
         ids = {node.get("id"): node for node in process.iter(etree.Element) if node.get("id")}
         for flow in process.iter(bpmn("sequenceFlow")):
             for attr, verb in (("sourceRef", "starts at"), ("targetRef", "ends at")):
-                ref = flow.get(attr) or ""
+                ref = flow.get(attr)
                 node = ids.get(ref)
+                if not ref:  # a missing attribute is the schema's to report
+                    continue
                 if node is None:
-                    ctx.report(flow, f"flow {verb} {ref or '(nothing)'}, which is not in this process",
+                    ctx.report(flow, f"flow {verb} {ref}, which is not in this process",
                                covers="When looking for a task spec", covered_id=flow.get("sourceRef"))
                 elif etree.QName(node).localname not in FLOW_NODES or etree.QName(node).namespace != BPMN_NS:
                     ctx.report(flow, f"flow {verb} {ref}, a {etree.QName(node).localname}, not a flow node",
@@ -355,7 +356,7 @@ def _check_coverage(ctx: FileContext, gateway, conditions: dict[str, str], enums
     name = tests[0][0]
     values = [value for _, group in tests for value in group]
     for value in enums.get(name, []):
-        if not any(_equal(value, taken) for taken in values):
+        if not any(value == taken for taken in values):  # JSON and literals compare safely
             ctx.report(gateway, f"when {name} is {value!r} no outgoing flow is taken; add a default flow")
 
 
@@ -388,13 +389,6 @@ def _equality_test(node: ast.AST) -> tuple[str, list] | None:
     return None
 
 
-def _equal(a: object, b: object) -> bool:
-    try:
-        return bool(a == b)
-    except Exception:
-        return False
-
-
 def _form_enums(ctx: FileContext, process) -> dict[str, list]:
     """Values each form field of the process's user tasks can take: enums, consts and booleans."""
     enums: dict[str, list | None] = {}
@@ -409,7 +403,7 @@ def _form_enums(ctx: FileContext, process) -> dict[str, list]:
                 enums[name] = None
                 continue
             for value in values:
-                if not any(_equal(value, k) for k in known):
+                if not any(value == k for k in known):
                     known.append(value)
     return {name: values for name, values in enums.items() if values}
 
