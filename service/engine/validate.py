@@ -41,6 +41,15 @@ _SCHEMA_LOCK = threading.Lock()  # an lxml schema keeps its error log on itself
 
 def validate(paths: Iterable[str | os.PathLike], forms_dir: str | os.PathLike | None = None) -> list[Problem]:
     """Reads the files and their forms (default: the ``forms/`` folder beside the BPMN folder)."""
+    try:
+        return _validate(paths, forms_dir)
+    except Exception as exc:  # e.g. paths that are not paths: still an answer, not a crash
+        return [Problem("-", None, "-", one_line(f"the validator failed: {exc!r}"))]
+
+
+def _validate(paths, forms_dir) -> list[Problem]:
+    if isinstance(paths, (str, os.PathLike)):  # one path, not a string of one-letter paths
+        paths = [paths]
     groups: dict[str, list] = {}
     for path in paths:
         folder = forms_dir if forms_dir is not None else Path(path).parent.parent / "forms"
@@ -53,7 +62,7 @@ def validate(paths: Iterable[str | os.PathLike], forms_dir: str | os.PathLike | 
             if problem is not None:
                 problems.append(problem)
             else:
-                files[os.fspath(path)] = text
+                files[str(path)] = text
         forms, unreadable = _read_forms(Path(folder))
         problems += unreadable
         problems += validate_files(files, forms, forms_root=folder)
@@ -61,11 +70,11 @@ def validate(paths: Iterable[str | os.PathLike], forms_dir: str | os.PathLike | 
 
 
 def _read_source(path) -> tuple[str, Problem | None]:
-    name = os.fspath(path)
+    name = str(path)
     try:
         raw = Path(path).read_bytes()
-    except OSError as exc:
-        return "", Problem(name, None, "-", f"cannot read the file: {exc.strerror or exc}")
+    except (OSError, TypeError, ValueError) as exc:
+        return "", Problem(name, None, "-", one_line(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}"))
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -93,6 +102,13 @@ def validate_files(files: dict[str, str], forms: dict[str, str] | None = None, *
     Without ``forms``, the ``forms/...`` entries of ``files`` are the forms (as `bundle.read_tree`
     returns them). ``forms_root`` names the forms folder in the problems about a form.
     """
+    try:
+        return _validate_files(files, forms, forms_root)
+    except Exception as exc:  # a bug here must not turn a deploy's answer into a 500
+        return [Problem("-", None, "-", one_line(f"the validator failed: {exc!r}"))]
+
+
+def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_root: str) -> list[Problem]:
     if forms is None:
         forms = {p[len(FORMS_PREFIX):]: t for p, t in files.items() if p.startswith(FORMS_PREFIX)}
     schemas, form_problems = _load_forms(forms, forms_root)
@@ -181,7 +197,10 @@ def _load_document(path: str, text: str) -> tuple[object | None, list[Problem]]:
         if root.tag != f"{{{BPMN_NS}}}definitions":
             return None, [Problem(path, root.sourceline, "-",
                                   f"not a BPMN file: the root element is {_tag(root)}, not bpmn:definitions")]
-    return root, _schema_problems(path, root, schema)
+    try:
+        return root, _schema_problems(path, root, schema)
+    except Exception as exc:
+        return root, [Problem(path, None, "-", one_line(f"schema validation failed: {exc!r}"))]
 
 
 def _tag(element) -> str:
@@ -239,7 +258,7 @@ def _spiff_problems(files: dict[str, str], docs: dict[str, object]) -> list[Prob
             parser.get_subprocess_specs(process_id)  # parses the process itself first
         except Exception as exc:
             problems.append(_from_exception(exc, default, docs))
-    for _, dmn_parser in sorted(parser.dmn_parsers.items()):
+    for _, dmn_parser in sorted(parser.dmn_parsers.items(), key=lambda item: str(item[0])):
         try:
             dmn_parser.parse()
         except Exception as exc:
