@@ -30,10 +30,10 @@ def build(config: Config, redis_client: redis.Redis | None = None) -> Services:
         library=SpecLibrary(bundle_loader(sessions)),
         alarm=RqAlarmClock(conn, config.timer_queue),
         outbox=RqOutboxDispatcher(conn, config.outbox_queue),
+        config=config,
+        redis=conn,
+        db_engine=engine,
     )
-    services.config = config
-    services.redis = conn
-    services.db_engine = engine
     return services
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,6 +45,9 @@ class Services:
     outbox: OutboxDispatcher = field(default_factory=NoDispatch)
     clock: Callable[[], datetime] = utcnow
     channels: dict[str, Channel] = field(default_factory=default_channels)
+    config: Any = None  # service.config.Config, when built by service.runtime
+    redis: Any = None
+    db_engine: Any = None
 
     def __post_init__(self):
         self.engine = Engine(self.library)

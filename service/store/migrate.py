@@ -25,15 +25,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def pending_migrations(engine: Engine) -> list[str]:
-    """Revisions not yet applied (used by health checks)."""
+    """Revisions the database lacks (the health page and `handoff doctor` report them)."""
     script = ScriptDirectory.from_config(alembic_config(engine))
     with engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
-    return [rev.revision for rev in script.walk_revisions() if rev.revision not in current
-            and not current.intersection(_ancestors(script, rev.revision))] if current else [
-        rev.revision for rev in script.walk_revisions()]
-
-
-def _ancestors(script: ScriptDirectory, revision: str) -> set[str]:
-    """Revisions that come after `revision` (if one is applied, so is `revision`)."""
-    return {rev.revision for rev in script.iterate_revisions("heads", revision)} - {revision}
+        current = MigrationContext.configure(connection).get_current_heads()
+    applied = {rev.revision for head in current for rev in script.iterate_revisions(head, "base")}
+    return [rev.revision for rev in script.walk_revisions() if rev.revision not in applied]
