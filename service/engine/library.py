@@ -25,6 +25,7 @@ class UserTaskInfo:
     name: str
     lane: str | None
     form_key: str | None
+    properties: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -35,6 +36,8 @@ class ParsedProcess:
     subprocess_specs: dict
     forms: dict[str, dict]
     user_tasks: dict[str, UserTaskInfo] = field(default_factory=dict)
+    functions: dict = field(default_factory=dict)
+    script_engine: object = None
 
     def form_for(self, element_id: str) -> dict | None:
         info = self.user_tasks.get(element_id)
@@ -53,8 +56,8 @@ def parse_bundle(bundle: Bundle, ref: str | None = None) -> ParsedProcess:
         for task_spec in s.task_specs.values():
             if isinstance(task_spec, CamundaUserTask):
                 user_tasks[task_spec.bpmn_id] = UserTaskInfo(
-                    task_spec.bpmn_id, task_spec.bpmn_name or task_spec.bpmn_id, task_spec.lane, task_spec.form.key
-                )
+                    task_spec.bpmn_id, task_spec.bpmn_name or task_spec.bpmn_id, task_spec.lane,
+                    task_spec.form.key, dict(task_spec.extensions))
     return ParsedProcess(ref, bundle.process_id, spec, subprocess_specs, load_forms(bundle.files), user_tasks)
 
 

@@ -4,7 +4,12 @@ We read what Camunda Modeler (7.x "Camunda Platform" diagrams) writes, so design
 can use that common modeler or bpmn.io with the camunda moddle:
 
 - ``userTask camunda:formKey="area/task.json"`` - the JSON Schema form, a path under ``forms/``;
-- the user task's *lane name* is its candidate group;
+- the user task's *lane name* is its candidate group, unless ``camunda:candidateGroups`` names one
+  (``${expression}`` allowed, e.g. the group a DMN table routed a lead to);
+- ``camunda:dueDate`` on a user task: its due time, an ISO duration from when it opens, an ISO
+  date, or ``${expression}`` (e.g. ``${business_hours("PT24H")}``);
+- ``camunda:properties`` on a user task: ``seals`` (data keys nobody may change after this task),
+  ``signs`` (data keys the completer signs), ``stage`` and other hints;
 - ``serviceTask camunda:type="external" camunda:topic="notify"`` with
   ``camunda:inputOutput`` input parameters - a generic operator (see `specs.OperatorTask`);
 - ``businessRuleTask camunda:decisionRef`` - a DMN decision table;
@@ -16,7 +21,8 @@ from __future__ import annotations
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
-from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
+from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser, UserTaskParser
+from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from .specs import OperatorTask
 
@@ -33,8 +39,25 @@ class OperatorTaskParser(CamundaTaskParser):
         return self.spec_class(self.spec, self.bpmn_id, topic=topic, params=params, **self.bpmn_attributes)
 
 
+class HandoffUserTaskParser(UserTaskParser):
+    """Adds Camunda's ``candidateGroups`` and ``dueDate`` attributes to the task's extensions.
+
+    Both may be ``${expression}`` on the task data: the DMN-routed group of a lead,
+    a due date computed in business hours.
+    """
+
+    def parse_extensions(self, node=None):
+        extensions = super().parse_extensions(node)
+        for attribute in ("candidateGroups", "dueDate"):
+            value = self.attribute(attribute, "camunda")
+            if value:
+                extensions[attribute] = value
+        return extensions
+
+
 class HandoffParser(CamundaParser):
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("userTask"): (HandoffUserTaskParser, UserTask),
         full_tag("serviceTask"): (OperatorTaskParser, OperatorTask),
     }

@@ -4,37 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 from SpiffWorkflow.util.task import TaskState
 
 from . import timers
 from .library import ParsedProcess, SpecLibrary
 from .serializer import make_serializer
 from .specs import OperatorCall
+from .tasks import UserTaskState, user_tasks
 
 OperatorRunner = Callable[[OperatorCall], dict | None]
 
 
 class EngineError(Exception):
     """The process could not do what was asked (bad task, no waiting message...)."""
-
-
-@dataclass(frozen=True)
-class UserTaskState:
-    task_id: str
-    element_id: str
-    name: str
-    lane: str | None
-    form_key: str | None
-    state: str  # open | completed | cancelled
-    due_at: datetime | None
-    data: dict
 
 
 @dataclass(frozen=True)
@@ -47,16 +37,24 @@ class Snapshot:
 
 
 class Engine:
-    def __init__(self, library: SpecLibrary):
+    def __init__(self, library: SpecLibrary, functions: dict[str, Any] | None = None):
         self.library = library
         self.serializer = make_serializer(library)
+        self.functions = dict(functions or {})
+
+    def _script_engine(self, parsed: ParsedProcess) -> PythonScriptEngine:
+        """Expressions see the task data plus helper functions (e.g. the process's business hours)."""
+        if parsed.script_engine is None:
+            parsed.script_engine = PythonScriptEngine(
+                environment=TaskDataEnvironment({**self.functions, **parsed.functions}))
+        return parsed.script_engine
 
     def process(self, ref: str) -> ParsedProcess:
         return self.library.get(ref)
 
     def start(self, ref: str, data: dict[str, Any], operators: OperatorRunner) -> BpmnWorkflow:
         parsed = self.library.get(ref)
-        workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs)
+        workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self._script_engine(parsed))
         workflow.task_tree.data.update(data)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
@@ -64,7 +62,9 @@ class Engine:
         return workflow
 
     def restore(self, state: str) -> BpmnWorkflow:
-        return self.serializer.deserialize_json(state)
+        workflow = self.serializer.deserialize_json(state)
+        workflow.script_engine = self._script_engine(self.library.get(workflow.spec.handoff_ref))
+        return workflow
 
     def dump(self, workflow: BpmnWorkflow) -> str:
         return self.serializer.serialize_json(workflow)
@@ -105,28 +105,20 @@ class Engine:
         workflow.catch(BpmnEvent(definition, payload))
         self.run(workflow, operators)
 
-    def snapshot(self, workflow: BpmnWorkflow) -> Snapshot:
+    def snapshot(self, workflow: BpmnWorkflow, now: datetime | None = None) -> Snapshot:
         pending = timers.pending_timers(workflow)
-        tasks = []
-        for task in workflow.get_tasks(spec_class=CamundaUserTask):
-            if task.has_state(TaskState.READY):
-                state = "open"
-            elif task.has_state(TaskState.COMPLETED):
-                state = "completed"
-            elif task.has_state(TaskState.CANCELLED):
-                state = "cancelled"
-            else:
-                continue
-            sla = [t.due for t in timers.timers_of_task(workflow, task)] if state == "open" else []
-            spec = task.task_spec
-            tasks.append(UserTaskState(
-                str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, spec.lane, spec.form.key,
-                state, min(sla) if sla else None, task.data,
-            ))
+        completed = workflow.is_completed()
         return Snapshot(
-            completed=workflow.is_completed(),
-            user_tasks=tasks,
+            completed=completed,
+            user_tasks=user_tasks(workflow, now or datetime.now(UTC)),
             pending_timers=pending,
-            next_wakeup_at=pending[0].due if pending and not workflow.is_completed() else None,
+            next_wakeup_at=pending[0].due if pending and not completed else None,
             data=workflow.last_task.data if workflow.last_task else {},
         )
+
+    def update_data(self, workflow: BpmnWorkflow, changes: dict[str, Any]) -> None:
+        """Changes data the rest of the process will see (e.g. a rebound knowledge-base version)."""
+        for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+            task.data.update(changes)
+        if workflow.last_task is not None:
+            workflow.last_task.data.update(changes)

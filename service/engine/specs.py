@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 
-_EXPRESSION = re.compile(r"^\$\{(?P<expr>.*)\}$", re.DOTALL)
+from .expressions import render
 
 
 @dataclass
@@ -40,14 +39,7 @@ class OperatorTask(ServiceTask):
         self.params = params or {}
 
     def render_params(self, task) -> dict[str, Any]:
-        rendered = {}
-        for name, raw in self.params.items():
-            match = _EXPRESSION.match(raw.strip())
-            if match:
-                rendered[name] = task.workflow.script_engine.evaluate(task, match.group("expr"))
-            else:
-                rendered[name] = raw
-        return rendered
+        return {name: render(task, raw) for name, raw in self.params.items()}
 
     def _execute(self, task):
         if not self.topic:

@@ -28,7 +28,7 @@ def project_tasks(session: Session, instance: Instance, snapshot: Snapshot, now:
         row = open_rows.get(view.task_id)
         if row is None and view.state == "open":
             row = Task(instance_id=instance.id, engine_task_id=view.task_id, element_id=view.element_id,
-                       name=view.name, candidate_group=view.lane, form_key=view.form_key, status="open",
+                       name=view.name, candidate_group=view.candidate_group, form_key=view.form_key, status="open",
                        created_at=now, due_at=view.due_at)
             session.add(row)
             changes.append(("task_opened", row))

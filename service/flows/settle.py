@@ -34,7 +34,7 @@ def engine_errors():
 def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ctx: OperatorContext,
            now: datetime, actor_id: int | None = None) -> None:
     session = uow.session
-    snapshot = services.engine.snapshot(workflow)
+    snapshot = services.engine.snapshot(workflow, now)
     changes = project_tasks(session, instance, snapshot, now)
     session.flush()
     for kind, task in changes:

@@ -46,7 +46,7 @@ class UtcDateTime(TypeDecorator):
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON}
+    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON, list[Any]: JSON, list[str]: JSON}
 
 
 class ProcessVersion(Base):
@@ -87,6 +87,11 @@ class Instance(Base):
     updated_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
+    stage: Mapped[str | None] = mapped_column(String(100), index=True)
+    stage_entered_at: Mapped[datetime | None]
+    project_status: Mapped[str | None] = mapped_column(String(100), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    sealed: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     process_version: Mapped[ProcessVersion] = relationship(lazy="joined")
     __mapper_args__ = {"version_id_col": row_version}
@@ -203,3 +208,74 @@ class Membership(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("group.id"), primary_key=True, index=True)
+
+
+class Customer(Base):
+    """A customer; changes to budget, decision makers or attention reach delivery (R8)."""
+
+    __tablename__ = "customer"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    industry: Mapped[str | None] = mapped_column(String(100))
+    budget: Mapped[int | None] = mapped_column(BigInteger)
+    decision_makers: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    executive_attention: Mapped[bool] = mapped_column(default=False)
+    complaint_types: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    sla_achievement: Mapped[float | None]
+    updated_at: Mapped[datetime]
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": row_version}
+
+
+class Document(Base):
+    """An uploaded file, stored by content hash outside the workflow state."""
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"), index=True)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime]
+
+
+class Signature(Base):
+    """Who signed which section of an instance, when, and the hash of exactly what they saw."""
+
+    __tablename__ = "signature"
+    __table_args__ = (Index("ix_signature_instance_section", "instance_id", "section"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    section: Mapped[str] = mapped_column(String(100))
+    signer_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    role: Mapped[str | None] = mapped_column(String(100))
+    signed_at: Mapped[datetime]
+    content_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class KbProduct(Base):
+    """The current knowledge-base version of a product (R4), kept by product owners."""
+
+    __tablename__ = "kb_product"
+
+    product: Mapped[str] = mapped_column(String(200), primary_key=True)
+    current_version: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+class TrainingRecord(Base):
+    """A manager's record that a rep completed collaboration training (R2.2)."""
+
+    __tablename__ = "training_record"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    course: Mapped[str] = mapped_column(String(100))
+    completed_at: Mapped[datetime]
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("user.id"))
