@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from service.store import queries
 from service.store.models import Instance, Task
 
-from . import audit, forms
+from . import audit, documents, forms, signatures
 from .context import Services
 from .errors import Conflict, Forbidden, InstanceFrozen, NotFound
 from .operators import OperatorContext
@@ -105,16 +106,41 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
             raise InstanceFrozen(f"instance {instance.id} is frozen: {instance.frozen_reason or 'no reason given'}")
         if task.assignee_id != actor_id:
             raise Forbidden("only the assignee can complete this task; claim it first")
+        sealed = sorted(set(instance.sealed or []).intersection(data))
+        if sealed:
+            raise Forbidden(f"{', '.join(sealed)} is sealed: nobody can change it", errors={
+                key: ["sealed after submission; read-only for everyone"] for key in sealed})
         parsed = services.library.get(instance.process_version.content_hash)
-        forms.validate(parsed.form_for(task.element_id), data)
+        schema = parsed.form_for(task.element_id)
+        forms.validate(schema, data)
+        documents.check_references(uow.session, schema, data, instance.id, actor_id)
         ctx = OperatorContext(uow.session, instance, now)
         with engine_errors():
             workflow = services.engine.restore(instance.state)
             services.engine.complete(workflow, task.engine_task_id, data, ctx)
         task.completed_by = actor_id
+        _sign_and_seal(uow, instance, task, parsed.user_tasks[task.element_id].properties,
+                       workflow.get_task_from_id(UUID(task.engine_task_id)).data, actor_id, now)
         settle(services, uow, instance, workflow, ctx, now, actor_id)
         uow.commit()
         return _result(instance)
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def _sign_and_seal(uow: UnitOfWork, instance: Instance, task: Task, properties: dict, data: dict,
+                   actor_id: int, now: datetime) -> None:
+    """Task properties from the diagram: ``signs`` sections by the completer, ``seals`` keys for good (R2)."""
+    signs = _split(properties.get("signs"))
+    if signs:
+        signatures.sign(uow.session, instance.id, signs, data, actor_id, task.candidate_group, now)
+    seals = _split(properties.get("seals"))
+    if seals:
+        instance.sealed = sorted(set(instance.sealed or []) | set(seals))
+        audit.record(uow.session, now, "sealed", instance_id=instance.id, task_id=task.id, actor_id=actor_id,
+                     element_id=task.element_id, sections=seals)
 
 
 def deliver_message(services: Services, instance_id: int, name: str, payload: dict | None = None,
@@ -161,17 +187,24 @@ def freeze(services: Services, instance_id: int, reason: str, actor_id: int | No
 
 
 def release(services: Services, instance_id: int, actor_id: int | None = None,
-            expected_version: int | None = None) -> InstanceResult:
-    """Lets a frozen instance go on; timers that came due meanwhile fire at once."""
+            expected_version: int | None = None, data: dict | None = None) -> InstanceResult:
+    """Lets a frozen instance go on; `data` (e.g. a rebound version) is what the rest of it sees.
+
+    Timers that came due while it was frozen fire at once.
+    """
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
         instance = _running(uow, instance_id, expected_version)
         if not instance.frozen:
             raise Conflict(f"instance {instance_id} is not frozen")
         workflow = services.engine.restore(instance.state)
+        if data:
+            services.engine.update_data(workflow, data)
+            instance.state = services.engine.dump(workflow)
         instance.frozen, instance.frozen_reason, instance.updated_at = False, None, now
-        instance.next_wakeup_at = services.engine.snapshot(workflow).next_wakeup_at
-        audit.record(uow.session, now, "instance_released", instance_id=instance.id, actor_id=actor_id)
+        instance.next_wakeup_at = services.engine.snapshot(workflow, now).next_wakeup_at
+        audit.record(uow.session, now, "instance_released", instance_id=instance.id, actor_id=actor_id,
+                     **(data or {}))
         schedule_after_commit(services, uow, instance)
         uow.commit()
         return _result(instance)

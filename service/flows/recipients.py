@@ -1,11 +1,19 @@
-"""Who a process means by 'owner', 'owner_manager', 'group:legal' or 'user:alice'."""
+"""Who a process means by a recipient list such as ``owner, owner_manager, group:legal``.
+
+Tokens, comma-separated:
+- ``owner`` - who started the instance; ``owner_manager`` / ``owner_manager:2`` - one or two levels up;
+- ``assignee:ELEMENT`` - whoever holds (or last held) the task with that element id;
+  unassigned, it means the task's candidate group;
+- ``assignee_manager:ELEMENT`` / ``assignee_manager:ELEMENT:2`` - that person's manager(s);
+- ``group:NAME`` - every active member; ``user:NAME`` - one person.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.store.models import Group, Instance, Membership, User
+from service.store.models import Group, Instance, Membership, Task, User
 
 from .errors import ProcessFailed
 
@@ -13,27 +21,63 @@ from .errors import ProcessFailed
 def resolve(session: Session, instance: Instance, spec: str) -> list[User]:
     """Resolves a comma-separated recipient list, without duplicates, in order."""
     users: dict[int, User] = {}
-    for part in (p.strip() for p in spec.split(",") if p.strip()):
+    for part in (p.strip() for p in str(spec).split(",") if p.strip()):
         for user in _resolve_one(session, instance, part):
             users.setdefault(user.id, user)
     return list(users.values())
 
 
 def _resolve_one(session: Session, instance: Instance, part: str) -> list[User]:
-    kind, _, name = part.partition(":")
+    kind, _, rest = part.partition(":")
     if kind == "owner":
-        return _users(session, [instance.started_by])
+        return _active(session, [instance.started_by])
     if kind == "owner_manager":
-        owner = session.get(User, instance.started_by) if instance.started_by else None
-        return _users(session, [owner.manager_id] if owner else [])
-    if kind == "group" and name:
-        query = (select(User).join(Membership, Membership.user_id == User.id)
-                 .join(Group, Group.id == Membership.group_id).where(Group.name == name, User.active))
-        return list(session.scalars(query.order_by(User.id)))
-    if kind == "user" and name:
-        return list(session.scalars(select(User).where(User.username == name, User.active)))
-    raise ProcessFailed(f"unknown recipient {part!r} (use owner, owner_manager, group:NAME or user:NAME)")
+        return _managers(session, instance.started_by, _levels(rest or "1", part))
+    if kind == "group" and rest:
+        return group_members(session, rest)
+    if kind == "user" and rest:
+        return list(session.scalars(select(User).where(User.username == rest, User.active)))
+    if kind in ("assignee", "assignee_manager") and rest:
+        element, _, levels = rest.partition(":")
+        task = _latest_task(session, instance.id, element)
+        if task is None:
+            raise ProcessFailed(f"recipient {part!r}: no task {element!r} in this instance")
+        if kind == "assignee":
+            holder = task.assignee_id or task.completed_by
+            return _active(session, [holder]) if holder else group_members(session, task.candidate_group)
+        holder = task.assignee_id or task.completed_by
+        return _managers(session, holder, _levels(levels or "1", part)) if holder else []
+    raise ProcessFailed(f"unknown recipient {part!r} (see service/flows/recipients.py)")
 
 
-def _users(session: Session, ids) -> list[User]:
+def _levels(text: str, part: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise ProcessFailed(f"recipient {part!r}: levels must be a positive number")
+    return int(text)
+
+
+def _latest_task(session: Session, instance_id: int, element_id: str) -> Task | None:
+    query = select(Task).where(Task.instance_id == instance_id, Task.element_id == element_id)
+    return session.scalars(query.order_by(Task.id.desc()).limit(1)).first()
+
+
+def _managers(session: Session, user_id: int | None, levels: int) -> list[User]:
+    """The manager `levels` steps up the org chart (just that one person)."""
+    user = session.get(User, user_id) if user_id else None
+    for _ in range(levels):
+        if user is None or user.manager_id is None:
+            return []
+        user = session.get(User, user.manager_id)
+    return [user] if user is not None and user.active else []
+
+
+def group_members(session: Session, name: str | None) -> list[User]:
+    if not name:
+        return []
+    query = (select(User).join(Membership, Membership.user_id == User.id)
+             .join(Group, Group.id == Membership.group_id).where(Group.name == name, User.active))
+    return list(session.scalars(query.order_by(User.id)))
+
+
+def _active(session: Session, ids) -> list[User]:
     return [u for u in (session.get(User, i) for i in ids if i is not None) if u is not None and u.active]

@@ -1,0 +1,87 @@
+"""Uploaded documents: stored by content hash beside the database, referenced by id from form data.
+
+Files never go into the serialized workflow; a form field declares
+``"format": "document"`` and holds a document id, which is checked here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from service.store.models import Document
+
+from . import audit
+from .context import Services
+from .errors import FormInvalid
+from .unit_of_work import UnitOfWork
+
+MAX_BYTES = 25 * 1024 * 1024
+ALLOWED_TYPES = {
+    "application/pdf", "image/png", "image/jpeg", "text/plain",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class Stored:
+    id: int
+    sha256: str
+    size: int
+
+
+def storage_path(root: Path, sha256: str) -> Path:
+    return root / "documents" / sha256[:2] / sha256
+
+
+def upload(services: Services, content: bytes, filename: str, content_type: str, actor_id: int | None,
+           instance_id: int | None = None) -> Stored:
+    """Stores a file after checking its size and type; the same bytes are stored once."""
+    errors = {}
+    if not content:
+        errors["file"] = ["the file is empty"]
+    elif len(content) > MAX_BYTES:
+        errors["file"] = [f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB"]
+    if content_type not in ALLOWED_TYPES:
+        errors["content_type"] = [f"{content_type!r} is not accepted (PDF, PNG, JPEG, text, Word, Excel)"]
+    if errors:
+        raise FormInvalid("the document was refused", errors)
+    digest = hashlib.sha256(content).hexdigest()
+    path = storage_path(services.config.data_dir, digest)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".part")
+        temporary.write_bytes(content)
+        temporary.replace(path)
+    now = services.clock()
+    with UnitOfWork(services.sessions) as uow:
+        row = Document(sha256=digest, filename=filename[:300], content_type=content_type, size=len(content),
+                       instance_id=instance_id, uploaded_by=actor_id, uploaded_at=now)
+        uow.session.add(row)
+        uow.session.flush()
+        audit.record(uow.session, now, "document_uploaded", instance_id=instance_id, actor_id=actor_id,
+                     document_id=row.id, sha256=digest, filename=row.filename, size=row.size)
+        uow.commit()
+        return Stored(row.id, digest, row.size)
+
+
+def document_fields(schema: dict | None) -> list[str]:
+    properties = (schema or {}).get("properties", {})
+    return [name for name, spec in properties.items() if isinstance(spec, dict) and spec.get("format") == "document"]
+
+
+def check_references(session: Session, schema: dict | None, data: dict, instance_id: int, actor_id: int) -> None:
+    """Each document field must name a document uploaded by the actor or attached to this instance."""
+    errors = {}
+    for name in document_fields(schema):
+        if name not in data:
+            continue
+        row = session.get(Document, data[name]) if isinstance(data[name], int) else None
+        if row is None or (row.uploaded_by != actor_id and row.instance_id != instance_id):
+            errors[name] = [f"document {data[name]!r} does not exist or is not yours to attach"]
+    if errors:
+        raise FormInvalid("document references are invalid", errors)

@@ -1,0 +1,37 @@
+"""What an operator may touch: the session, the instance, the clock, new outbox rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar
+
+from sqlalchemy.orm import Session
+
+from service.engine.specs import OperatorCall
+from service.store.models import Instance, Outbox
+
+from ..errors import ProcessFailed
+
+
+@dataclass
+class OperatorContext:
+    session: Session
+    instance: Instance
+    now: datetime
+    new_outbox: list[Outbox] = field(default_factory=list)
+    runner: ClassVar = None
+
+    def __call__(self, call: OperatorCall) -> dict | None:
+        return type(self).runner(self, call)
+
+    def require(self, call: OperatorCall, name: str):
+        value = call.params.get(name)
+        if value in (None, ""):
+            raise ProcessFailed(f"service task {call.element_id}: {call.topic} needs a {name!r} parameter")
+        return value
+
+    def add_outbox(self, row: Outbox) -> Outbox:
+        self.session.add(row)
+        self.new_outbox.append(row)
+        return row

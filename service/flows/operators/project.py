@@ -1,0 +1,84 @@
+"""Operators that change the project itself: stage, status, log entries, checks."""
+
+from __future__ import annotations
+
+from service.engine.specs import OperatorCall
+from service.store.models import Customer, KbProduct, Outbox
+
+from .. import audit, recipients, signatures
+from .context import OperatorContext
+
+
+def _split(value) -> list[str]:
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def set_stage(ctx: OperatorContext, call: OperatorCall) -> dict:
+    """Enters a lifecycle stage (R1): the board shows it and times it from now."""
+    stage = str(ctx.require(call, "name"))
+    previous, ctx.instance.stage, ctx.instance.stage_entered_at = ctx.instance.stage, stage, ctx.now
+    audit.record(ctx.session, ctx.now, "stage_entered", instance_id=ctx.instance.id, element_id=call.element_id,
+                 stage=stage, previous=previous, order=call.params.get("order"))
+    return {"stage": stage}
+
+
+def set_status(ctx: OperatorContext, call: OperatorCall) -> dict:
+    status = str(ctx.require(call, "status"))
+    previous, ctx.instance.project_status = ctx.instance.project_status, status
+    audit.record(ctx.session, ctx.now, "status_changed", instance_id=ctx.instance.id, element_id=call.element_id,
+                 status=status, previous=previous)
+    return {"project_status": status}
+
+
+def record(ctx: OperatorContext, call: OperatorCall) -> dict:
+    """Writes a fact the dashboards count (R10), e.g. ``kind=handover_delayed``."""
+    kind = str(ctx.require(call, "kind"))
+    facts = {k: v for k, v in call.params.items() if k != "kind"}
+    audit.record(ctx.session, ctx.now, kind, instance_id=ctx.instance.id, element_id=call.element_id, **facts)
+    return None
+
+
+def kb_check(ctx: OperatorContext, call: OperatorCall) -> dict:
+    """Compares the knowledge-base version bound at the opportunity with the current one (R4).
+
+    On a mismatch the instance is frozen (no task of it completes) and the product
+    owners are told; a product owner's release lets it go on.
+    """
+    product, bound = str(ctx.require(call, "product")), str(ctx.require(call, "version"))
+    row = ctx.session.get(KbProduct, product)
+    current = row.current_version if row else None
+    matches = current == bound
+    audit.record(ctx.session, ctx.now, "kb_checked", instance_id=ctx.instance.id, element_id=call.element_id,
+                 product=product, bound=bound, current=current, matches=matches)
+    if not matches:
+        reason = f"knowledge-base version of {product}: bound {bound}, current {current or 'unknown'}"
+        ctx.instance.frozen, ctx.instance.frozen_reason = True, reason
+        audit.record(ctx.session, ctx.now, "instance_frozen", instance_id=ctx.instance.id,
+                     element_id=call.element_id, reason=reason)
+        to = str(call.params.get("notify") or "group:product")
+        for user in recipients.resolve(ctx.session, ctx.instance, to):
+            ctx.add_outbox(Outbox(
+                created_at=ctx.now, instance_id=ctx.instance.id, channel="inapp", recipient_id=user.id,
+                topic="notify", payload={"subject": f"Project frozen: {reason}", "kind": "kb_mismatch",
+                                         "body": {"product": product, "bound": bound, "current": current}},
+                dedup_key=f"kb:{ctx.instance.id}:{call.task_id}:{user.id}", next_attempt_at=ctx.now))
+    return {"kb_current_version": current, "kb_version_matches": matches}
+
+
+def customer_history(ctx: OperatorContext, call: OperatorCall) -> dict:
+    """Puts the customer's service history in the process data (R3), for a notify to carry."""
+    customer = ctx.session.get(Customer, int(ctx.require(call, "customer")))
+    if customer is None:
+        return {"service_history": None}
+    return {"service_history": {"customer": customer.name, "complaint_types": list(customer.complaint_types or []),
+                                "sla_achievement": customer.sla_achievement}}
+
+
+def verify_signatures(ctx: OperatorContext, call: OperatorCall) -> dict:
+    """Are all ``sections`` signed by every role in ``roles``, with content unchanged since? (R2)"""
+    sections, roles = _split(ctx.require(call, "sections")), _split(ctx.require(call, "roles"))
+    result = str(call.params.get("result") or "signatures_valid")
+    gaps = signatures.missing(signatures.verify(ctx.session, ctx.instance.id, call.data), sections, roles)
+    audit.record(ctx.session, ctx.now, "signatures_verified", instance_id=ctx.instance.id,
+                 element_id=call.element_id, valid=not gaps, missing=gaps)
+    return {result: not gaps, f"{result}_missing": gaps}
