@@ -96,9 +96,9 @@ class WorkCalendar:
         self._check_country()
 
     def _check_country(self) -> None:
+        if self.country is None and self.subdivision is not None:
+            raise _invalid(self.name, "holidays.subdivision", "given without a country")
         if self.country is None:
-            if self.subdivision is not None:
-                raise _invalid(self.name, "holidays.subdivision", "given without a country")
             return
         try:
             holidays.country_holidays(self.country, subdiv=self.subdivision)
@@ -117,16 +117,11 @@ class WorkCalendar:
         if not isinstance(dct.get("time_zone"), str):
             raise _invalid(name, "time_zone", "required, a zone name such as 'Europe/Berlin'")
         country, subdivision = _read_holidays(name, dct.get("holidays"))
-        return cls(
-            name=name,
-            time_zone=dct["time_zone"],
-            workdays=_read_workdays(name, dct.get("workdays", list(DAY_NAMES[:5]))),
-            hours=_read_hours(name, dct.get("hours", [["09:00", "18:00"]])),
-            country=country,
-            subdivision=subdivision,
-            extra_holidays=_read_dates(name, "extra_holidays", dct.get("extra_holidays", [])),
-            extra_workdays=_read_dates(name, "extra_workdays", dct.get("extra_workdays", [])),
-        )
+        return cls(name, dct["time_zone"], country=country, subdivision=subdivision,
+                   workdays=_read_workdays(name, dct.get("workdays", list(DAY_NAMES[:5]))),
+                   hours=_read_hours(name, dct.get("hours", [["09:00", "18:00"]])),
+                   extra_holidays=_read_dates(name, "extra_holidays", dct.get("extra_holidays", [])),
+                   extra_workdays=_read_dates(name, "extra_workdays", dct.get("extra_workdays", [])))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -213,12 +208,10 @@ def parse_duration(text: str, calendar: WorkCalendar | None = None) -> timedelta
             raise ValueError(f"duration {text!r}: years, months and weeks are not supported; use days or hours")
         raise ValueError(f"duration {text!r} is not an ISO 8601 duration such as 'PT24H' or 'P3D'")
     days, hours, minutes, seconds = (float(g.replace(",", ".")) if g else 0.0 for g in match.groups())
-    working = timedelta(hours=hours, minutes=minutes, seconds=seconds)
-    if days:
-        if calendar is None:
-            raise ValueError(f"duration {text!r} counts working days: it needs a calendar")
-        working += calendar.day_length * days
-    return working
+    if days and calendar is None:
+        raise ValueError(f"duration {text!r} counts working days: it needs a calendar")
+    working_days = calendar.day_length * days if days else timedelta(0)
+    return working_days + timedelta(hours=hours, minutes=minutes, seconds=seconds)
 
 
 def _utc(moment: datetime, what: str) -> datetime:
