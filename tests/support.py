@@ -86,3 +86,26 @@ def wait_until(predicate, timeout_s: float = 20.0, poll_s: float = 0.05):
             return value
         time.sleep(poll_s)
     raise AssertionError(f"condition not met within {timeout_s}s")
+
+
+REPO = FIXTURES.parent.parent
+
+
+def deploy_library(services):
+    """Deploys the real process library: bpmn/ and forms/ of the repository."""
+    return deploy(services, read_tree(REPO), "tests")
+
+
+def do_task(services, people: dict[str, int], instance_id: int, element_id: str, username: str, data: dict):
+    """Claims (if needed) and completes the open task `element_id` as `username`, like a person would."""
+    from service.flows import instances as flows_instances
+
+    task = task_by_element(services, instance_id, element_id)
+    assert task is not None and task.status == "open", f"{element_id} is not open: {task and task.status}"
+    if task.assignee_id is None:
+        flows_instances.claim_task(services, task.id, people[username])
+    return flows_instances.complete_task(services, task.id, people[username], data)
+
+
+def open_elements(services, instance_id: int) -> list[str]:
+    return sorted(t.element_id for t in open_tasks(services, instance_id))

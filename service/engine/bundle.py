@@ -18,6 +18,7 @@ from .parser import HandoffParser
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
 DMN_SUFFIX = ".dmn"
 FORMS_PREFIX = "forms/"
+CALENDARS = "bpmn/calendars.json"
 
 
 @dataclass(frozen=True)
@@ -89,12 +90,19 @@ def split_bundles(files: dict[str, str]) -> list[Bundle]:
         needed = {s.file for s in specs if s is not None and s.file}
         bundle_files = {p: files[p] for p in needed if p in files}
         bundle_files.update(dmn_files)
+        if CALENDARS in files:
+            bundle_files[CALENDARS] = files[CALENDARS]
         for key in form_keys(s for s in specs if s is not None):
             path = FORMS_PREFIX + key
             if path in files:
                 bundle_files[path] = files[path]
         bundles.append(Bundle(process_id, spec.description or process_id, bundle_files))
     return bundles
+
+
+def process_sources(files: dict[str, str]) -> dict[str, str]:
+    """The BPMN and DMN files among a deployment's files (the validator's input)."""
+    return {p: t for p, t in files.items() if p.endswith(BPMN_SUFFIXES) or p.endswith(DMN_SUFFIX)}
 
 
 def load_forms(files: dict[str, str]) -> dict[str, dict]:

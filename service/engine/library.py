@@ -6,13 +6,15 @@ version is parsed once per process and looked up by its reference afterwards.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 
-from .bundle import Bundle, load_forms, new_parser
+from .bundle import CALENDARS, Bundle, load_forms, new_parser
+from .calendar import business_hours_function, load_calendars
 
 
 class UnknownSpec(LookupError):
@@ -58,7 +60,18 @@ def parse_bundle(bundle: Bundle, ref: str | None = None) -> ParsedProcess:
                 user_tasks[task_spec.bpmn_id] = UserTaskInfo(
                     task_spec.bpmn_id, task_spec.bpmn_name or task_spec.bpmn_id, task_spec.lane,
                     task_spec.form.key, dict(task_spec.extensions))
-    return ParsedProcess(ref, bundle.process_id, spec, subprocess_specs, load_forms(bundle.files), user_tasks)
+    return ParsedProcess(ref, bundle.process_id, spec, subprocess_specs, load_forms(bundle.files), user_tasks,
+                         functions=script_functions(bundle.files))
+
+
+def script_functions(files: dict[str, str]) -> dict:
+    """Functions the process's expressions may call: ``business_hours("PT24H", "calendar")``."""
+    if CALENDARS not in files:
+        return {}
+    definitions = json.loads(files[CALENDARS])
+    calendars = load_calendars(definitions)
+    default = "default" if "default" in calendars else next(iter(calendars), None)
+    return {"business_hours": business_hours_function(calendars, default)}
 
 
 class SpecLibrary:

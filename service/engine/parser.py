@@ -8,6 +8,7 @@ can use that common modeler or bpmn.io with the camunda moddle:
   (``${expression}`` allowed, e.g. the group a DMN table routed a lead to);
 - ``camunda:dueDate`` on a user task: its due time, an ISO duration from when it opens, an ISO
   date, or ``${expression}`` (e.g. ``${business_hours("PT24H")}``);
+- ``camunda:assignee`` on a user task: a username, usually ``${initiator}`` (who started the instance);
 - ``camunda:properties`` on a user task: ``seals`` (data keys nobody may change after this task),
   ``signs`` (data keys the completer signs), ``stage`` and other hints;
 - ``serviceTask camunda:type="external" camunda:topic="notify"`` with
@@ -40,7 +41,7 @@ class OperatorTaskParser(CamundaTaskParser):
 
 
 class HandoffUserTaskParser(UserTaskParser):
-    """Adds Camunda's ``candidateGroups`` and ``dueDate`` attributes to the task's extensions.
+    """Adds Camunda's ``candidateGroups``, ``dueDate`` and ``assignee`` attributes to the task's extensions.
 
     Both may be ``${expression}`` on the task data: the DMN-routed group of a lead,
     a due date computed in business hours.
@@ -48,7 +49,7 @@ class HandoffUserTaskParser(UserTaskParser):
 
     def parse_extensions(self, node=None):
         extensions = super().parse_extensions(node)
-        for attribute in ("candidateGroups", "dueDate"):
+        for attribute in ("candidateGroups", "dueDate", "assignee"):
             value = self.attribute(attribute, "camunda")
             if value:
                 extensions[attribute] = value

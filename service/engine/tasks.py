@@ -23,6 +23,7 @@ class UserTaskState:
     due_at: datetime | None
     data: dict
     candidate_group: str | None = None
+    assignee: str | None = None
     properties: dict = field(default_factory=dict)
 
 
@@ -39,6 +40,12 @@ def _state(task) -> str | None:
 def _candidate_group(task) -> str | None:
     raw = task.task_spec.extensions.get("candidateGroups")
     return str(render(task, raw)) if raw else task.task_spec.lane
+
+
+def _assignee(task) -> str | None:
+    raw = task.task_spec.extensions.get("assignee")
+    value = render(task, raw) if raw else None
+    return str(value) if value else None
 
 
 def _due(workflow, task, now: datetime) -> datetime | None:
@@ -61,6 +68,7 @@ def user_tasks(workflow, now: datetime) -> list[UserTaskState]:
             task_id=str(task.id), element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id, lane=spec.lane,
             form_key=spec.form.key, state=state, due_at=_due(workflow, task, now) if is_open else None,
             data=task.data, candidate_group=_candidate_group(task) if is_open else spec.lane,
+            assignee=_assignee(task) if is_open else None,
             properties=dict(spec.extensions),
         ))
     return views

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.engine.bundle import FORMS_PREFIX, Bundle, split_bundles
-from service.engine.validate import validate_files
+from service.engine.bundle import CALENDARS, FORMS_PREFIX, Bundle, process_sources, split_bundles
+from service.engine.library import script_functions
+from service.engine.validate import Problem, validate_files
 from service.store import queries
 from service.store.models import ProcessVersion
 
@@ -30,9 +31,8 @@ def deploy(services: Services, files: dict[str, str], deployed_by: str | None = 
 
     Unchanged processes keep their version; running instances keep theirs.
     """
-    bpmn = {p: t for p, t in files.items() if not p.startswith(FORMS_PREFIX)}
     forms = {p[len(FORMS_PREFIX):]: t for p, t in files.items() if p.startswith(FORMS_PREFIX)}
-    problems = validate_files(bpmn, forms)
+    problems = validate_files(process_sources(files), forms) + calendar_problems(files)
     if problems:
         raise DeployInvalid(problems)
     now = services.clock()
@@ -42,6 +42,17 @@ def deploy(services: Services, files: dict[str, str], deployed_by: str | None = 
             results.append(_deploy_bundle(uow.session, bundle, deployed_by, now))
         uow.commit()
     return results
+
+
+def calendar_problems(files: dict[str, str]) -> list[Problem]:
+    """`bpmn/calendars.json` defines the business-hours calendars timers may count in."""
+    if CALENDARS not in files:
+        return []
+    try:
+        script_functions(files)
+    except (ValueError, TypeError, AttributeError) as error:
+        return [Problem(CALENDARS, None, "-", str(error))]
+    return []
 
 
 def _deploy_bundle(session: Session, bundle: Bundle, deployed_by, now) -> Deployed:

@@ -7,7 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from service.store import queries
-from service.store.models import Instance, Task
+from service.store.models import Instance, Task, User
 
 from . import audit, documents, forms, signatures
 from .context import Services
@@ -34,6 +34,8 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
     """Starts the newest version of a process."""
     now, data = services.clock(), dict(data or {})
     with UnitOfWork(services.sessions) as uow:
+        actor = uow.session.get(User, actor_id) if actor_id is not None else None
+        data.setdefault("initiator", actor.username if actor else None)
         version = queries.latest_version(uow.session, process_id)
         if version is None:
             raise NotFound(f"no process {process_id!r} is deployed")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.engine.runner import Snapshot
-from service.store.models import Instance, Task
+from service.store.models import Instance, Task, User
 
 
 def project_tasks(session: Session, instance: Instance, snapshot: Snapshot, now: datetime) -> list[tuple[str, Task]]:
@@ -29,7 +29,7 @@ def project_tasks(session: Session, instance: Instance, snapshot: Snapshot, now:
         if row is None and view.state == "open":
             row = Task(instance_id=instance.id, engine_task_id=view.task_id, element_id=view.element_id,
                        name=view.name, candidate_group=view.candidate_group, form_key=view.form_key, status="open",
-                       created_at=now, due_at=view.due_at)
+                       created_at=now, due_at=view.due_at, assignee_id=_user_id(session, view.assignee))
             session.add(row)
             changes.append(("task_opened", row))
         elif row is not None and view.state != "open":
@@ -40,6 +40,13 @@ def project_tasks(session: Session, instance: Instance, snapshot: Snapshot, now:
             _close(row, "cancelled", now)
             changes.append(("task_cancelled", row))
     return changes
+
+
+def _user_id(session: Session, username: str | None) -> int | None:
+    """A task the diagram assigns (``camunda:assignee``) goes straight to that person's list."""
+    if not username:
+        return None
+    return session.scalar(select(User.id).where(User.username == username, User.active))
 
 
 def _close(row: Task, status: str, now: datetime) -> None:

@@ -14,7 +14,7 @@ from service.engine.specs import OperatorCall
 from ..errors import ProcessFailed
 from .context import OperatorContext
 from .messaging import escalate, notify, push
-from .project import customer_history, kb_check, record, set_stage, set_status, verify_signatures
+from .project import customer_history, kb_check, link_customer, record, set_stage, set_status, verify_signatures
 
 Operator = Callable[[OperatorContext, OperatorCall], dict | None]
 
@@ -26,6 +26,7 @@ OPERATORS: dict[str, Operator] = {
     "status": set_status,
     "record": record,
     "kb_check": kb_check,
+    "link_customer": link_customer,
     "customer_history": customer_history,
     "verify_signatures": verify_signatures,
 }

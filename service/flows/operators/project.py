@@ -6,6 +6,7 @@ from service.engine.specs import OperatorCall
 from service.store.models import Customer, KbProduct, Outbox
 
 from .. import audit, recipients, signatures
+from ..errors import ProcessFailed
 from .context import OperatorContext
 
 
@@ -20,6 +21,18 @@ def set_stage(ctx: OperatorContext, call: OperatorCall) -> dict:
     audit.record(ctx.session, ctx.now, "stage_entered", instance_id=ctx.instance.id, element_id=call.element_id,
                  stage=stage, previous=previous, order=call.params.get("order"))
     return {"stage": stage}
+
+
+def link_customer(ctx: OperatorContext, call: OperatorCall) -> dict:
+    """Ties the project to its customer record, so customer changes reach it (R8)."""
+    value = ctx.require(call, "customer")
+    customer = ctx.session.get(Customer, int(value)) if str(value).isdigit() else None
+    if customer is None:
+        raise ProcessFailed(f"service task {call.element_id}: no customer {value!r}")
+    ctx.instance.customer_id = customer.id
+    audit.record(ctx.session, ctx.now, "customer_linked", instance_id=ctx.instance.id, element_id=call.element_id,
+                 customer_id=customer.id, customer=customer.name)
+    return None
 
 
 def set_status(ctx: OperatorContext, call: OperatorCall) -> dict:
