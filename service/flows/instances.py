@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import UUID
 
 from service.store import queries
 from service.store.models import Instance, Task, User
@@ -119,10 +118,12 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
         ctx = OperatorContext(uow.session, instance, now)
         with engine_errors():
             workflow = services.engine.restore(instance.state)
+            submitted = {**services.engine.ready_user_task(workflow, task.engine_task_id).data, **data}
+            # Signatures exist before the process runs on, so the steps that follow can verify them.
+            _sign_and_seal(uow, instance, task, parsed.user_tasks[task.element_id].properties, submitted,
+                           actor_id, now)
             services.engine.complete(workflow, task.engine_task_id, data, ctx)
         task.completed_by = actor_id
-        _sign_and_seal(uow, instance, task, parsed.user_tasks[task.element_id].properties,
-                       workflow.get_task_from_id(UUID(task.engine_task_id)).data, actor_id, now)
         settle(services, uow, instance, workflow, ctx, now, actor_id)
         uow.commit()
         return _result(instance)
