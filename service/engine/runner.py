@@ -36,6 +36,15 @@ class Snapshot:
     data: dict
 
 
+def current_data(workflow: BpmnWorkflow) -> dict:
+    """The instance's data as people read it: the top process's, overlaid by running subprocesses'."""
+    data = dict(workflow.last_task.data) if workflow.last_task else {}
+    for subprocess in sorted(workflow.get_active_subprocesses(), key=lambda sp: sp.depth):
+        if subprocess.last_task is not None:
+            data.update(subprocess.last_task.data)
+    return data
+
+
 class Engine:
     def __init__(self, library: SpecLibrary, functions: dict[str, Any] | None = None):
         self.library = library
@@ -113,7 +122,7 @@ class Engine:
             user_tasks=user_tasks(workflow, now or datetime.now(UTC)),
             pending_timers=pending,
             next_wakeup_at=pending[0].due if pending and not completed else None,
-            data=workflow.last_task.data if workflow.last_task else {},
+            data=current_data(workflow),
         )
 
     def update_data(self, workflow: BpmnWorkflow, changes: dict[str, Any]) -> None:
