@@ -252,6 +252,9 @@ def run(args, database_url: str, tmp: Path) -> float:
     print(f"far-future instances that fired: {len(stray)} {stray[:10] if stray else ''}")
     for problem in stop_problems:
         print(f"shutdown: {problem}")
+    if early or twice or missing or stray or not lateness or max(lateness) > 0.5:
+        for _, log in children:  # warnings and errors only (HANDOFF_LOG_LEVEL=WARNING)
+            print(f"--- last lines of {log.name}:\n{tail(log)}")
     return pct(lateness, 99) if lateness and not missing else float("inf")
 
 

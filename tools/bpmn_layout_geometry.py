@@ -99,11 +99,8 @@ class Block:
     height: int
 
     def moved(self, dx: int, dy: int) -> Block:
-        def move(box):
-            return box.moved(dx, dy) if box else None
-
-        shapes = [Shape(s.id, s.kind, move(s.box), move(s.label)) for s in self.shapes]
-        edges = [Edge(e.id, [(x + dx, y + dy) for x, y in e.points], move(e.label)) for e in self.edges]
+        shapes = [_moved(s, dx, dy) for s in self.shapes]
+        edges = [Edge(e.id, [(x + dx, y + dy) for x, y in e.points], e.label and e.label.moved(dx, dy)) for e in self.edges]
         return Block(shapes, edges, self.width, self.height)
 
     def widened(self, width: int) -> Block:
@@ -142,13 +139,13 @@ def layout(nodes: list[Node], flows: list[Flow], lanes: list[Lane]) -> Block:
     g.x0 = HEADER * depth + LEFT
     width = max(300, g.x0 + max(g.rank.values(), default=0) * COLUMN + SIZES["task"][0] + LEFT)
     local = _place(g, len(bands))
-    heights = [_band_height(local, g, i, 0) for i in range(len(bands))]
+    content = [max((_bottom(s) for s in local.values() if g.band[s.id] == i), default=0) for i in range(len(bands))]
     counts = [0] * len(bands)
-    _route_all(g, _stack(local, g, heights), _counter(counts, heights, local, g, count_only=True))
-    heights = [_band_height(local, g, i, counts[i]) for i in range(len(bands))]
+    heights = [max(MIN_BAND, c + BOTTOM) for c in content]
+    _route_all(g, _stack(local, g, heights), _corridors(counts, heights, content))
+    heights = [max(MIN_BAND, c + BOTTOM + CORRIDOR * n) for c, n in zip(content, counts)]
     shapes = _stack(local, g, heights)
-    used = [0] * len(bands)
-    edges = _route_all(g, shapes, _counter(used, heights, local, g, count_only=False))
+    edges = _route_all(g, shapes, _corridors([0] * len(bands), heights, content))
     lanes_out = _lane_boxes(lane_shapes, heights, width)
     return Block(lanes_out + list(shapes.values()), edges, width, sum(heights))
 
@@ -283,31 +280,25 @@ def _label(node: Node, box: Box, side: int = 0) -> Box | None:
     return Box(box.cx + 6 if side > 0 else box.cx - 6 - width, box.bottom + 2, width, height)
 
 
-def _band_height(local: dict[str, Shape], g: _Graph, band: int, corridors: int) -> int:
-    bottoms = [max(s.box.bottom, s.label.bottom if s.label else 0) for s in local.values() if g.band[s.id] == band]
-    content = max(bottoms, default=0)
-    return max(MIN_BAND, content + BOTTOM + CORRIDOR * corridors)
+def _bottom(shape: Shape) -> int:
+    return max(shape.box.bottom, shape.label.bottom if shape.label else 0)
 
 
 def _stack(local: dict[str, Shape], g: _Graph, heights: list[int]) -> dict[str, Shape]:
     tops = [sum(heights[:i]) for i in range(len(heights))]
-
-    def move(box):
-        return box.moved(0, tops[g.band[s.id]]) if box else None
-
-    return {s.id: Shape(s.id, s.kind, move(s.box), move(s.label)) for s in local.values()}
+    return {s.id: _moved(s, 0, tops[g.band[s.id]]) for s in local.values()}
 
 
-def _counter(counts: list[int], heights: list[int], local: dict[str, Shape], g: _Graph, count_only: bool):
+def _moved(s: Shape, dx: int, dy: int) -> Shape:
+    return Shape(s.id, s.kind, s.box.moved(dx, dy), s.label.moved(dx, dy) if s.label else None)
+
+
+def _corridors(counts: list[int], heights: list[int], content: list[int]):
     """Hands out the y of the next free loop-back line under a band's content."""
 
     def next_corridor(band: int) -> int:
         counts[band] += 1
-        if count_only:
-            return sum(heights[: band + 1]) - BOTTOM // 2
-        content = _band_height(local, g, band, 0) - BOTTOM if heights[band] > MIN_BAND else 0
-        bottom = max(content, heights[band] - BOTTOM - CORRIDOR * (counts[band] - 1) - CORRIDOR)
-        return sum(heights[:band]) + min(bottom, heights[band] - CORRIDOR) + CORRIDOR // 2 * 0 + 0
+        return sum(heights[:band]) + content[band] + 15 + CORRIDOR * (counts[band] - 1)
 
     return next_corridor
 
@@ -331,18 +322,19 @@ def _route_all(g: _Graph, shapes: dict[str, Shape], corridor) -> list[Edge]:
 
 def _route(g: _Graph, shapes: dict[str, Shape], f: Flow, corridor) -> list[tuple[int, int]]:
     """Orthogonal: right side to left side, boundary events from below, loops along a line under the band."""
-    s, t = shapes[f.source].box, shapes[f.target].box
-    end = (t.x, t.cy)
+    src, t = shapes[f.source], shapes[f.target].box
+    s, end = src.box, (t.x, t.cy)
     boundary = g.anchor[f.source] != f.source
     start = (s.cx, s.bottom) if boundary else (s.right, s.cy)
+    lead = [start]
+    if boundary:  # drop below the event's label before turning
+        lead.append((s.cx, max(s.bottom + JOG, src.label.bottom + 6 if src.label else 0)))
     obstacles = [sh.box for sh in shapes.values() if sh.id not in (f.source, f.target)]
-    forward = g.rank[f.target] > g.rank[f.source]
-    lead = [start, (start[0], start[1] + JOG)] if boundary else [start]
     candidates = []
-    if forward:
-        if boundary and end[1] >= start[1] + JOG:
+    if g.rank[f.target] > g.rank[f.source]:
+        if boundary and end[1] >= lead[-1][1]:
             candidates.append([start, (start[0], end[1]), end])
-        if not boundary:
+        if not boundary and start[1] == end[1]:
             candidates.append([start, end])
         for gx in (g.col(f.target) - GAP, g.col(f.source) + GAP):
             candidates.append([*lead, (gx, lead[-1][1]), (gx, end[1]), end])
@@ -352,10 +344,10 @@ def _route(g: _Graph, shapes: dict[str, Shape], f: Flow, corridor) -> list[tuple
             return points
     cy = corridor(max(g.band[f.source], g.band[f.target]))
     out_x, in_x = g.col(f.source) + GAP - 20, g.col(f.target) - GAP + 20
-    if boundary and _clear([start, (start[0], cy), (in_x, cy)], obstacles):
-        lead = [start]
-        out_x = start[0]
-    return _simplify([*lead, (out_x, lead[-1][1]), (out_x, cy), (in_x, cy), (in_x, end[1]), end])
+    tail = [(in_x, cy), (in_x, end[1]), end]
+    if boundary and _clear([start, (start[0], cy), tail[0]], obstacles):
+        return _simplify([start, (start[0], cy), *tail])
+    return _simplify([*lead, (out_x, lead[-1][1]), (out_x, cy), *tail])
 
 
 def _simplify(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
