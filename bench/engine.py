@@ -207,6 +207,7 @@ def bench_service(database_url: str, data_dir: Path, files: dict[str, str], coun
         with services.sessions() as session:
             size = session.scalar(select(func.avg(func.length(Instance.state))))
             outbox_rows = session.scalar(select(func.count()).select_from(Outbox))
+            check_after_first_task(services.engine.restore(session.scalar(select(Instance.state).limit(1))))
         alarms = client.zcard(f"rq:scheduled:{services.config.timer_queue}")
         if outbox_rows != warmup + count or alarms != warmup + count:
             print(f"warning: expected {warmup + count} outbox rows and alarms, got {outbox_rows} and {alarms}",

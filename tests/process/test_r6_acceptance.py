@@ -1,0 +1,78 @@
+"""R6: customer acceptance triggers three effects together; accepted-not-invoiced after 7 days."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from freezegun import freeze_time
+from sqlalchemy import select
+
+from service.store.models import Outbox
+from tests.support import events, inbox, instance, open_elements, run_jobs, task_by_element
+
+T0 = datetime(2026, 4, 6, 2, 0, tzinfo=UTC)
+
+
+def to_acceptance(library) -> int:
+    project = library.won_project()
+    library.describe_opportunity(project)
+    library.cosign(project)
+    library.hand_over(project)
+    library.task(project, "implementation", "delivery", {"implementation_done": True})
+    library.task(project, "uat", "delivery", {"uat_passed": True})
+    return project
+
+
+def test_acceptance_sets_awaiting_payment_pushes_finance_and_asks_the_rep_at_once(services, library):
+    with freeze_time(T0):
+        project = to_acceptance(library)
+        document = library.document("delivery")
+        result = library.task(project, "acceptance", "delivery", {"acceptance_document": document,
+                                                                  "accepted_on": "2026-04-06"})
+    row = instance(services, project)
+    assert row.project_status == "awaiting payment"
+    assert row.row_version == result.row_version  # one transaction: status, push and task together
+
+    with services.sessions() as session:
+        [push] = session.scalars(select(Outbox).where(Outbox.channel == "finance")).all()
+    assert push.payload["body"] == {"acceptance_document": document, "contract_number": "C-2026-001",
+                                    "amount": 800000, "invoice_type": "vat_special", "customer": "ACME Education"}
+
+    letter = task_by_element(services, project, "commitment_letter")
+    assert (letter.assignee_id, letter.due_at) == (library.people["rep"], T0 + timedelta(days=3))
+    assert sorted(open_elements(services, project)) == ["commitment_letter", "invoicing"]
+
+    run_jobs(services)
+    [note] = [m for m in inbox(services, library.people["finance"]) if m.subject.startswith("Accepted")]
+    assert note.body["body"]["acceptance_document"] == document
+    kinds = [e.kind for e in events(services, "status_changed", project) + events(services, "push", project)]
+    assert kinds == ["status_changed", "push"]
+
+
+def test_an_acceptance_without_the_signed_document_is_refused(services, library):
+    import pytest
+
+    from service.flows.errors import FormInvalid
+
+    project = to_acceptance(library)
+    with pytest.raises(FormInvalid) as refused:
+        library.task(project, "acceptance", "delivery", {"accepted_on": "2026-04-06"})
+    assert refused.value.errors == {"acceptance_document": ["'acceptance_document' is a required property"]}
+    with pytest.raises(FormInvalid) as unknown:
+        library.task(project, "acceptance", "delivery", {"acceptance_document": 999, "accepted_on": "2026-04-06"})
+    assert list(unknown.value.errors) == ["acceptance_document"]
+    assert instance(services, project).project_status is None
+
+
+def test_accepted_but_not_invoiced_for_7_days_is_listed(services, library):
+    with freeze_time(T0) as clock:
+        project = to_acceptance(library)
+        library.task(project, "acceptance", "delivery", {"acceptance_document": library.document("delivery"),
+                                                         "accepted_on": "2026-04-06"})
+        clock.move_to(T0 + timedelta(days=6, hours=23))
+        run_jobs(services)
+        assert events(services, "accepted_not_invoiced", project) == []
+        clock.move_to(T0 + timedelta(days=7, seconds=1))
+        run_jobs(services)
+        assert len(events(services, "accepted_not_invoiced", project)) == 1
+        assert task_by_element(services, project, "invoicing").status == "open"
