@@ -12,6 +12,10 @@ GROUPS = {
     "sales": "Sales reps: start opportunities and handovers",
     "sales-managers": "Sales managers: receive reminders and escalations, reassign",
     "executives": "Sales VP and other executives",
+    "sales-vp": "The sales VP: receives escalations of cross-department timeouts",
+    "technical-sales": "Reps for technical buyers (routed by the lead table)",
+    "education-sales": "Reps for education customers (routed by the lead table)",
+    "key-accounts": "Reps for large budgets (routed by the lead table)",
     "legal": "Legal: contract review and supplementary terms",
     "delivery": "Delivery managers: co-sign, receive handovers, run delivery",
     "product": "Product owners: knowledge-base versions",
@@ -24,10 +28,10 @@ GROUPS = {
 
 # username, display name, groups, manager username
 PEOPLE = [
-    ("vp", "Vera Park (Sales VP)", ["executives", "managers"], None),
+    ("vp", "Vera Park (Sales VP)", ["executives", "sales-vp", "managers"], None),
     ("sales_mgr", "Sam Moreau (Sales manager)", ["sales-managers", "managers"], "vp"),
-    ("rep", "Rita Patel (Sales rep)", ["sales"], "sales_mgr"),
-    ("rep2", "Ravi Osei (Sales rep)", ["sales"], "sales_mgr"),
+    ("rep", "Rita Patel (Sales rep)", ["sales", "technical-sales"], "sales_mgr"),
+    ("rep2", "Ravi Osei (Sales rep)", ["sales", "education-sales", "key-accounts"], "sales_mgr"),
     ("legal", "Lena Gross (Legal)", ["legal"], "vp"),
     ("delivery_head", "Diego Alvarez (Head of delivery)", ["delivery", "managers"], "vp"),
     ("delivery", "Dana Kim (Delivery manager)", ["delivery"], "delivery_head"),

@@ -137,7 +137,7 @@ def collaboration_block(collaboration, processes: dict, subs: list) -> geo.Block
     shapes: list[geo.Shape] = []
     edges: list[geo.Edge] = []
     y = ORIGIN[1]
-    for participant, block in zip(participants, blocks):
+    for participant, block in zip(participants, blocks, strict=True):
         height = block.height if block else BLACK_BOX_HEIGHT
         shapes.append(geo.Shape(participant.get("id"), "pool", geo.Box(ORIGIN[0], y, width + geo.HEADER, height)))
         if block:
@@ -186,7 +186,8 @@ def diagram_lines(plane_id: str, block: geo.Block, tags: dict, prefix: dict, ids
     lines = [(0, f"<{bpmndi}:BPMNDiagram id={new_id('BPMNDiagram_' + plane_id)}>")]
     lines.append((1, f"<{bpmndi}:BPMNPlane id={new_id('BPMNPlane_' + plane_id)} bpmnElement={quoteattr(plane_id)}>"))
     for s in block.shapes:
-        lines.append((2, f"<{bpmndi}:BPMNShape id={new_id(s.id + '_di')} bpmnElement={quoteattr(s.id)}{flags(s, tags)}>"))
+        element = f"bpmnElement={quoteattr(s.id)}{flags(s, tags)}"
+        lines.append((2, f"<{bpmndi}:BPMNShape id={new_id(s.id + '_di')} {element}>"))
         lines += [bounds(s.box, 3), *(label(s.label, 3) if s.label else []), (2, f"</{bpmndi}:BPMNShape>")]
     for e in block.edges:
         lines.append((2, f"<{bpmndi}:BPMNEdge id={new_id(e.id + '_di')} bpmnElement={quoteattr(e.id)}>"))
@@ -281,9 +282,9 @@ def layout_text(text: str, root) -> str:
     if len(elements) != len(spans):
         raise ValueError("the XML text and its parse tree disagree")
     prefix, declarations = prefixes(root)
-    old = [span for el, span in zip(elements, spans) if el.tag == q(BPMNDI, "BPMNDiagram")]
-    later = [span[0] for el, span in zip(elements, spans) if local(el) == "relationship"]  # DI comes before them
-    at = min([end_start, *later, *(span[0] for span in old)])
+    old = [span for el, span in zip(elements, spans, strict=True) if el.tag == q(BPMNDI, "BPMNDiagram")]
+    later = [span[0] for el, span in zip(elements, spans, strict=True) if local(el) == "relationship"]
+    at = min([end_start, *later])  # the schema wants DI after the root elements, before any relationship
     newline = "\r\n" if "\r\n" in text else "\n"
     indent = re.sub(r"^.*\n", "", root.text or "", flags=re.S) if "\n" in (root.text or "") else "  "
     tags = {el.get("id"): local(el) for el in root.iter() if local(el)}
@@ -292,14 +293,15 @@ def layout_text(text: str, root) -> str:
     }
     lines = [line for plane_id, block in plan(root) for line in diagram_lines(plane_id, block, tags, prefix, ids)]
     new = "".join(indent + "  " * depth + line + newline for depth, line in lines)
+    line_start = text.rfind("\n", 0, at) + 1
+    if text[line_start:at].strip():
+        new = newline + new  # start the DI on a line of its own
+    else:
+        at = line_start
     edits = [(at, at, new)] + [(*whole_lines(text, *span), "") for span in old]
     if declarations:
         edits.append((tag_start, tag_end, add_declarations(text[tag_start:tag_end], declarations)))
     for start, end, replacement in sorted(edits, key=lambda e: e[0], reverse=True):
-        if replacement and start == at and not text[text.rfind("\n", 0, at) + 1 : at].strip():
-            start = end = text.rfind("\n", 0, at) + 1  # start the DI on a line of its own
-        elif replacement and start == at:
-            replacement = newline + replacement
         text = text[:start] + replacement + text[end:]
     return text
 

@@ -8,6 +8,7 @@ All coordinates are integers, so the same input always gives the same output.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 SIZES = {"task": (100, 80), "event": (36, 36), "gateway": (50, 50)}
 COLUMN = 180  # distance between two rank columns
@@ -100,7 +101,7 @@ class Block:
 
     def moved(self, dx: int, dy: int) -> Block:
         shapes = [_moved(s, dx, dy) for s in self.shapes]
-        edges = [Edge(e.id, [(x + dx, y + dy) for x, y in e.points], e.label and e.label.moved(dx, dy)) for e in self.edges]
+        edges = [Edge(e.id, [(x + dx, y + dy) for x, y in e.points], _moved_box(e.label, dx, dy)) for e in self.edges]
         return Block(shapes, edges, self.width, self.height)
 
     def widened(self, width: int) -> Block:
@@ -143,7 +144,7 @@ def layout(nodes: list[Node], flows: list[Flow], lanes: list[Lane]) -> Block:
     counts = [0] * len(bands)
     heights = [max(MIN_BAND, c + BOTTOM) for c in content]
     _route_all(g, _stack(local, g, heights), _corridors(counts, heights, content))
-    heights = [max(MIN_BAND, c + BOTTOM + CORRIDOR * n) for c, n in zip(content, counts)]
+    heights = [max(MIN_BAND, c + BOTTOM + CORRIDOR * n) for c, n in zip(content, counts, strict=True)]
     shapes = _stack(local, g, heights)
     edges = _route_all(g, shapes, _corridors([0] * len(bands), heights, content))
     lanes_out = _lane_boxes(lane_shapes, heights, width)
@@ -247,9 +248,9 @@ def _wish(g: _Graph, row: dict[str, int], node_id: str) -> float:
     """The mean row of the placed predecessors in the same band; a boundary event's row is below its host."""
     wishes = []
     for f in g.flows:
-        if f.target == node_id and g.anchor[f.source] in row and g.band[f.source] == g.band[node_id]:
-            if g.rank[f.source] < g.rank[node_id]:
-                wishes.append(row[g.anchor[f.source]] + (f.source != g.anchor[f.source]))
+        placed = f.target == node_id and g.anchor[f.source] in row and g.rank[f.source] < g.rank[node_id]
+        if placed and g.band[f.source] == g.band[node_id]:
+            wishes.append(row[g.anchor[f.source]] + (f.source != g.anchor[f.source]))
     return sum(wishes) / len(wishes) if wishes else 0.0
 
 
@@ -261,11 +262,18 @@ def _attach_boundaries(g: _Graph, shapes: dict[str, Shape]) -> None:
             by_host.setdefault(host, []).append(node_id)
     for host, events in by_host.items():
         hb = shapes[host].box
+        events.sort(key=lambda e: _target_depth(g, shapes, e), reverse=True)  # deeper targets leave first
         for i, node_id in enumerate(events):
             cx = hb.cx if len(events) == 1 else hb.x + 20 + i * (hb.w - 40) // (len(events) - 1)
             box = Box(cx - 18, hb.bottom - 18, 36, 36)
             left = len(events) > 1 and i == 0  # the outgoing flow drops from the centre: label beside it
             shapes[node_id] = Shape(node_id, "event", box, _label(g.nodes[node_id], box, side=-1 if left else 1))
+
+
+def _target_depth(g: _Graph, shapes: dict[str, Shape], node_id: str) -> tuple[int, int]:
+    """How far down the first target of a boundary event lies, so the flows out of one host do not cross."""
+    target = next((f.target for f in g.flows if f.source == node_id and f.target in shapes), None)
+    return (g.band[target], shapes[target].box.y) if target else (-1, 0)
 
 
 def _label(node: Node, box: Box, side: int = 0) -> Box | None:
@@ -290,7 +298,11 @@ def _stack(local: dict[str, Shape], g: _Graph, heights: list[int]) -> dict[str, 
 
 
 def _moved(s: Shape, dx: int, dy: int) -> Shape:
-    return Shape(s.id, s.kind, s.box.moved(dx, dy), s.label.moved(dx, dy) if s.label else None)
+    return Shape(s.id, s.kind, s.box.moved(dx, dy), _moved_box(s.label, dx, dy))
+
+
+def _moved_box(box: Box | None, dx: int, dy: int) -> Box | None:
+    return box.moved(dx, dy) if box else None
 
 
 def _corridors(counts: list[int], heights: list[int], content: list[int]):
@@ -364,7 +376,7 @@ def _simplify(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _clear(points: list[tuple[int, int]], obstacles: list[Box]) -> bool:
     """True if no segment runs through the inside of a shape (touching a border is fine)."""
-    for (x1, y1), (x2, y2) in zip(points, points[1:]):
+    for (x1, y1), (x2, y2) in pairwise(points):
         for b in obstacles:
             if y1 == y2 and b.y < y1 < b.bottom and max(min(x1, x2), b.x) < min(max(x1, x2), b.right):
                 return False
@@ -380,7 +392,7 @@ def _flow_label(f: Flow, points: list[tuple[int, int]]) -> Box | None:
     chars = len(" ".join(f.name.split()))
     width, height = min(90, max(20, chars * 6)), 14 * -(-chars * 6 // 90)
     if len(points) >= 5:
-        (x1, y), (x2, _) = max(zip(points, points[1:]), key=lambda seg: abs(seg[0][0] - seg[1][0]))
+        (x1, y), (x2, _) = max(pairwise(points), key=lambda seg: abs(seg[0][0] - seg[1][0]))
         return Box((x1 + x2) // 2 - width // 2, y + 4, width, height)
     x, y = points[0] if len(points) == 2 else points[-2]
     return Box(x + 6, y - height - 4, width, height)

@@ -57,7 +57,7 @@ def _validate(paths, forms_dir) -> list[Problem]:
     problems: list[Problem] = []
     for folder, group in groups.items():
         files: dict[str, str] = {}
-        for path in group:
+        for path in _with_sibling_decisions(group):
             text, problem = _read_source(path)
             if problem is not None:
                 problems.append(problem)
@@ -67,6 +67,15 @@ def _validate(paths, forms_dir) -> list[Problem]:
         problems += unreadable
         problems += validate_files(files, forms, forms_root=folder)
     return _sorted(problems)
+
+
+def _with_sibling_decisions(paths: list) -> list:
+    """A diagram's business rule tasks name decision tables kept beside it: check them together."""
+    given = {os.path.abspath(p) for p in paths}
+    extra = []
+    for folder in {Path(p).parent for p in paths}:
+        extra += [d for d in sorted(folder.glob(f"*{DMN_SUFFIX}")) if os.path.abspath(d) not in given]
+    return list(paths) + extra
 
 
 def _read_source(path) -> tuple[str, Problem | None]:

@@ -4,7 +4,8 @@ Tokens, comma-separated:
 - ``owner`` - who started the instance; ``owner_manager`` / ``owner_manager:2`` - one or two levels up;
 - ``assignee:ELEMENT`` - whoever holds (or last held) the task with that element id;
   unassigned, it means the task's candidate group;
-- ``assignee_manager:ELEMENT`` / ``assignee_manager:ELEMENT:2`` - that person's manager(s);
+- ``assignee_manager:ELEMENT`` / ``assignee_manager:ELEMENT:2`` - that person's manager one or two levels up;
+  unassigned, the managers of the candidate group's members;
 - ``group:NAME`` - every active member; ``user:NAME`` - one person.
 """
 
@@ -46,7 +47,13 @@ def _resolve_one(session: Session, instance: Instance, part: str) -> list[User]:
             holder = task.assignee_id or task.completed_by
             return _active(session, [holder]) if holder else group_members(session, task.candidate_group)
         holder = task.assignee_id or task.completed_by
-        return _managers(session, holder, _levels(levels or "1", part)) if holder else []
+        if holder:
+            return _managers(session, holder, _levels(levels or "1", part))
+        managers: dict[int, User] = {}  # nobody holds it: the managers of everyone who could
+        for member in group_members(session, task.candidate_group):
+            for manager in _managers(session, member.id, _levels(levels or "1", part)):
+                managers.setdefault(manager.id, manager)
+        return list(managers.values())
     raise ProcessFailed(f"unknown recipient {part!r} (see service/flows/recipients.py)")
 
 

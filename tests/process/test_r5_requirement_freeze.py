@@ -1,0 +1,54 @@
+"""R5: three departments work in parallel on a freeze; one timing out marks the project red and reaches the VP."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from freezegun import freeze_time
+
+from service.flows import instances
+from tests.support import events, inbox, instance, open_elements, run_jobs, task_by_element
+
+T0 = datetime(2026, 5, 4, 1, 0, tzinfo=UTC)
+
+
+def request_freeze(library, project_id: int = 41, sla: str = "PT48H") -> int:
+    started = instances.start_process(library.services, "requirement_freeze",
+                                      {"project_id": project_id, "customer": "ACME Education", "sla": sla},
+                                      actor_id=library.people["rep"])
+    return started.instance_id
+
+
+def test_three_tasks_start_in_parallel_and_the_freeze_completes_when_all_are_done(services, library):
+    freeze = request_freeze(library)
+    assert open_elements(services, freeze) == ["payment_ratios", "supplementary_terms", "workload_estimate"]
+    assert {task_by_element(services, freeze, e).candidate_group for e in open_elements(services, freeze)} == {
+        "tech", "legal", "finance"}
+    library.task(freeze, "workload_estimate", "tech", {"workload_days": 35})
+    library.task(freeze, "supplementary_terms", "legal", {"supplementary_terms": "Custom SSO is out of warranty"})
+    library.task(freeze, "payment_ratios", "finance", {"payment_ratios": [{"milestone": "signing", "percent": 30},
+                                                                          {"milestone": "acceptance", "percent": 70}]})
+    assert instance(services, freeze).status == "completed"
+    assert len(events(services, "freeze_completed", freeze)) == 1
+
+
+def test_one_timing_out_marks_the_project_red_and_escalates_to_the_sales_vp(services, library):
+    with freeze_time(T0) as clock:
+        freeze = request_freeze(library)
+        library.task(freeze, "workload_estimate", "tech", {"workload_days": 35})
+        library.task(freeze, "supplementary_terms", "legal", {"supplementary_terms": "Out of warranty"})
+        assert task_by_element(services, freeze, "payment_ratios").due_at == T0 + timedelta(hours=48)
+        clock.move_to(T0 + timedelta(hours=48, seconds=1))
+        run_jobs(services)
+    [red] = events(services, "freeze_timeout", freeze)
+    assert (red.data["project_id"], red.data["part"], red.data["flag"]) == (41, "payment_ratios", "red")
+    [escalation] = [m for m in inbox(services, library.people["vp"]) if m.body.get("kind") == "escalate"]
+    assert escalation.subject == "Requirement freeze of ACME Education: define the staged payment ratios is overdue"
+    assert inbox(services, library.people["sales_mgr"]) == []
+    assert open_elements(services, freeze) == ["payment_ratios"]  # still to be done
+
+
+def test_each_department_sla_comes_from_the_start_data(services, library):
+    freeze = request_freeze(library, sla="PT4H")
+    due = task_by_element(services, freeze, "workload_estimate")
+    assert due.due_at - due.created_at == timedelta(hours=4)
