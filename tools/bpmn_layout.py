@@ -108,7 +108,7 @@ def plan(root) -> list[tuple[str, geo.Block]]:
     diagrams = []
     collaboration = next(root.iterchildren(q(BPMN, "collaboration")), None)
     drawn = set()
-    if collaboration is not None:
+    if collaboration is not None and collaboration.find(q(BPMN, "participant")) is not None:
         drawn = {p.get("processRef") for p in collaboration.iterchildren(q(BPMN, "participant"))}
         diagrams.append((collaboration.get("id"), collaboration_block(collaboration, processes, subs)))
     for process_id, process in processes.items():
@@ -129,10 +129,11 @@ def container_block(el, subs: list) -> geo.Block:
 def collaboration_block(collaboration, processes: dict, subs: list) -> geo.Block:
     """Pools stacked top to bottom, all as wide as the widest; message flows as straight lines."""
     participants = [p for p in collaboration.iterchildren(q(BPMN, "participant")) if p.get("id")]
-    blocks = [
-        container_block(processes[p.get("processRef")], subs) if p.get("processRef") in processes else None
-        for p in participants
-    ]
+    blocks, used = [], set()
+    for participant in participants:  # a process drawn twice would have two DI elements per node
+        ref = participant.get("processRef")
+        blocks.append(container_block(processes[ref], subs) if ref in processes and ref not in used else None)
+        used.add(ref)
     width = max([b.width for b in blocks if b] + [400])
     shapes: list[geo.Shape] = []
     edges: list[geo.Edge] = []

@@ -8,7 +8,7 @@ from datetime import datetime
 from service.store import queries
 from service.store.models import Instance, Task, User
 
-from . import audit, documents, forms, signatures
+from . import audit, documents, forms, org, recipients, signatures
 from .context import Services
 from .errors import Conflict, Forbidden, InstanceFrozen, NotFound
 from .operators import OperatorContext
@@ -92,6 +92,27 @@ def unclaim_task(services: Services, task_id: int, actor_id: int, expected_versi
         task.assignee_id = None
         audit.record(uow.session, now, "task_unclaimed", instance_id=task.instance_id, task_id=task.id,
                      actor_id=actor_id, element_id=task.element_id)
+        uow.commit()
+        return task.row_version
+
+
+def reassign_task(services: Services, task_id: int, new_assignee_id: int, actor_id: int,
+                  expected_version: int | None = None) -> int:
+    """A manager gives a task to someone else (R9): only above the current holder, or the group if unclaimed."""
+    now = services.clock()
+    with UnitOfWork(services.sessions) as uow:
+        session = uow.session
+        task = _open_task(uow, task_id, expected_version)
+        holders = [task.assignee_id] if task.assignee_id else [
+            u.id for u in recipients.group_members(session, task.candidate_group)]
+        if not any(org.is_manager_of(session, actor_id, holder) for holder in holders):
+            raise Forbidden("only a manager of the person holding the task (or of its group) can reassign it")
+        if not (queries.is_member(session, new_assignee_id, task.candidate_group)
+                or org.is_manager_of(session, actor_id, new_assignee_id)):
+            raise Forbidden(f"the new assignee must be in {task.candidate_group!r} or report to you")
+        previous, task.assignee_id = task.assignee_id, new_assignee_id
+        audit.record(session, now, "task_reassigned", instance_id=task.instance_id, task_id=task.id,
+                     actor_id=actor_id, element_id=task.element_id, previous=previous, assignee=new_assignee_id)
         uow.commit()
         return task.row_version
 

@@ -41,3 +41,23 @@ def is_member(session: Session, user_id: int, group_name: str | None) -> bool:
         return False
     return bool(session.scalar(select(exists().where(
         Membership.user_id == user_id, Membership.group_id == Group.id, Group.name == group_name))))
+
+
+def overdue_tasks(session: Session, people: set[int], now: datetime) -> list:
+    """Open tasks past their due time held by `people` (a manager's reporting tree), most overdue first."""
+    from service.store.models import Task
+
+    query = (select(Task).where(Task.status == "open", Task.due_at < now, Task.assignee_id.in_(people))
+             .order_by(Task.due_at))
+    return list(session.scalars(query))
+
+
+def escalations_for(session: Session, people: set[int], since: datetime) -> list:
+    """Escalation entries of the log about tasks held by `people`."""
+    from service.store.models import AuditEvent, Task
+
+    query = (select(AuditEvent).join(Task, (Task.instance_id == AuditEvent.instance_id)
+                                     & (Task.element_id == AuditEvent.data["task"].as_string()))
+             .where(AuditEvent.kind == "escalate", AuditEvent.at >= since, Task.assignee_id.in_(people))
+             .order_by(AuditEvent.at))
+    return list(session.scalars(query).unique())
