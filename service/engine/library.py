@@ -11,9 +11,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from lxml import etree
 from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 
-from .bundle import CALENDARS, Bundle, load_forms, new_parser
+from .bundle import BPMN_SUFFIXES, CALENDARS, Bundle, load_forms, new_parser
 from .calendar import business_hours_function, load_calendars
 
 
@@ -40,6 +41,7 @@ class ParsedProcess:
     user_tasks: dict[str, UserTaskInfo] = field(default_factory=dict)
     functions: dict = field(default_factory=dict)
     script_engine: object = None
+    properties: dict = field(default_factory=dict)
 
     def form_for(self, element_id: str) -> dict | None:
         info = self.user_tasks.get(element_id)
@@ -61,7 +63,22 @@ def parse_bundle(bundle: Bundle, ref: str | None = None) -> ParsedProcess:
                     task_spec.bpmn_id, task_spec.bpmn_name or task_spec.bpmn_id, task_spec.lane,
                     task_spec.form.key, dict(task_spec.extensions))
     return ParsedProcess(ref, bundle.process_id, spec, subprocess_specs, load_forms(bundle.files), user_tasks,
-                         functions=script_functions(bundle.files))
+                         functions=script_functions(bundle.files), properties=process_properties(bundle))
+
+
+NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "camunda": "http://camunda.org/schema/1.0/bpmn"}
+PROCESS_PROPERTIES = "//bpmn:process[@id=$pid]/bpmn:extensionElements/camunda:properties/camunda:property"
+
+
+def process_properties(bundle: Bundle) -> dict[str, str]:
+    """``camunda:properties`` on the process element itself (e.g. ``start_guard``)."""
+    for path, text in bundle.files.items():
+        if path.endswith(BPMN_SUFFIXES):
+            nodes = etree.fromstring(text.encode("utf-8")).xpath(PROCESS_PROPERTIES, namespaces=NS,
+                                                                  pid=bundle.process_id)
+            if nodes:
+                return {n.get("name"): n.get("value", "") for n in nodes if n.get("name")}
+    return {}
 
 
 def script_functions(files: dict[str, str]) -> dict:

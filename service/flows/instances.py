@@ -8,7 +8,7 @@ from datetime import datetime
 from service.store import queries
 from service.store.models import Instance, Task, User
 
-from . import audit, documents, forms, org, recipients, signatures
+from . import audit, discipline, documents, forms, org, recipients, signatures
 from .context import Services
 from .errors import Conflict, Forbidden, InstanceFrozen, NotFound
 from .operators import OperatorContext
@@ -39,6 +39,8 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         if version is None:
             raise NotFound(f"no process {process_id!r} is deployed")
         parsed = services.library.get(version.content_hash)
+        for guard in _split(parsed.properties.get("start_guard")):
+            discipline.GUARDS[guard](uow.session, actor_id, now)
         instance = Instance(process_version_id=version.id, process_id=process_id, business_key=business_key,
                             status="running", state="", data={}, started_at=now, started_by=actor_id,
                             updated_at=now)
