@@ -148,6 +148,7 @@ def serve(host: str, port: int) -> None:
 def demo(port: int, root: Path) -> None:
     """One command: database, embedded Redis, worker, sweeper, demo data, web UI on localhost."""
     from .demo import seed_people
+    from .demo_projects import seed_projects
     from .redis_conn import start_embedded
     from .store.migrate import upgrade
 
@@ -163,6 +164,9 @@ def demo(port: int, root: Path) -> None:
     with services.sessions() as session:
         seed_people(session)
         session.commit()
+    seeded = seed_projects(services)
+    if seeded:
+        click.echo(f"seeded {seeded} demo projects across the eight stages")
     children = [_spawn("worker"), _spawn("sweeper")]
     click.echo(f"Handoff demo on http://127.0.0.1:{port}/  (data in {config.data_dir}; Ctrl-C stops)")
     try:

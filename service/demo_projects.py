@@ -1,0 +1,124 @@
+"""Demo projects spread over the eight stages, built by replaying the real flows at past times.
+
+SpiffWorkflow reads the system clock itself, so the replay moves the clock with
+freezegun: every timer, due time and log entry is then as it would have been.
+Seeding is idempotent: it does nothing once lifecycle projects exist.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun import freeze_time
+from sqlalchemy import func, select
+
+from service.clock import utcnow
+from service.flows import documents, instances
+from service.flows.context import Services
+from service.store.models import Customer, Instance, KbProduct, Task, User
+
+CUSTOMERS = [
+    ("ACME Education", "education", 800000, 0.92, ["slow incident response"]),
+    ("Northwind Logistics", "logistics", 1500000, 0.97, []),
+    ("Contoso Hospital", "healthcare", 650000, 0.88, ["missed training date", "unclear invoices"]),
+    ("Fabrikam Retail", "retail", 300000, 0.99, []),
+]
+PRODUCTS = {"Enterprise": "V3.2-202601 security module", "Campus": "V2.1-202609"}
+
+# customer, rep, product, bound KB version, days ago started, how far to drive it
+PROJECTS = [
+    ("ACME Education", "rep", "Enterprise", PRODUCTS["Enterprise"], 1, "opportunity"),
+    ("Fabrikam Retail", "rep2", "Enterprise", PRODUCTS["Enterprise"], 3, "opportunity"),
+    ("Northwind Logistics", "rep", "Enterprise", PRODUCTS["Enterprise"], 4, "contract"),
+    ("Contoso Hospital", "rep2", "Enterprise", PRODUCTS["Enterprise"], 6, "contract"),
+    ("ACME Education", "rep2", "Enterprise", PRODUCTS["Enterprise"], 5, "handover"),
+    ("Northwind Logistics", "rep2", "Enterprise", PRODUCTS["Enterprise"], 9, "handover"),
+    ("Contoso Hospital", "rep", "Campus", "V2.0-202603", 12, "implementation"),
+    ("Fabrikam Retail", "rep", "Enterprise", PRODUCTS["Enterprise"], 15, "implementation"),
+    ("ACME Education", "rep", "Enterprise", PRODUCTS["Enterprise"], 20, "uat"),
+    ("Northwind Logistics", "rep2", "Enterprise", PRODUCTS["Enterprise"], 25, "acceptance"),
+    ("Contoso Hospital", "rep2", "Enterprise", PRODUCTS["Enterprise"], 30, "invoicing"),
+    ("Fabrikam Retail", "rep2", "Enterprise", PRODUCTS["Enterprise"], 40, "payment"),
+]
+ORDER = ["opportunity", "contract", "handover", "implementation", "uat", "acceptance", "invoicing", "payment"]
+
+
+class Replay:
+    """Drives one project the way its people would, one step every few hours of past time."""
+
+    def __init__(self, services: Services, people: dict[str, int], clock):
+        self.services, self.people, self.clock = services, people, clock
+
+    def act(self, instance_id: int, element_id: str, username: str, data: dict) -> None:
+        self.clock.tick(timedelta(hours=5))
+        with self.services.sessions() as session:
+            task = session.scalars(select(Task).where(Task.instance_id == instance_id, Task.element_id == element_id,
+                                                      Task.status == "open")).first()
+        if task.assignee_id is None:
+            instances.claim_task(self.services, task.id, self.people[username])
+        instances.complete_task(self.services, task.id, self.people[username], data)
+
+    def document(self, username: str, name: str) -> int:
+        return documents.upload(self.services, f"%PDF-1.4 demo {name}".encode(), name, "application/pdf",
+                                self.people[username]).id
+
+
+def _steps(replay: Replay, customer: Customer, product: str, kb_version: str):
+    """(stage the step enters or None, element, who (default: the rep), data): the lifecycle's happy path."""
+    yield "contract", "opportunity", None, {
+        "customer_id": customer.id, "customer": customer.name, "contract_value": customer.budget,
+        "decision_makers": [{"name": "Li Wei", "role": "principal"}], "product": product, "kb_version": kb_version}
+    yield None, "submit_contract", None, {"contract_number": f"C-{customer.id}-{product[:3].upper()}",
+                                          "contract_amount": customer.budget, "terms": "30% on signing, 70% on "
+                                          "acceptance", "invoice_type": "vat_special"}
+    yield None, "legal_review", "legal", {"legal_approved": True}
+    yield "handover", "delivery_review", "delivery", {"delivery_approved": True}
+    yield None, "core_requirements", None, {"requirements": {"items": [{"requirement": "Single sign-on"}],
+                                                             "contact_name": "Li Wei", "contact_phone": "+86 10 5555"}}
+    yield None, "confirmed_risks", None, {"risks": [{"risk": "IT may not open API access"}]}
+    yield None, "open_items_step", None, {"open_items": [{"item": "Deployment environment confirmation"}]}
+    yield None, "sales_signs", None, {"sales_confirms": True}
+    yield "implementation", "delivery_signs", "delivery", {"delivery_decision": "accept"}
+    yield "uat", "implementation", "delivery", {"implementation_done": True}
+    yield "acceptance", "uat", "delivery", {"uat_passed": True}
+    yield "invoicing", "acceptance", "delivery", {"acceptance_document": replay.document("delivery", "acceptance.pdf"),
+                                                  "accepted_on": "2026-01-15"}
+    yield "payment", "invoicing", "finance", {"invoice_number": f"INV-{customer.id}", "invoiced_amount": customer.budget}
+
+
+def seed_projects(services: Services) -> int:
+    with services.sessions() as session:
+        if session.scalar(select(func.count()).where(Instance.process_id == "project_lifecycle")):
+            return 0
+        customers = _customers(session)
+        people = {u.username: u.id for u in session.scalars(select(User))}
+        session.commit()
+    now = utcnow()
+    for name, rep, product, kb_version, days_ago, target in PROJECTS:
+        with freeze_time(now - timedelta(days=days_ago)) as clock:
+            replay = Replay(services, people, clock)
+            customer = customers[name]
+            project = instances.start_process(services, "project_lifecycle",
+                                              {"customer_id": customer.id, "customer": customer.name},
+                                              actor_id=people[rep]).instance_id
+            for enters, element, who, data in _steps(replay, customer, product, kb_version):
+                if enters is not None and ORDER.index(enters) > ORDER.index(target):
+                    break  # this step would move the project past where the demo leaves it
+                replay.act(project, element, who or rep, data)
+    return len(PROJECTS)
+
+
+def _customers(session) -> dict[str, Customer]:
+    existing = {c.name: c for c in session.scalars(select(Customer))}
+    for name, industry, budget, sla, complaints in CUSTOMERS:
+        if name not in existing:
+            existing[name] = Customer(name=name, industry=industry, budget=budget, sla_achievement=sla,
+                                      complaint_types=complaints, decision_makers=[{"name": "Li Wei",
+                                                                                   "role": "principal"}],
+                                      updated_at=utcnow())
+            session.add(existing[name])
+    for product, version in PRODUCTS.items():
+        if session.get(KbProduct, product) is None:
+            session.add(KbProduct(product=product, current_version=version, updated_at=utcnow()))
+    session.flush()
+    return existing
