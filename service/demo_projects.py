@@ -83,7 +83,8 @@ def _steps(replay: Replay, customer: Customer, product: str, kb_version: str):
     yield "acceptance", "uat", "delivery", {"uat_passed": True}
     yield "invoicing", "acceptance", "delivery", {"acceptance_document": replay.document("delivery", "acceptance.pdf"),
                                                   "accepted_on": "2026-01-15"}
-    yield "payment", "invoicing", "finance", {"invoice_number": f"INV-{customer.id}", "invoiced_amount": customer.budget}
+    yield "payment", "invoicing", "finance", {"invoice_number": f"INV-{customer.id}",
+                                              "invoiced_amount": customer.budget}
 
 
 def seed_projects(services: Services) -> int:
