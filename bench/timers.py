@@ -246,6 +246,11 @@ def run(args, database_url: str, tmp: Path) -> float:
     if lateness:
         print(f"lateness s: p50 {pct(lateness, 50):.3f}  p90 {pct(lateness, 90):.3f}  p99 {pct(lateness, 99):.3f}  "
               f"max {max(lateness):.3f}  min {min(lateness):.3f}")
+    fire_times = sorted(e.at.timestamp() for e in fired_events if e.instance_id in due_ids)
+    if len(fire_times) > 1:
+        gap = max(b - a for a, b in zip(fire_times, fire_times[1:], strict=False))
+        print(f"firings spread over {fire_times[-1] - fire_times[0]:.2f} s (due over {args.window:g} s); "
+              f"longest pause between two firings {gap:.3f} s")
     print(f"fired early: {len(early)} {early[:5] if early else ''}")
     print(f"fired more than once: {len(twice)} {twice[:10] if twice else ''}")
     print(f"did not fire: {len(missing)} {missing[:10] if missing else ''}")

@@ -320,8 +320,15 @@ def layout_bytes(raw: bytes) -> bytes:
     root = parse(raw)
     encoding = root.getroottree().docinfo.encoding or "UTF-8"
     result = layout_text(raw.decode(encoding), root).encode(encoding)
-    parse(result)
+    if model(parse(result)) != model(root):
+        raise ValueError("the layout would change the process model; the file is left as it was")
     return result
+
+
+def model(root) -> list:
+    """Everything but the DI, canonically: what a layout must never change (c14n of a comment crashes lxml)."""
+    kept = [c for c in root if c.tag != q(BPMNDI, "BPMNDiagram")]
+    return [etree.tostring(c, method="c14n", exclusive=True) if isinstance(c.tag, str) else c.text for c in kept]
 
 
 # --- checking ------------------------------------------------------------------------------

@@ -325,11 +325,26 @@ def _lane_boxes(lane_shapes, heights: list[int], width: int) -> list[Shape]:
 
 
 def _route_all(g: _Graph, shapes: dict[str, Shape], corridor) -> list[Edge]:
-    edges = []
+    edges, tracks = [], {}
     for f in g.flows:
-        points = _route(g, shapes, f, corridor)
+        points = _claim(tracks, _route(g, shapes, f, corridor), f)
         edges.append(Edge(f.id, points, _flow_label(f, points)))
     return edges
+
+
+def _claim(tracks: dict, points: list[tuple[int, int]], f: Flow) -> list[tuple[int, int]]:
+    """Moves an elbow's vertical run aside where a flow of another source and target runs, so two do not merge."""
+    if len(points) in (4, 5) and points[-3][0] == points[-2][0]:  # the elbow in the gap before the target
+        x, (y1, y2) = points[-3][0], sorted((points[-3][1], points[-2][1]))
+        for dx in (0, 10, -10, 20, -20, 30, -30):
+            runs = tracks.get(x + dx, [])
+            if not [r for r in runs if r[0] < y2 and y1 < r[1] and r[2] != f.source and r[3] != f.target]:
+                break
+        points = [*points[:-3], (x + dx, points[-3][1]), (x + dx, points[-2][1]), points[-1]]
+    for (x1, y1), (x2, y2) in pairwise(points):
+        if x1 == x2:
+            tracks.setdefault(x1, []).append((min(y1, y2), max(y1, y2), f.source, f.target))
+    return points
 
 
 def _route(g: _Graph, shapes: dict[str, Shape], f: Flow, corridor) -> list[tuple[int, int]]:

@@ -122,7 +122,9 @@ SUBPROCESS = (
       <bpmn:endEvent id="inner_end"/>
     </bpmn:subProcess>
     <bpmn:boundaryEvent id="too_late" name="2 days" attachedToRef="prepare">
-      <bpmn:timerEventDefinition id="too_late_def"><bpmn:timeDuration>"P2D"</bpmn:timeDuration></bpmn:timerEventDefinition>
+      <bpmn:timerEventDefinition id="too_late_def">
+        <bpmn:timeDuration>"P2D"</bpmn:timeDuration>
+      </bpmn:timerEventDefinition>
     </bpmn:boundaryEvent>
     <bpmn:sequenceFlow id="f_late" sourceRef="too_late" targetRef="end"/>
     <bpmn:sequenceFlow id="f2" sourceRef="prepare" targetRef="end"/>
@@ -209,7 +211,7 @@ def local(el) -> str:
 
 
 def semantic(root, *names: str) -> dict[str, etree._Element]:
-    """Model elements (not DI) by id, of the given local names or kinds."""
+    """Model elements (not DI) by id: a capitalised name is a suffix ("Task"), else a local name ("lane")."""
     found = {}
     for el in root.iter(f"{{{NS['bpmn']}}}*"):
         name = local(el)
@@ -294,7 +296,6 @@ def test_nodes_lie_inside_their_lanes_and_pools(sample):
     for lane_id, lane in semantic(root, "lane").items():
         refs = [ref.text for ref in lane.iter(f"{{{NS['bpmn']}}}flowNodeRef")]
         hosted = [b.get("id") for b in root.iter(f"{{{NS['bpmn']}}}boundaryEvent") if b.get("attachedToRef") in refs]
-        assert refs
         for node_id in refs + hosted:
             assert shape(root, lane_id).contains(shape(root, node_id)), (lane_id, node_id)
     processes = semantic(root, "process")
@@ -436,13 +437,37 @@ def test_comments_line_endings_and_old_di(tmp_path):
     data, root = lay_out(tmp_path, crlf, "crlf")
     assert b"<!-- rejected: revise, then review again -->" in data
     assert data.count(b"\n") == data.count(b"\r\n")
-    stale = data.decode().replace('x="', 'x="1', 1).replace("<bpmndi:BPMNPlane ", "<!-- old -->\r\n<bpmndi:BPMNPlane ", 1)
+    stale = data.decode().replace('x="', 'x="1', 1)  # a designer moved a shape, and left a comment
+    stale = stale.replace("<bpmndi:BPMNPlane ", "<!-- old -->\r\n<bpmndi:BPMNPlane ", 1)
     (tmp_path / "stale.bpmn").write_text(stale, encoding="utf-8", newline="")
     assert bpmn_layout.main([str(tmp_path / "stale.bpmn")]) == 0
     assert (tmp_path / "stale.bpmn").read_bytes() == data  # the old DI is replaced, not kept beside the new
-    one_line = LOOP.replace("\n  ", "").replace("\n", "", LOOP.count("\n") - 1)
-    data, root = lay_out(tmp_path, one_line, "one_line")
+    one_line = LOOP.replace("\n", "")
+    data, _ = lay_out(tmp_path, one_line, "one_line")
     assert bpmn_layout.missing_di(data) == []
+    assert bpmn_layout.layout_bytes(data) == data
+
+
+def test_the_file_own_di_prefixes_are_reused(tmp_path):
+    head = HEAD.replace(
+        'id="defs"',
+        'xmlns:ns4="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:ns3="http://www.omg.org/spec/DD/20100524/DC"\n'
+        '    xmlns:ns2="http://www.omg.org/spec/DD/20100524/DI" id="defs"',
+    )
+    old_di = '  <ns4:BPMNDiagram id="old"><ns4:BPMNPlane id="old_plane" bpmnElement="first"/></ns4:BPMNDiagram>\n'
+    data, root = lay_out(tmp_path, head + TWO_PROCESSES[len(HEAD) : -len(TAIL)] + old_di + TAIL)
+    assert data.count(b"xmlns:") == 4 and b"<ns4:BPMNShape" in data and b"<ns3:Bounds" in data
+    assert b'id="old' not in data and bpmn_layout.missing_di(data) == []
+
+
+def test_a_file_that_is_not_bpmn_is_left_alone(tmp_path, capsys):
+    broken, foreign = tmp_path / "broken.bpmn", tmp_path / "foreign.bpmn"
+    broken.write_text(LOOP[:-40], encoding="utf-8")
+    foreign.write_text('<?xml version="1.0"?>\n<definitions xmlns="urn:other"/>\n', encoding="utf-8")
+    before = broken.read_bytes(), foreign.read_bytes()
+    assert bpmn_layout.main([str(broken), str(foreign)]) == 2
+    assert (broken.read_bytes(), foreign.read_bytes()) == before
+    assert "not a BPMN file" in capsys.readouterr().err
 
 
 def test_process_semantics_are_unchanged(tmp_path, sample):
