@@ -12,7 +12,7 @@ from . import audit
 from .context import Services
 from .errors import Conflict, FlowError
 from .operators import OperatorContext
-from .settle import engine_errors, settle
+from .settle import engine_errors, schedule_after_commit, settle
 from .unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,7 @@ def _fire(services: Services, instance_id: int) -> WakeResult:
         if not fired and instance.next_wakeup_at is not None and instance.next_wakeup_at < now:
             log.warning("instance %s: timer due at %s did not fire; retrying", instance.id, instance.next_wakeup_at)
             instance.next_wakeup_at = now + STUCK_RETRY
+            schedule_after_commit(services, uow, instance)
         uow.commit()
         return WakeResult("fired", instance.next_wakeup_at, [t.element_id for t in fired])
 

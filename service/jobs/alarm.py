@@ -8,6 +8,7 @@ exact fractional timestamp: RQ's scheduler then never starts it early, and our
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 import redis
@@ -31,11 +32,19 @@ class RqAlarmClock:
     def schedule(self, instance_id: int, at: datetime) -> None:
         self.schedule_many([(instance_id, at)])
 
-    def schedule_many(self, wakeups: list[tuple[int, datetime]]) -> None:
+    def rearm(self, instance_id: int, at: datetime) -> None:
+        """Sets the alarm again from inside the job that rang early.
+
+        It needs an id of its own: RQ deletes the running job's hash when it finishes
+        (``result_ttl=0``), which would take a schedule under the same id with it.
+        """
+        self.schedule_many([(instance_id, at)], suffix=f"-again-{uuid.uuid4().hex[:8]}")
+
+    def schedule_many(self, wakeups: list[tuple[int, datetime]], suffix: str = "") -> None:
         with self.queue.connection.pipeline() as pipe:
             for instance_id, at in wakeups:
                 job = self.queue.create_job(
-                    FIRE_TIMERS, args=(instance_id,), job_id=wake_job_id(instance_id, at),
+                    FIRE_TIMERS, args=(instance_id,), job_id=wake_job_id(instance_id, at) + suffix,
                     result_ttl=0, failure_ttl=FAILURE_TTL_S, timeout=JOB_TIMEOUT_S,
                 )
                 self.queue.schedule_job(job, at, pipeline=pipe)

@@ -7,6 +7,7 @@ run: ZREM decides which one moves a job, so none is enqueued twice.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -14,6 +15,8 @@ import redis
 from rq import Queue
 from rq.job import Job
 from rq.registry import ScheduledJobRegistry
+
+log = logging.getLogger(__name__)
 
 
 class TimerDispatcher:
@@ -46,6 +49,15 @@ class TimerDispatcher:
         return self.resolution_s if soonest is None else max(0.0, soonest - now_ts)
 
     def run(self, stop: threading.Event) -> None:
+        """Loops until `stop`; a Redis error is logged and retried, never the end of punctual timers."""
+        failures = 0
         while not stop.is_set():
-            self.dispatch_due()
-            stop.wait(min(self.resolution_s, self.seconds_to_next(time.time())))
+            try:
+                self.dispatch_due()
+                wait = min(self.resolution_s, self.seconds_to_next(time.time()))
+                failures = 0
+            except redis.RedisError:
+                failures += 1
+                log.exception("timer dispatch failed (%s in a row); retrying", failures)
+                wait = min(5.0, self.resolution_s * 2 ** failures)
+            stop.wait(wait)

@@ -57,9 +57,11 @@ def run_forever(services: Services, stop: threading.Event, interval_s: float, re
     """The `handoff sweeper` process: a punctual dispatcher thread plus a periodic sweep."""
     config = services.config
     dispatcher = TimerDispatcher(services.redis, [config.timer_queue, config.outbox_queue], resolution_s)
-    thread = threading.Thread(target=dispatcher.run, args=(stop,), name="timer-dispatcher", daemon=True)
-    thread.start()
+    thread = None
     while not stop.is_set():
+        if thread is None or not thread.is_alive():  # (re)start the punctual dispatcher if it ever died
+            thread = threading.Thread(target=dispatcher.run, args=(stop,), name="timer-dispatcher", daemon=True)
+            thread.start()
         try:
             result = sweep(services, timedelta(seconds=config.sweep_horizon_s))
             if result.scheduled or result.redelivered:

@@ -21,7 +21,7 @@ def fire_timers(instance_id: int) -> str:
         except Conflict:
             continue  # someone else changed the instance; look again
         if result.outcome == "not_due":
-            services.alarm.schedule(instance_id, result.next_wakeup_at)
+            services.alarm.rearm(instance_id, result.next_wakeup_at)
         return result.outcome
     log.warning("instance %s kept changing; the sweeper will wake it again", instance_id)
     return "conflict"
