@@ -16,11 +16,22 @@ def validate(schema: dict | None, data: dict) -> None:
             raise FormInvalid("this task has no form", {"": ["this task takes no data"]})
         return
     errors: dict[str, list[str]] = {}
-    for error in sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.path)):
+    for error in sorted(_validator(schema).iter_errors(data), key=lambda e: list(e.path)):
         field = _field_of(error)
         errors.setdefault(field, []).append(error.message)
     if errors:
         raise FormInvalid(f"{len(errors)} field(s) are invalid", errors)
+
+
+_validators: dict[int, tuple[dict, Draft202012Validator]] = {}
+
+
+def _validator(schema: dict) -> Draft202012Validator:
+    """Forms are parsed once per process version and kept; so are their validators."""
+    cached = _validators.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = _validators[id(schema)] = (schema, Draft202012Validator(schema))
+    return cached[1]
 
 
 def _field_of(error) -> str:

@@ -146,7 +146,6 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
             _sign_and_seal(uow, instance, task, parsed.user_tasks[task.element_id].properties, submitted,
                            actor_id, now)
             services.engine.complete(workflow, task.engine_task_id, data, ctx)
-        task.completed_by = actor_id
         settle(services, uow, instance, workflow, ctx, now, actor_id)
         uow.commit()
         return _result(instance)
@@ -230,7 +229,7 @@ def release(services: Services, instance_id: int, actor_id: int | None = None,
         instance.frozen, instance.frozen_reason, instance.updated_at = False, None, now
         instance.next_wakeup_at = services.engine.snapshot(workflow, now).next_wakeup_at
         audit.record(uow.session, now, "instance_released", instance_id=instance.id, actor_id=actor_id,
-                     **(data or {}))
+                     data=data)
         schedule_after_commit(services, uow, instance)
         uow.commit()
         return _result(instance)

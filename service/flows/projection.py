@@ -15,12 +15,15 @@ from service.engine.runner import Snapshot
 from service.store.models import Instance, Task, User
 
 
-def project_tasks(session: Session, instance: Instance, snapshot: Snapshot, now: datetime) -> list[tuple[str, Task]]:
-    """Opens new task rows, closes finished ones; returns (audit kind, task) pairs."""
-    open_rows = {
-        row.engine_task_id: row
-        for row in session.scalars(select(Task).where(Task.instance_id == instance.id, Task.status == "open"))
-    }
+def project_tasks(session: Session, instance: Instance, snapshot: Snapshot, now: datetime,
+                  actor_id: int | None = None) -> list[tuple[str, Task]]:
+    """Opens new task rows, closes finished ones; returns (audit kind, task) pairs.
+
+    `actor_id` is who completed the task that moved the process, if a person did.
+    """
+    with session.no_autoflush:  # the rows are written once, at commit
+        open_rows = {row.engine_task_id: row for row in session.scalars(
+            select(Task).where(Task.instance_id == instance.id, Task.status == "open"))}
     changes: list[tuple[str, Task]] = []
     seen = set()
     for view in snapshot.user_tasks:
@@ -34,6 +37,8 @@ def project_tasks(session: Session, instance: Instance, snapshot: Snapshot, now:
             changes.append(("task_opened", row))
         elif row is not None and view.state != "open":
             _close(row, view.state, now)
+            if view.state == "completed":
+                row.completed_by = actor_id
             changes.append((f"task_{view.state}", row))
     for engine_task_id, row in open_rows.items():
         if engine_task_id not in seen:

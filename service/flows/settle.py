@@ -35,11 +35,10 @@ def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ct
            now: datetime, actor_id: int | None = None) -> None:
     session = uow.session
     snapshot = services.engine.snapshot(workflow, now)
-    changes = project_tasks(session, instance, snapshot, now)
-    session.flush()
+    changes = project_tasks(session, instance, snapshot, now, actor_id)
     for kind, task in changes:
         actor = actor_id if kind == "task_completed" else None
-        audit.record(session, now, kind, instance_id=instance.id, task_id=task.id, actor_id=actor,
+        audit.record(session, now, kind, instance_id=instance.id, task_row=task, actor_id=actor,
                      element_id=task.element_id, name=task.name, candidate_group=task.candidate_group,
                      due_at=task.due_at)
     instance.state = services.engine.dump(workflow)
@@ -50,8 +49,9 @@ def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ct
         instance.completed_at = now
         audit.record(session, now, "instance_completed", instance_id=instance.id)
     running = instance.status == "running" and not instance.frozen
-    instance.next_wakeup_at = snapshot.next_wakeup_at if running else None
-    schedule_after_commit(services, uow, instance)
+    previous, instance.next_wakeup_at = instance.next_wakeup_at, snapshot.next_wakeup_at if running else None
+    if instance.next_wakeup_at != previous:  # an alarm already set for this moment stays set
+        schedule_after_commit(services, uow, instance)
     outbox_ids = ctx.new_outbox
     if outbox_ids:
         uow.after_commit(lambda: services.outbox.dispatch([row.id for row in outbox_ids]))

@@ -60,7 +60,7 @@ class ProcessVersion(Base):
     version: Mapped[int]
     name: Mapped[str] = mapped_column(String(300))
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    files: Mapped[dict[str, Any]]
+    files: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)  # loaded only when a spec is parsed
     deployed_at: Mapped[datetime]
     deployed_by: Mapped[str | None] = mapped_column(String(200))
 
@@ -139,6 +139,8 @@ class AuditEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     element_id: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    task: Mapped[Task | None] = relationship()
 
 
 class Outbox(Base):

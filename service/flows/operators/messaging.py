@@ -30,7 +30,7 @@ def _send(ctx: OperatorContext, call: OperatorCall, kind: str) -> dict:
             dedup_key=f"{kind}:{ctx.instance.id}:{call.task_id}:{user.id}:{channel}", next_attempt_at=ctx.now,
         ))
     audit.record(ctx.session, ctx.now, kind, instance_id=ctx.instance.id, element_id=call.element_id,
-                 recipients=[u.username for u in users], subject=subject, channel=channel, **body)
+                 data={**body, "recipients": [u.username for u in users], "subject": subject, "channel": channel})
     return {f"{call.element_id}_sent_to": [u.username for u in users]}
 
 
@@ -54,5 +54,5 @@ def push(ctx: OperatorContext, call: OperatorCall) -> dict:
         dedup_key=f"push:{ctx.instance.id}:{call.task_id}:{channel}", next_attempt_at=ctx.now,
     ))
     audit.record(ctx.session, ctx.now, "push", instance_id=ctx.instance.id, element_id=call.element_id,
-                 channel=channel, **body)
+                 data={**body, "channel": channel})
     return {f"{call.element_id}_pushed": True}

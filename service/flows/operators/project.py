@@ -47,7 +47,7 @@ def record(ctx: OperatorContext, call: OperatorCall) -> dict:
     """Writes a fact the dashboards count (R10), e.g. ``kind=handover_delayed``."""
     kind = str(ctx.require(call, "kind"))
     facts = {k: v for k, v in call.params.items() if k != "kind"}
-    audit.record(ctx.session, ctx.now, kind, instance_id=ctx.instance.id, element_id=call.element_id, **facts)
+    audit.record(ctx.session, ctx.now, kind, instance_id=ctx.instance.id, element_id=call.element_id, data=facts)
     return None
 
 
