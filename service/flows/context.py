@@ -16,13 +16,18 @@ from service.engine.runner import Engine
 
 
 class AlarmClock(Protocol):
-    """Wakes an instance at a moment (RQ in production; see service.jobs.alarm)."""
+    """Wakes an instance at a moment (RQ in production; see service.jobs.alarm).
+
+    `pipe` lets several post-commit signals share one Redis round trip.
+    """
 
     def schedule(self, instance_id: int, at: datetime) -> None: ...
 
+    def schedule_many(self, wakeups: list[tuple[int, datetime]], suffix: str = "", pipe=None) -> None: ...
+
 
 class OutboxDispatcher(Protocol):
-    def dispatch(self, outbox_ids: list[int]) -> None: ...
+    def dispatch(self, outbox_ids: list[int], pipe=None) -> None: ...
 
 
 class NoAlarm:
@@ -31,9 +36,12 @@ class NoAlarm:
     def schedule(self, instance_id: int, at: datetime) -> None:
         return None
 
+    def schedule_many(self, wakeups, suffix: str = "", pipe=None) -> None:
+        return None
+
 
 class NoDispatch:
-    def dispatch(self, outbox_ids: list[int]) -> None:
+    def dispatch(self, outbox_ids: list[int], pipe=None) -> None:
         return None
 
 
@@ -51,3 +59,16 @@ class Services:
 
     def __post_init__(self):
         self.engine = Engine(self.library)
+
+    def signal_committed(self, wakeups: list[tuple[int, datetime]], outbox_ids: list[int]) -> None:
+        """After a commit: set alarms and queue deliveries, in one Redis round trip when there is Redis."""
+        pipe = None
+        if self.redis is not None:
+            pipe = self.redis.pipeline()
+            pipe.multi()  # RQ's enqueue insists on an explicit transaction when handed a pipeline
+        if wakeups:
+            self.alarm.schedule_many(wakeups, pipe=pipe)
+        if outbox_ids:
+            self.outbox.dispatch(outbox_ids, pipe=pipe)
+        if pipe is not None:
+            pipe.execute()

@@ -50,11 +50,12 @@ def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ct
         audit.record(session, now, "instance_completed", instance_id=instance.id)
     running = instance.status == "running" and not instance.frozen
     previous, instance.next_wakeup_at = instance.next_wakeup_at, snapshot.next_wakeup_at if running else None
-    if instance.next_wakeup_at != previous:  # an alarm already set for this moment stays set
-        schedule_after_commit(services, uow, instance)
-    outbox_ids = ctx.new_outbox
-    if outbox_ids:
-        uow.after_commit(lambda: services.outbox.dispatch([row.id for row in outbox_ids]))
+    wakeup = instance.next_wakeup_at
+    moved = wakeup is not None and wakeup != previous  # an alarm already set for this moment stays set
+    rows, instance_id = ctx.new_outbox, instance.id
+    if moved or rows:
+        uow.after_commit(lambda: services.signal_committed([(instance_id, wakeup)] if moved else [],
+                                                           [row.id for row in rows]))
 
 
 def schedule_after_commit(services: Services, uow: UnitOfWork, instance: Instance) -> None:

@@ -40,15 +40,18 @@ class RqAlarmClock:
         """
         self.schedule_many([(instance_id, at)], suffix=f"-again-{uuid.uuid4().hex[:8]}")
 
-    def schedule_many(self, wakeups: list[tuple[int, datetime]], suffix: str = "") -> None:
-        with self.queue.connection.pipeline() as pipe:
-            for instance_id, at in wakeups:
-                job = self.queue.create_job(
-                    FIRE_TIMERS, args=(instance_id,), job_id=wake_job_id(instance_id, at) + suffix,
-                    result_ttl=0, failure_ttl=FAILURE_TTL_S, timeout=JOB_TIMEOUT_S,
-                )
-                self.queue.schedule_job(job, at, pipeline=pipe)
-                pipe.zadd(self.registry.key, {job.id: at.timestamp()})
+    def schedule_many(self, wakeups: list[tuple[int, datetime]], suffix: str = "", pipe=None) -> None:
+        """Sets alarms in one round trip (or inside the caller's pipeline `pipe`)."""
+        own = pipe is None
+        pipe = self.queue.connection.pipeline(transaction=False) if own else pipe
+        for instance_id, at in wakeups:
+            job = self.queue.create_job(
+                FIRE_TIMERS, args=(instance_id,), job_id=wake_job_id(instance_id, at) + suffix,
+                result_ttl=0, failure_ttl=FAILURE_TTL_S, timeout=JOB_TIMEOUT_S,
+            )
+            self.queue.schedule_job(job, at, pipeline=pipe)
+            pipe.zadd(self.registry.key, {job.id: at.timestamp()})
+        if own:
             pipe.execute()
 
     def job_statuses(self, job_ids: list[str]) -> list[str | None]:

@@ -15,11 +15,12 @@ class RqOutboxDispatcher:
     def __init__(self, connection: redis.Redis, queue_name: str):
         self.queue = Queue(queue_name, connection=connection)
 
-    def dispatch(self, outbox_ids: list[int]) -> None:
-        with self.queue.connection.pipeline() as pipe:
-            for outbox_id in outbox_ids:
-                self.queue.enqueue(DELIVER, outbox_id, job_id=f"deliver-{outbox_id}", result_ttl=0,
-                                   pipeline=pipe)
+    def dispatch(self, outbox_ids: list[int], pipe=None) -> None:
+        own = pipe is None
+        pipe = self.queue.connection.pipeline(transaction=False) if own else pipe
+        for outbox_id in outbox_ids:
+            self.queue.enqueue(DELIVER, outbox_id, job_id=f"deliver-{outbox_id}", result_ttl=0, pipeline=pipe)
+        if own:
             pipe.execute()
 
     def dispatch_at(self, outbox_id: int, at) -> None:
