@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.orm import joinedload
+
 from service.store import queries
 from service.store.models import Instance, Task, User
 
@@ -56,8 +58,9 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         return _result(instance)
 
 
-def _open_task(uow: UnitOfWork, task_id: int, expected_version: int | None) -> Task:
-    task = uow.session.get(Task, task_id)
+def _open_task(uow: UnitOfWork, task_id: int, expected_version: int | None, with_instance: bool = False) -> Task:
+    options = [joinedload(Task.instance)] if with_instance else []  # one round trip where both are needed
+    task = uow.session.get(Task, task_id, options=options)
     if task is None:
         raise NotFound(f"no task {task_id}")
     if expected_version is not None and task.row_version != expected_version:
@@ -124,8 +127,8 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
     """The assignee submits the task's form; the process moves on in the same transaction."""
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
-        task = _open_task(uow, task_id, expected_version)
-        instance = uow.session.get(Instance, task.instance_id)
+        task = _open_task(uow, task_id, expected_version, with_instance=True)
+        instance = task.instance
         if instance.frozen:
             raise InstanceFrozen(f"instance {instance.id} is frozen: {instance.frozen_reason or 'no reason given'}")
         if task.assignee_id != actor_id:

@@ -124,6 +124,8 @@ class Task(Base):
     row_version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": row_version}
 
+    instance: Mapped[Instance] = relationship(lazy="select")
+
 
 class AuditEvent(Base):
     """Append-only operation log (database triggers refuse UPDATE and DELETE)."""

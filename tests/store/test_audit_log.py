@@ -12,9 +12,9 @@ from service.flows import audit
 
 def test_audit_events_cannot_be_updated_or_deleted(services):
     with services.sessions() as session:
-        event = audit.record(session, utcnow(), "instance_started", note="evidence")
+        audit.record(session, utcnow(), "instance_started", note="evidence")
         session.commit()
-        event_id = event.id
+        event_id = session.execute(text("SELECT id FROM audit_event")).scalar_one()
     for statement in ("UPDATE audit_event SET kind = 'forged' WHERE id = :id",
                       "DELETE FROM audit_event WHERE id = :id"):
         with services.sessions() as session, pytest.raises(DatabaseError, match="append-only"):
