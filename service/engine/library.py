@@ -62,8 +62,10 @@ def parse_bundle(bundle: Bundle, ref: str | None = None) -> ParsedProcess:
                 user_tasks[task_spec.bpmn_id] = UserTaskInfo(
                     task_spec.bpmn_id, task_spec.bpmn_name or task_spec.bpmn_id, task_spec.lane,
                     task_spec.form.key, dict(task_spec.extensions))
+    properties = process_properties(bundle)
     return ParsedProcess(ref, bundle.process_id, spec, subprocess_specs, load_forms(bundle.files), user_tasks,
-                         functions=script_functions(bundle.files), properties=process_properties(bundle))
+                         functions=script_functions(bundle.files, properties.get("calendar")),
+                         properties=properties)
 
 
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "camunda": "http://camunda.org/schema/1.0/bpmn"}
@@ -81,13 +83,16 @@ def process_properties(bundle: Bundle) -> dict[str, str]:
     return {}
 
 
-def script_functions(files: dict[str, str]) -> dict:
-    """Functions the process's expressions may call: ``business_hours("PT24H", "calendar")``."""
+def script_functions(files: dict[str, str], calendar: str | None = None) -> dict:
+    """Functions the process's expressions may call: ``business_hours("PT24H")``.
+
+    The calendar is the process's own (process property ``calendar``), else ``default``.
+    """
     if CALENDARS not in files:
         return {}
     definitions = json.loads(files[CALENDARS])
     calendars = load_calendars(definitions)
-    default = "default" if "default" in calendars else next(iter(calendars), None)
+    default = calendar or ("default" if "default" in calendars else next(iter(calendars), None))
     return {"business_hours": business_hours_function(calendars, default)}
 
 

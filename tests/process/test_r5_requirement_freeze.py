@@ -9,7 +9,9 @@ from freezegun import freeze_time
 from service.flows import instances
 from tests.support import events, inbox, instance, open_elements, run_jobs, task_by_element
 
-T0 = datetime(2026, 5, 4, 1, 0, tzinfo=UTC)
+T0 = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai, the process's calendar
+# 48 working hours of 8 (09-12, 13-18, Monday to Friday): six working days, the next Monday 18:00 local.
+DUE = datetime(2026, 6, 8, 10, 0, tzinfo=UTC)
 
 
 def request_freeze(library, project_id: int = 41, sla: str = "PT48H") -> int:
@@ -37,8 +39,11 @@ def test_one_timing_out_marks_the_project_red_and_escalates_to_the_sales_vp(serv
         freeze = request_freeze(library)
         library.task(freeze, "workload_estimate", "tech", {"workload_days": 35})
         library.task(freeze, "supplementary_terms", "legal", {"supplementary_terms": "Out of warranty"})
-        assert task_by_element(services, freeze, "payment_ratios").due_at == T0 + timedelta(hours=48)
-        clock.move_to(T0 + timedelta(hours=48, seconds=1))
+        assert task_by_element(services, freeze, "payment_ratios").due_at == DUE
+        clock.move_to(T0 + timedelta(hours=48, seconds=1))  # 48 clock hours are only 16 working hours
+        run_jobs(services)
+        assert events(services, "freeze_timeout", freeze) == []
+        clock.move_to(DUE + timedelta(seconds=1))
         run_jobs(services)
     [red] = events(services, "freeze_timeout", freeze)
     assert (red.data["project_id"], red.data["part"], red.data["flag"]) == (41, "payment_ratios", "red")
@@ -48,7 +53,8 @@ def test_one_timing_out_marks_the_project_red_and_escalates_to_the_sales_vp(serv
     assert open_elements(services, freeze) == ["payment_ratios"]  # still to be done
 
 
-def test_each_department_sla_comes_from_the_start_data(services, library):
-    freeze = request_freeze(library, sla="PT4H")
+def test_each_department_sla_comes_from_the_start_data_in_working_hours(services, library):
+    with freeze_time(datetime(2026, 6, 5, 8, 0, tzinfo=UTC)):  # Friday 16:00 in Shanghai
+        freeze = request_freeze(library, sla="PT4H")
     due = task_by_element(services, freeze, "workload_estimate")
-    assert due.due_at - due.created_at == timedelta(hours=4)
+    assert due.due_at == datetime(2026, 6, 8, 3, 0, tzinfo=UTC)  # 2 h on Friday, 2 h on Monday: 11:00 local
