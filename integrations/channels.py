@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy.orm import Session
@@ -25,5 +26,11 @@ class InAppChannel:
                             created_at=row.created_at))
 
 
-def default_channels() -> dict[str, Channel]:
-    return {"inapp": InAppChannel()}
+def default_channels(data_dir: Path | None = None) -> dict[str, Channel]:
+    """In-app messages; finance pushes dropped as files under the data folder."""
+    from .finance import FileDropChannel
+
+    channels: dict[str, Channel] = {"inapp": InAppChannel()}
+    if data_dir is not None:
+        channels["finance"] = FileDropChannel(data_dir / "finance-drop")
+    return channels

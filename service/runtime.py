@@ -7,6 +7,8 @@ import threading
 
 import redis
 
+from integrations.channels import default_channels
+
 from .config import Config
 from .engine.library import SpecLibrary
 from .flows.context import Services
@@ -30,6 +32,7 @@ def build(config: Config, redis_client: redis.Redis | None = None) -> Services:
         library=SpecLibrary(bundle_loader(sessions)),
         alarm=RqAlarmClock(conn, config.timer_queue),
         outbox=RqOutboxDispatcher(conn, config.outbox_queue),
+        channels=default_channels(config.data_dir),
         config=config,
         redis=conn,
         db_engine=engine,

@@ -61,3 +61,14 @@ def escalations_for(session: Session, people: set[int], since: datetime) -> list
              .where(AuditEvent.kind == "escalate", AuditEvent.at >= since, Task.assignee_id.in_(people))
              .order_by(AuditEvent.at))
     return list(session.scalars(query).unique())
+
+
+def accepted_not_invoiced(session: Session, now: datetime, days: int = 7) -> list:
+    """Projects accepted (awaiting payment, in Invoicing) for more than `days` (R6's managers' list)."""
+    from datetime import timedelta
+
+    query = (select(Instance).where(Instance.status == "running", Instance.stage == "Invoicing",
+                                    Instance.project_status == "awaiting payment",
+                                    Instance.stage_entered_at < now - timedelta(days=days))
+             .order_by(Instance.stage_entered_at))
+    return list(session.scalars(query))

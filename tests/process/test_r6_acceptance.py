@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from service.store import queries
 from service.store.models import Outbox
 from tests.support import events, inbox, instance, open_elements, run_jobs, task_by_element
 
@@ -76,3 +77,23 @@ def test_accepted_but_not_invoiced_for_7_days_is_listed(services, library):
         run_jobs(services)
         assert len(events(services, "accepted_not_invoiced", project)) == 1
         assert task_by_element(services, project, "invoicing").status == "open"
+        with services.sessions() as session:
+            assert [p.id for p in queries.accepted_not_invoiced(session, T0 + timedelta(days=6))] == []
+            listed = queries.accepted_not_invoiced(session, T0 + timedelta(days=7, seconds=1))
+        assert [(p.id, p.customer_id) for p in listed] == [(project, library.customer_id)]
+
+
+def test_the_finance_push_is_dropped_once_as_a_file_for_the_finance_system(services, library, config):
+    import json
+
+    project = to_acceptance(library)
+    library.task(project, "acceptance", "delivery", {"acceptance_document": library.document("delivery"),
+                                                     "accepted_on": "2026-04-06"})
+    run_jobs(services)
+    run_jobs(services)
+    [dropped] = list((config.data_dir / "finance-drop").glob("*.json"))
+    content = json.loads(dropped.read_text())
+    assert (content["instance_id"], content["body"]["contract_number"]) == (project, "C-2026-001")
+    with services.sessions() as session:
+        [push] = session.scalars(select(Outbox).where(Outbox.channel == "finance")).all()
+    assert (push.status, push.attempts) == ("sent", 1)
