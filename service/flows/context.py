@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session, sessionmaker
 
 from integrations.channels import Channel, default_channels
+from integrations.knowledge_base import DatabaseKnowledgeBase, KnowledgeBase
 from service.clock import utcnow
 from service.engine.library import SpecLibrary
 from service.engine.runner import Engine
@@ -53,6 +54,7 @@ class Services:
     outbox: OutboxDispatcher = field(default_factory=NoDispatch)
     clock: Callable[[], datetime] = utcnow
     channels: dict[str, Channel] = field(default_factory=default_channels)
+    knowledge_base: KnowledgeBase = field(default_factory=DatabaseKnowledgeBase)
     config: Any = None  # service.config.Config, when built by service.runtime
     redis: Any = None
     db_engine: Any = None

@@ -50,7 +50,7 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         uow.session.flush()
         audit.record(uow.session, now, "instance_started", instance_id=instance.id, actor_id=actor_id,
                      process_id=process_id, version=version.version, business_key=business_key)
-        ctx = OperatorContext(uow.session, instance, now)
+        ctx = OperatorContext(uow.session, instance, now, knowledge_base=services.knowledge_base)
         with engine_errors():
             workflow = services.engine.start(parsed.ref, data, ctx)
         settle(services, uow, instance, workflow, ctx, now, actor_id)
@@ -141,7 +141,7 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
         schema = parsed.form_for(task.element_id)
         forms.validate(schema, data)
         documents.check_references(uow.session, schema, data, instance.id, actor_id)
-        ctx = OperatorContext(uow.session, instance, now)
+        ctx = OperatorContext(uow.session, instance, now, knowledge_base=services.knowledge_base)
         with engine_errors():
             workflow = services.engine.restore(instance.state)
             submitted = {**services.engine.ready_user_task(workflow, task.engine_task_id).data, **data}
@@ -177,7 +177,7 @@ def deliver_message(services: Services, instance_id: int, name: str, payload: di
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
         instance = _running(uow, instance_id)
-        ctx = OperatorContext(uow.session, instance, now)
+        ctx = OperatorContext(uow.session, instance, now, knowledge_base=services.knowledge_base)
         with engine_errors():
             workflow = services.engine.restore(instance.state)
             services.engine.deliver_message(workflow, name, dict(payload or {}), ctx)

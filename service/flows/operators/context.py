@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from sqlalchemy.orm import Session
 
+from integrations.knowledge_base import DatabaseKnowledgeBase, KnowledgeBase
 from service.engine.specs import OperatorCall
 from service.store.models import Instance, Outbox
 
@@ -20,6 +21,7 @@ class OperatorContext:
     instance: Instance
     now: datetime
     new_outbox: list[Outbox] = field(default_factory=list)
+    knowledge_base: KnowledgeBase = field(default_factory=DatabaseKnowledgeBase)
     runner: ClassVar = None
 
     def __call__(self, call: OperatorCall) -> dict | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.engine.specs import OperatorCall
-from service.store.models import Customer, KbProduct, Outbox
+from service.store.models import Customer, Outbox
 
 from .. import audit, recipients, signatures
 from ..errors import ProcessFailed
@@ -58,8 +58,7 @@ def kb_check(ctx: OperatorContext, call: OperatorCall) -> dict:
     owners are told; a product owner's release lets it go on.
     """
     product, bound = str(ctx.require(call, "product")), str(ctx.require(call, "version"))
-    row = ctx.session.get(KbProduct, product)
-    current = row.current_version if row else None
+    current = ctx.knowledge_base.current_version(ctx.session, product)
     matches = current == bound
     audit.record(ctx.session, ctx.now, "kb_checked", instance_id=ctx.instance.id, element_id=call.element_id,
                  product=product, bound=bound, current=current, matches=matches)
