@@ -133,10 +133,7 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
             raise InstanceFrozen(f"instance {instance.id} is frozen: {instance.frozen_reason or 'no reason given'}")
         if task.assignee_id != actor_id:
             raise Forbidden("only the assignee can complete this task; claim it first")
-        sealed = sorted(set(instance.sealed or []).intersection(data))
-        if sealed:
-            raise Forbidden(f"{', '.join(sealed)} is sealed: nobody can change it", errors={
-                key: ["sealed after submission; read-only for everyone"] for key in sealed})
+        _refuse_sealed(instance, data)
         parsed = services.library.get(instance.process_version.content_hash)
         schema = parsed.form_for(task.element_id)
         forms.validate(schema, data)
@@ -152,6 +149,14 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
         settle(services, uow, instance, workflow, ctx, now, actor_id)
         uow.commit()
         return _result(instance)
+
+
+def _refuse_sealed(instance: Instance, data: dict) -> None:
+    """Sealed sections (R2) are read-only for everyone, whatever the client sends and by whichever way in."""
+    sealed = sorted(set(instance.sealed or []).intersection(data))
+    if sealed:
+        raise Forbidden(f"{', '.join(sealed)} is sealed: nobody can change it", errors={
+            key: ["sealed after submission; read-only for everyone"] for key in sealed})
 
 
 def _split(value: str | None) -> list[str]:
@@ -225,6 +230,7 @@ def release(services: Services, instance_id: int, actor_id: int | None = None,
         instance = _running(uow, instance_id, expected_version)
         if not instance.frozen:
             raise Conflict(f"instance {instance_id} is not frozen")
+        _refuse_sealed(instance, data or {})
         workflow = services.engine.restore(instance.state)
         if data:
             services.engine.update_data(workflow, data)

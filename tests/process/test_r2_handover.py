@@ -98,3 +98,14 @@ def test_a_handover_not_completed_within_48h_is_flagged_delayed(services, librar
         assert open_elements(services, project) == ["delivery_signs", "sales_signs"]  # not interrupted
     with services.sessions() as session:
         assert session.get(Instance, project).status == "running"
+
+
+def test_releasing_a_frozen_project_cannot_rewrite_sealed_requirements(services, library):
+    project = at_handover(library)
+    three_parts(library, project)
+    instances.freeze(services, project, "audit", actor_id=library.people["product"])
+    with pytest.raises(Forbidden):
+        instances.release(services, project, actor_id=library.people["product"],
+                          data={"requirements": {**REQUIREMENTS, "items": []}})
+    assert instance(services, project).frozen
+    assert instance(services, project).data["requirements"] == REQUIREMENTS
