@@ -7,8 +7,9 @@ instance's next wake-up without asking the engine to fire anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import math
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
@@ -29,6 +30,7 @@ class PendingTimer:
     kind: str
     interrupting: bool | None
     attached_to: str | None
+    skipped: int = 0  # cycle slots that passed unseen (downtime, a freeze) and were not replayed
 
 
 def _timer_due(task) -> datetime | None:
@@ -83,21 +85,48 @@ def timers_of_task(workflow, task) -> list[PendingTimer]:
     return [t for t in pending_timers(workflow) if t.task_id in ids]
 
 
+def _skip_missed_cycles(workflow, now: datetime) -> dict[str, int]:
+    """A cycle that missed several slots fires once now, not once per missed slot.
+
+    SpiffWorkflow would replay every 24 h reminder a ten-day freeze skipped; a person
+    needs one. Returns how many slots each cycle timer skipped.
+    """
+    skipped: dict[str, int] = {}
+    for task in list(workflow.event_manager.tasks.values()):
+        definition = getattr(task.task_spec, "event_definition", None)
+        value = task._get_internal_data("event_value")
+        if (not isinstance(definition, CycleTimerEventDefinition) or not task.has_state(TaskState.WAITING)
+                or not value or value["cycles"] == 0 or not value["duration"]):
+            continue
+        first, step = datetime.fromisoformat(value["next"]), timedelta(seconds=value["duration"])
+        slots = math.ceil((now - first) / step) if first < now else 0
+        skip = slots - 1 if value["cycles"] < 0 else min(slots - 1, value["cycles"] - 1)
+        if skip > 0:
+            value = {**value, "next": (first + skip * step).isoformat()}
+            if value["cycles"] > 0:
+                value["cycles"] -= skip
+            task._set_internal_data(event_value=value)
+            skipped[str(task.id)] = skip
+    return skipped
+
+
 def fire_due(workflow, now: datetime, run_steps) -> list[PendingTimer]:
-    """Fires every timer due strictly before `now`, catching up missed cycles.
+    """Fires every timer due strictly before `now`.
 
     SpiffWorkflow fires a timer when its due time is strictly in the past; we use the
-    same rule so that `next_wakeup` and the engine never disagree.
+    same rule so that `next_wakeup` and the engine never disagree. Another round runs
+    when firing one timer started another that is already due.
     """
     fired: list[PendingTimer] = []
     for _ in range(MAX_CATCH_UP_ROUNDS):
-        due = [t for t in pending_timers(workflow) if t.due < now]
-        if not due:
+        if not any(t.due < now for t in pending_timers(workflow)):
             break
+        skipped = _skip_missed_cycles(workflow, now)
+        due = [t for t in pending_timers(workflow) if t.due < now]
         workflow.refresh_timers()
         run_steps()
         still = {(t.task_id, t.due) for t in pending_timers(workflow)}
-        newly = [t for t in due if (t.task_id, t.due) not in still]
+        newly = [replace(t, skipped=skipped.get(t.task_id, 0)) for t in due if (t.task_id, t.due) not in still]
         if not newly:
             break
         fired.extend(newly)

@@ -14,7 +14,7 @@ from . import audit, discipline, documents, forms, org, recipients, signatures
 from .context import Services
 from .errors import Conflict, Forbidden, InstanceFrozen, NotFound
 from .operators import OperatorContext
-from .settle import engine_errors, schedule_after_commit, settle
+from .settle import engine_errors, log_timer, schedule_after_commit, settle
 from .unit_of_work import UnitOfWork
 
 
@@ -129,6 +129,8 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
     with UnitOfWork(services.sessions) as uow:
         task = _open_task(uow, task_id, expected_version, with_instance=True)
         instance = task.instance
+        if instance.status != "running":
+            raise Conflict(f"instance {instance.id} is {instance.status}: {instance.error or 'nothing can change'}")
         if instance.frozen:
             raise InstanceFrozen(f"instance {instance.id} is frozen: {instance.frozen_reason or 'no reason given'}")
         if task.assignee_id != actor_id:
@@ -141,6 +143,7 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
         ctx = OperatorContext(uow.session, instance, now, knowledge_base=services.knowledge_base)
         with engine_errors():
             workflow = services.engine.restore(instance.state)
+            _fire_overdue(services, uow, instance, workflow, ctx, now)  # a deadline that passed comes first
             submitted = {**services.engine.ready_user_task(workflow, task.engine_task_id).data, **data}
             # Signatures exist before the process runs on, so the steps that follow can verify them.
             _sign_and_seal(uow, instance, task, parsed.user_tasks[task.element_id].properties, submitted,
@@ -149,6 +152,11 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
         settle(services, uow, instance, workflow, ctx, now, actor_id)
         uow.commit()
         return _result(instance)
+
+
+def _fire_overdue(services: Services, uow: UnitOfWork, instance: Instance, workflow, ctx, now: datetime) -> None:
+    for timer in services.engine.fire_due_timers(workflow, now, ctx):
+        log_timer(uow.session, instance, timer, now)
 
 
 def _refuse_sealed(instance: Instance, data: dict) -> None:

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy.exc import SQLAlchemyError
 
 from service.engine.runner import EngineError
 from service.store.models import Instance
@@ -29,6 +30,16 @@ def engine_errors():
         raise Conflict(str(error)) from error
     except SpiffWorkflowException as error:
         raise ProcessFailed(f"the process failed: {error}") from error
+    except SQLAlchemyError:
+        raise
+    except Exception as error:  # noqa: BLE001 - an operator or expression failed: the process's fault
+        raise ProcessFailed(f"the process failed: {type(error).__name__}: {error}") from error
+
+
+def log_timer(session, instance: Instance, timer, now: datetime) -> None:
+    audit.record(session, now, "timer_fired", instance_id=instance.id, element_id=timer.element_id,
+                 due=timer.due, timer_kind=timer.kind, attached_to=timer.attached_to,
+                 lateness_s=round((now - timer.due).total_seconds(), 3), skipped=timer.skipped)
 
 
 def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ctx: OperatorContext,

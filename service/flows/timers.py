@@ -12,7 +12,7 @@ from . import audit
 from .context import Services
 from .errors import Conflict, FlowError
 from .operators import OperatorContext
-from .settle import engine_errors, schedule_after_commit, settle
+from .settle import engine_errors, log_timer, schedule_after_commit, settle
 from .unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -55,9 +55,7 @@ def _fire(services: Services, instance_id: int) -> WakeResult:
             workflow = services.engine.restore(instance.state)
             fired = services.engine.fire_due_timers(workflow, now, ctx)
         for timer in fired:
-            audit.record(uow.session, now, "timer_fired", instance_id=instance.id, element_id=timer.element_id,
-                         due=timer.due, timer_kind=timer.kind, attached_to=timer.attached_to,
-                         lateness_s=round((now - timer.due).total_seconds(), 3))
+            log_timer(uow.session, instance, timer, now)
         settle(services, uow, instance, workflow, ctx, now)
         if not fired and instance.next_wakeup_at is not None and instance.next_wakeup_at < now:
             log.warning("instance %s: timer due at %s did not fire; retrying", instance.id, instance.next_wakeup_at)

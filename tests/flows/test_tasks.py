@@ -22,8 +22,8 @@ def people(services):
 
 @pytest.fixture
 def review(services, people):
-    with freeze_time("2026-04-01 09:00:00"):
-        return _start_review(services, people)
+    with freeze_time("2026-04-01 09:00:00"):  # the test acts within the review's SLA
+        yield _start_review(services, people)
 
 
 def _start_review(services, people):
@@ -142,3 +142,24 @@ def _snapshot(services, instance_id):
         row = session.get(Instance, instance_id)
         tasks = [(t.id, t.status, t.row_version) for t in session.scalars(select(Task).order_by(Task.id))]
         return (row.row_version, row.state, tasks, count(services, AuditEvent), count(services, Outbox))
+
+
+def test_a_form_refuses_keys_it_does_not_declare_and_badly_formatted_values(services, people, review):
+    instances.claim_task(services, review.id, people["delivery"])
+    with pytest.raises(FormInvalid) as refused:
+        instances.complete_task(services, review.id, people["delivery"],
+                                {"approved": True, "initiator": "delivery", "customer": "Someone else"})
+    assert refused.value.errors == {"customer": ["not a field of this form"],
+                                    "initiator": ["not a field of this form"]}
+
+
+def test_an_instance_in_error_takes_no_more_completions(services, people, review):
+    from sqlalchemy import update
+
+    instances.claim_task(services, review.id, people["delivery"])
+    with services.sessions() as session:
+        session.execute(update(Instance).where(Instance.id == review.instance_id)
+                        .values(status="error", error="operator failed"))
+        session.commit()
+    with pytest.raises(Conflict, match="operator failed"):
+        instances.complete_task(services, review.id, people["delivery"], {"approved": True})

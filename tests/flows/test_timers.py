@@ -124,3 +124,33 @@ def test_duplicate_and_late_alarms_are_harmless(services, people):
         run_jobs(services)
         assert len(events(services, "timer_fired", instance_id)) == 1
         assert len(inbox(services, people["rep"])) == 1
+
+
+def test_after_a_long_freeze_a_cycle_reminds_once_not_once_per_missed_day(services, people):
+    with freeze_time(T0) as clock:
+        instance_id = start_review(services, people)
+        instances.freeze(services, instance_id, "waiting for the product owner", actor_id=people["product"])
+        clock.move_to(T0 + timedelta(days=10, hours=1))
+        instances.release(services, instance_id, actor_id=people["product"])
+        run_jobs(services)
+        # the 72 h deadline passed during the freeze too: one reminder, then the deadline moves the token
+        fired = events(services, "timer_fired", instance_id)
+        reminders = [e for e in fired if e.element_id == "review_reminder"]
+        assert len(reminders) == 1 and reminders[0].data["skipped"] == 9
+        assert len(inbox(services, people["rep"])) == 1
+        assert [t.element_id for t in open_tasks(services, instance_id)] == ["escalated"]
+
+
+def test_a_completion_after_the_deadline_loses_to_the_deadline_and_the_log_says_so(services, people):
+    from service.flows.errors import Conflict
+
+    with freeze_time(T0) as clock:
+        instance_id = start_review(services, people)
+        review = task_by_element(services, instance_id, "review")
+        instances.claim_task(services, review.id, people["delivery"])
+        clock.move_to(T0 + timedelta(hours=72, seconds=5))  # the alarm has not rung yet
+        with pytest.raises(Conflict):
+            instances.complete_task(services, review.id, people["delivery"], {"approved": True})
+        run_jobs(services)
+        assert task_by_element(services, instance_id, "review").status == "cancelled"
+        assert "review_deadline" in [e.element_id for e in events(services, "timer_fired", instance_id)]
