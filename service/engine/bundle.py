@@ -92,12 +92,29 @@ def split_bundles(files: dict[str, str]) -> list[Bundle]:
         bundle_files.update(dmn_files)
         if CALENDARS in files:
             bundle_files[CALENDARS] = files[CALENDARS]
-        for key in form_keys(s for s in specs if s is not None):
+        for key in form_keys(s for s in specs if s is not None) | {start_form_key(files, process_id)} - {None}:
             path = FORMS_PREFIX + key
             if path in files:
                 bundle_files[path] = files[path]
         bundles.append(Bundle(process_id, spec.description or process_id, bundle_files))
     return bundles
+
+
+CAMUNDA_FORM_KEY = "{http://camunda.org/schema/1.0/bpmn}formKey"
+
+
+def start_form_key(files: dict[str, str], process_id: str) -> str | None:
+    """The form of the process's start event (``camunda:formKey``): what starting it requires."""
+    from lxml import etree
+
+    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+    for path, text in files.items():
+        if path.endswith(BPMN_SUFFIXES):
+            found = etree.fromstring(text.encode("utf-8")).xpath(
+                "//bpmn:process[@id=$pid]/bpmn:startEvent", namespaces=ns, pid=process_id)
+            if found:
+                return found[0].get(CAMUNDA_FORM_KEY)
+    return None
 
 
 def process_sources(files: dict[str, str]) -> dict[str, str]:

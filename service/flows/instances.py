@@ -35,12 +35,14 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
     """Starts the newest version of a process."""
     now, data = services.clock(), dict(data or {})
     with UnitOfWork(services.sessions) as uow:
-        actor = uow.session.get(User, actor_id) if actor_id is not None else None
-        data.setdefault("initiator", actor.username if actor else None)
         version = queries.latest_version(uow.session, process_id)
         if version is None:
             raise NotFound(f"no process {process_id!r} is deployed")
         parsed = services.library.get(version.content_hash)
+        if parsed.start_form_key:
+            forms.validate(parsed.forms.get(parsed.start_form_key, {}), data)
+        actor = uow.session.get(User, actor_id) if actor_id is not None else None
+        data["initiator"] = actor.username if actor else None  # who started it: ${initiator} in diagrams
         for guard in _split(parsed.properties.get("start_guard")):
             discipline.GUARDS[guard](uow.session, actor_id, now)
         instance = Instance(process_version_id=version.id, process_id=process_id, business_key=business_key,

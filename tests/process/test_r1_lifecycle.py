@@ -55,3 +55,40 @@ def test_a_stalled_stage_reminds_owner_and_manager_every_24h_until_it_moves(serv
         assert len(_reminders(services, people["rep"], "Opportunity")) == 2  # no more for the old stage
         contract = _reminders(services, people["sales_mgr"], "Contract co-signing")
         assert len(contract) == 2 and "ACME Education" in contract[0].subject
+
+
+def test_a_failed_uat_goes_back_to_implementation(services, library):
+    project = library.won_project()
+    library.describe_opportunity(project)
+    library.cosign(project)
+    library.hand_over(project)
+    library.task(project, "implementation", "delivery", {"implementation_done": True})
+    library.task(project, "uat", "delivery", {"uat_passed": False, "uat_findings": ["SSO fails for teachers"]})
+    assert open_elements(services, project) == ["implementation"]
+    assert instance(services, project).stage == "Implementation"
+
+
+def test_a_project_cannot_start_without_its_customer(services, library):
+    import pytest
+
+    from service.flows import instances
+    from service.flows.errors import FormInvalid
+
+    with pytest.raises(FormInvalid) as refused:
+        instances.start_process(services, "project_lifecycle", {}, actor_id=library.people["rep"])
+    assert set(refused.value.errors) == {"customer", "customer_id"}
+
+
+def test_the_reps_own_tasks_go_to_the_rep_not_to_every_colleague(services, library):
+    import pytest
+
+    from service.flows import instances
+    from service.flows.errors import Conflict
+    from tests.support import task_by_element
+
+    project = library.won_project()
+    library.describe_opportunity(project)
+    submit = task_by_element(services, project, "submit_contract")
+    assert submit.assignee_id == library.people["rep"]
+    with pytest.raises(Conflict):
+        instances.claim_task(services, submit.id, library.people["rep2"])

@@ -58,3 +58,10 @@ def test_each_department_sla_comes_from_the_start_data_in_working_hours(services
         freeze = request_freeze(library, sla="PT4H")
     due = task_by_element(services, freeze, "workload_estimate")
     assert due.due_at == datetime(2026, 6, 8, 3, 0, tzinfo=UTC)  # 2 h on Friday, 2 h on Monday: 11:00 local
+
+
+def test_without_an_sla_each_department_gets_48_working_hours(services, library):
+    with freeze_time(T0):
+        freeze = instances.start_process(services, "requirement_freeze", {"project_id": 41, "customer": "ACME"},
+                                         actor_id=library.people["rep"]).instance_id
+    assert {task_by_element(services, freeze, e).due_at for e in open_elements(services, freeze)} == {DUE}

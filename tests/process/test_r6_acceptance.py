@@ -97,3 +97,41 @@ def test_the_finance_push_is_dropped_once_as_a_file_for_the_finance_system(servi
     with services.sessions() as session:
         [push] = session.scalars(select(Outbox).where(Outbox.channel == "finance")).all()
     assert (push.status, push.attempts) == ("sent", 1)
+
+
+def test_acceptance_is_all_or_nothing_when_one_effect_fails(services, library, monkeypatch):
+    import pytest
+
+    from service.flows.errors import ProcessFailed
+    from service.flows.operators import OPERATORS
+
+    project = to_acceptance(library)
+
+    def finance_unreachable(ctx, call):
+        raise ProcessFailed("finance push refused")
+
+    monkeypatch.setitem(OPERATORS, "push", finance_unreachable)
+    with pytest.raises(ProcessFailed):
+        library.task(project, "acceptance", "delivery", {"acceptance_document": library.document("delivery"),
+                                                         "accepted_on": "2026-04-06"})
+    row = instance(services, project)
+    assert (row.project_status, row.stage) == (None, "Customer acceptance")
+    assert open_elements(services, project) == ["acceptance"]
+    with services.sessions() as session:
+        assert session.scalars(select(Outbox).where(Outbox.topic != "notify")).all() == []
+
+
+def test_a_late_payment_commitment_letter_escalates_and_payment_closes_the_project(services, library):
+    with freeze_time(T0) as clock:
+        project = to_acceptance(library)
+        library.task(project, "acceptance", "delivery", {"acceptance_document": library.document("delivery"),
+                                                         "accepted_on": "2026-04-06"})
+        clock.move_to(T0 + timedelta(days=3, seconds=1))
+        run_jobs(services)
+        late = [m for m in inbox(services, library.people["sales_mgr"]) if m.body.get("kind") == "escalate"]
+        assert [m.subject for m in late] == ["Payment commitment letter of ACME Education is overdue"]
+        library.task(project, "invoicing", "finance", {"invoice_number": "INV-1", "invoiced_amount": 800000})
+        library.task(project, "payment", "finance", {"received_amount": 800000, "received_on": "2026-04-20"})
+        assert instance(services, project).project_status == "closed"
+        library.task(project, "commitment_letter", "rep", {"commitment_letter": library.document("rep", "l.pdf")})
+    assert instance(services, project).status == "completed"
