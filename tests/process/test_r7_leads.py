@@ -36,17 +36,28 @@ def test_the_decision_table_routes_the_lead_to_a_group_with_its_material(service
     assert instance(services, lead_id).data["material"] == material
 
 
-def test_unopened_for_2h_is_urgent_for_the_rep_and_their_manager(services, library):
+def test_unopened_for_2h_is_urgent_for_the_reps_who_could_take_it_and_their_manager(services, library):
     with freeze_time(T0) as clock:
-        lead_id = new_lead(library)
-        task = task_by_element(services, lead_id, "follow_up_lead")
-        instances.claim_task(services, task.id, library.people["rep"])  # assigned, but not followed up
+        new_lead(library)  # routed to technical-sales: Rita
         clock.move_to(T0 + timedelta(hours=2, seconds=1))
         run_jobs(services)
     for person in ("rep", "sales_mgr"):
         [urgent] = inbox(services, library.people[person])
         assert urgent.subject == "URGENT: lead Northside High has waited 2 hours"
         assert urgent.body["body"]["urgency"] == "high"
+    assert inbox(services, library.people["rep2"]) == []  # not in the routed group
+
+
+def test_a_lead_opened_in_time_is_not_urgent(services, library):
+    with freeze_time(T0) as clock:
+        lead_id = new_lead(library)
+        task = task_by_element(services, lead_id, "follow_up_lead")
+        clock.move_to(T0 + timedelta(hours=1, minutes=59))
+        instances.claim_task(services, task.id, library.people["rep"])  # opened
+        clock.move_to(T0 + timedelta(hours=2, seconds=1))
+        run_jobs(services)
+    assert inbox(services, library.people["rep"]) == [] and inbox(services, library.people["sales_mgr"]) == []
+    assert len(events(services, "escalate_skipped", lead_id)) == 1
 
 
 def test_not_followed_up_in_24h_it_is_taken_back_and_the_manager_reassigns(services, library):
