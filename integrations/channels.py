@@ -22,7 +22,7 @@ class InAppChannel:
         if row.recipient_id is None:
             raise ValueError("an in-app message needs a recipient")
         session.add(Message(recipient_id=row.recipient_id, outbox_id=row.id, instance_id=row.instance_id,
-                            subject=str(row.payload.get("subject", row.topic)), body=row.payload,
+                            subject=str(row.payload.get("subject", row.topic))[:300], body=row.payload,
                             created_at=row.created_at))
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from service.store.models import Customer, Instance, Outbox, Task, User
 
-from . import audit, recipients
+from . import audit
 from .context import Services
 from .errors import Conflict, FormInvalid, NotFound
 from .unit_of_work import UnitOfWork
@@ -78,7 +78,7 @@ def _tell_delivery(services: Services, uow: UnitOfWork, customer: Customer, chan
 
 
 def delivery_managers(session: Session, project: Instance) -> list[User]:
-    """The person who last held a delivery task of the project; if nobody yet, the delivery group."""
+    """The person who last held a delivery task of the project; nobody yet means no delivery manager yet."""
     query = (select(Task).where(Task.instance_id == project.id, Task.candidate_group == DELIVERY_GROUP)
              .order_by(Task.id.desc()))
     for task in session.scalars(query):
@@ -86,4 +86,4 @@ def delivery_managers(session: Session, project: Instance) -> list[User]:
         if holder:
             user = session.get(User, holder)
             return [user] if user is not None and user.active else []
-    return recipients.group_members(session, DELIVERY_GROUP)
+    return []

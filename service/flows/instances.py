@@ -215,14 +215,14 @@ def _running(uow: UnitOfWork, instance_id: int, expected_version: int | None = N
 
 
 def freeze(services: Services, instance_id: int, reason: str, actor_id: int | None = None,
-           expected_version: int | None = None) -> InstanceResult:
+           expected_version: int | None = None, release_group: str | None = None) -> InstanceResult:
     """Stops the instance: no task completes and no timer fires until it is released (R4)."""
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
         instance = _running(uow, instance_id, expected_version)
         if instance.frozen:
             raise Conflict(f"instance {instance_id} is already frozen")
-        instance.frozen, instance.frozen_reason = True, reason
+        instance.frozen, instance.frozen_reason, instance.release_group = True, reason, release_group
         instance.next_wakeup_at, instance.updated_at = None, now
         audit.record(uow.session, now, "instance_frozen", instance_id=instance.id, actor_id=actor_id, reason=reason)
         uow.commit()
@@ -240,12 +240,16 @@ def release(services: Services, instance_id: int, actor_id: int | None = None,
         instance = _running(uow, instance_id, expected_version)
         if not instance.frozen:
             raise Conflict(f"instance {instance_id} is not frozen")
+        group = instance.release_group
+        if actor_id is not None and group and not queries.is_member(uow.session, actor_id, group):
+            raise Forbidden(f"only {group!r} can release this instance ({instance.frozen_reason})")
         _refuse_sealed(instance, data or {})
         workflow = services.engine.restore(instance.state)
         if data:
             services.engine.update_data(workflow, data)
             instance.state = services.engine.dump(workflow)
-        instance.frozen, instance.frozen_reason, instance.updated_at = False, None, now
+        instance.frozen, instance.frozen_reason, instance.release_group = False, None, None
+        instance.updated_at = now
         instance.next_wakeup_at = services.engine.snapshot(workflow, now).next_wakeup_at
         audit.record(uow.session, now, "instance_released", instance_id=instance.id, actor_id=actor_id,
                      data=data)

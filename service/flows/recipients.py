@@ -1,7 +1,8 @@
 """Who a process means by a recipient list such as ``owner, owner_manager, group:legal``.
 
 Tokens, comma-separated:
-- ``owner`` - who started the instance; ``owner_manager`` / ``owner_manager:2`` - one or two levels up;
+- ``owner`` - who started the instance; ``owner_manager`` / ``owner_manager:2`` - one or two levels up
+  (where the chain ends sooner, its top);
 - ``assignee:ELEMENT`` - whoever holds (or last held) the task with that element id;
   unassigned, it means the task's candidate group;
 - ``assignee_manager:ELEMENT`` / ``assignee_manager:ELEMENT:2`` - that person's manager one or two levels up;
@@ -69,13 +70,18 @@ def _latest_task(session: Session, instance_id: int, element_id: str) -> Task | 
 
 
 def _managers(session: Session, user_id: int | None, levels: int) -> list[User]:
-    """The manager `levels` steps up the org chart (just that one person)."""
+    """The manager `levels` steps up the org chart; where the chain ends sooner, its top.
+
+    An escalation "two levels up" from someone who reports to the VP still reaches the VP,
+    rather than nobody.
+    """
     user = session.get(User, user_id) if user_id else None
+    top = None
     for _ in range(levels):
         if user is None or user.manager_id is None:
-            return []
-        user = session.get(User, user.manager_id)
-    return [user] if user is not None and user.active else []
+            break
+        user = top = session.get(User, user.manager_id)
+    return [top] if top is not None and top.active else []
 
 
 def group_members(session: Session, name: str | None) -> list[User]:

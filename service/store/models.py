@@ -78,6 +78,7 @@ class Instance(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)  # running|completed|error|cancelled
     frozen: Mapped[bool] = mapped_column(default=False)
     frozen_reason: Mapped[str | None] = mapped_column(Text)
+    release_group: Mapped[str | None] = mapped_column(String(200))  # who may release it (R4: product)
     state: Mapped[str] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     next_wakeup_at: Mapped[datetime | None]

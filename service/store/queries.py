@@ -44,23 +44,27 @@ def is_member(session: Session, user_id: int, group_name: str | None) -> bool:
 
 
 def overdue_tasks(session: Session, people: set[int], now: datetime) -> list:
-    """Open tasks past their due time held by `people` (a manager's reporting tree), most overdue first."""
+    """Open tasks past their due time that `people` hold, or could claim when nobody holds them."""
+    from sqlalchemy import and_, or_
+
     from service.store.models import Task
 
-    query = (select(Task).where(Task.status == "open", Task.due_at < now, Task.assignee_id.in_(people))
-             .order_by(Task.due_at))
+    their_groups = select(Group.name).join(Membership, Membership.group_id == Group.id).where(
+        Membership.user_id.in_(people))
+    query = (select(Task).where(Task.status == "open", Task.due_at < now, or_(
+        Task.assignee_id.in_(people), and_(Task.assignee_id.is_(None), Task.candidate_group.in_(their_groups))))
+        .order_by(Task.due_at))
     return list(session.scalars(query))
 
 
 def escalations_for(session: Session, people: set[int], since: datetime) -> list:
-    """Escalation entries of the log about tasks held by `people`."""
-    from service.store.models import AuditEvent, Task
+    """Escalations since `since` that reached any of `people` (a manager and their reporting tree)."""
+    from service.store.models import AuditEvent, User
 
-    query = (select(AuditEvent).join(Task, (Task.instance_id == AuditEvent.instance_id)
-                                     & (Task.element_id == AuditEvent.data["task"].as_string()))
-             .where(AuditEvent.kind == "escalate", AuditEvent.at >= since, Task.assignee_id.in_(people))
-             .order_by(AuditEvent.at))
-    return list(session.scalars(query).unique())
+    usernames = set(session.scalars(select(User.username).where(User.id.in_(people))))
+    rows = session.scalars(select(AuditEvent).where(AuditEvent.kind == "escalate", AuditEvent.at >= since)
+                           .order_by(AuditEvent.at, AuditEvent.id))
+    return [row for row in rows if usernames.intersection(row.data.get("recipients", []))]
 
 
 def accepted_not_invoiced(session: Session, now: datetime, days: int = 7) -> list:

@@ -6,7 +6,7 @@ import pytest
 
 from service.clock import utcnow
 from service.flows import instances
-from service.flows.errors import InstanceFrozen
+from service.flows.errors import Forbidden, InstanceFrozen
 from service.store.models import KbProduct
 from tests.process.conftest import KB_VERSION
 from tests.support import events, inbox, instance, open_elements, run_jobs, task_by_element
@@ -45,6 +45,10 @@ def test_a_changed_version_freezes_the_project_and_tells_the_product_owner(servi
     with pytest.raises(InstanceFrozen):
         instances.complete_task(services, implementation.id, library.people["delivery"],
                                 {"implementation_done": True})
+
+    with pytest.raises(Forbidden):  # only the product owners release a knowledge-base freeze
+        instances.release(services, project, actor_id=library.people["rep"], data={"kb_version": NEW_VERSION})
+    assert instance(services, project).frozen
 
     # The product owner confirms the new version applies: the project is released and rebound.
     instances.release(services, project, actor_id=library.people["product"], data={"kb_version": NEW_VERSION})

@@ -42,13 +42,26 @@ def test_budget_decision_maker_and_attention_changes_reach_delivery_with_before_
     assert changes_told(services, library.people["delivery_head"]) == []
 
 
-def test_no_message_when_nothing_watched_changed_and_none_for_closed_projects(services, library):
-    project_with_delivery(library)
+def test_no_message_when_nothing_watched_changed_for_closed_projects_or_without_a_delivery_manager(
+        services, library):
+    from sqlalchemy import update
+
+    from service.store.models import Instance
+
+    closed = project_with_delivery(library)
+    with services.sessions() as session:
+        session.execute(update(Instance).where(Instance.id == closed).values(status="completed"))
+        session.commit()
+    library.won_project()  # still at the opportunity: nobody in delivery owns it yet
     same = change_customer(services, library.customer_id, {"budget": 800000}, actor_id=library.people["rep"])
     assert (same.changes, same.notified) == ([], [])
+    budget = change_customer(services, library.customer_id, {"budget": 900000}, actor_id=library.people["rep"])
+    assert budget.changes[0]["before"] == 800000 and budget.notified == []
     other = change_customer(services, library.customer_id, {"industry": "higher education"},
                             actor_id=library.people["rep"])
     assert other.notified == [] and other.changes[0]["before"] == "education"
+    run_jobs(services)
+    assert changes_told(services, library.people["delivery"]) == []
 
 
 def test_unknown_fields_are_refused(services, library):

@@ -50,15 +50,22 @@ def test_an_overdue_review_escalates_to_the_manager_then_one_level_up(services, 
         assert [e.data["level"] for e in events(services, "escalate", project)
                 if e.data["task"] == "delivery_review"] == ["1", "2"]
 
-        with services.sessions() as session:
-            tree = org.reporting_tree(session, people["vp"])
+        # Unclaimed, legal's review escalates to the legal team's manager (the VP), and one level
+        # further reaches the top of the chain: the VP again, not nobody.
+        assert [m.subject for m in escalations(services, people["vp"], "legal_review")] == [
+            "Legal review of ACME Education is 24 hours overdue", "Legal review of ACME Education is 48 hours overdue"]
+
+        with services.sessions() as session:  # the VP's view of the whole reporting tree
+            tree = org.reporting_tree(session, people["vp"]) | {people["vp"]}
             overdue = queries.overdue_tasks(session, tree, T0 + timedelta(hours=49))
             seen = queries.escalations_for(session, tree, T0)
+            head = org.reporting_tree(session, people["delivery_head"]) | {people["delivery_head"]}
+            head_overdue = queries.overdue_tasks(session, head, T0 + timedelta(hours=49))
         assert people["delivery"] in tree and people["rep"] in tree
-        assert [t.element_id for t in overdue] == ["delivery_review"]
-        assert {e.data["task"] for e in seen} == {"delivery_review"}  # legal's review is nobody's yet
-        assert [m.subject for m in escalations(services, people["vp"], "legal_review")] == [
-            "Legal review of ACME Education is 24 hours overdue"]  # unclaimed: the legal team's manager
+        assert sorted(t.element_id for t in overdue) == ["delivery_review", "legal_review"]
+        assert sorted((e.data["task"], e.data["level"]) for e in seen) == [
+            ("delivery_review", "1"), ("delivery_review", "2"), ("legal_review", "1"), ("legal_review", "2")]
+        assert [t.element_id for t in head_overdue] == ["delivery_review"]  # legal is not under delivery
 
 
 def test_only_a_manager_above_the_holder_can_reassign(services, library):

@@ -17,6 +17,8 @@ def _split(value) -> list[str]:
 def set_stage(ctx: OperatorContext, call: OperatorCall) -> dict:
     """Enters a lifecycle stage (R1): the board shows it and times it from now."""
     stage = str(ctx.require(call, "name"))
+    if len(stage) > 100:
+        raise ProcessFailed(f"service task {call.element_id}: a stage name has at most 100 characters")
     previous, ctx.instance.stage, ctx.instance.stage_entered_at = ctx.instance.stage, stage, ctx.now
     audit.record(ctx.session, ctx.now, "stage_entered", instance_id=ctx.instance.id, element_id=call.element_id,
                  stage=stage, previous=previous, order=call.params.get("order"))
@@ -46,6 +48,8 @@ def set_status(ctx: OperatorContext, call: OperatorCall) -> dict:
 def record(ctx: OperatorContext, call: OperatorCall) -> dict:
     """Writes a fact the dashboards count (R10), e.g. ``kind=handover_delayed``."""
     kind = str(ctx.require(call, "kind"))
+    if len(kind) > 40:
+        raise ProcessFailed(f"service task {call.element_id}: a log entry kind has at most 40 characters")
     facts = {k: v for k, v in call.params.items() if k != "kind"}
     audit.record(ctx.session, ctx.now, kind, instance_id=ctx.instance.id, element_id=call.element_id, data=facts)
     return None
@@ -65,6 +69,7 @@ def kb_check(ctx: OperatorContext, call: OperatorCall) -> dict:
     if not matches:
         reason = f"knowledge-base version of {product}: bound {bound}, current {current or 'unknown'}"
         ctx.instance.frozen, ctx.instance.frozen_reason = True, reason
+        ctx.instance.release_group = str(call.params.get("released_by") or "product")
         audit.record(ctx.session, ctx.now, "instance_frozen", instance_id=ctx.instance.id,
                      element_id=call.element_id, reason=reason)
         to = str(call.params.get("notify") or "group:product")

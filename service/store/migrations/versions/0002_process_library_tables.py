@@ -86,6 +86,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('instance', schema=None) as batch_op:
         batch_op.add_column(sa.Column('stage', sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column('release_group', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('stage_entered_at', service.store.models.UtcDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('project_status', sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column('customer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True))
@@ -110,6 +111,7 @@ def downgrade() -> None:
         batch_op.drop_column('project_status')
         batch_op.drop_column('stage_entered_at')
         batch_op.drop_column('stage')
+        batch_op.drop_column('release_group')
 
     with op.batch_alter_table('signature', schema=None) as batch_op:
         batch_op.drop_index('ix_signature_instance_section')
