@@ -12,7 +12,7 @@ from service.store.models import Instance, Task, User
 
 from . import audit, discipline, documents, forms, org, recipients, signatures
 from .context import Services
-from .errors import Conflict, Forbidden, InstanceFrozen, NotFound
+from .errors import Conflict, Forbidden, InstanceFrozen, NotFound, ProcessFailed
 from .operators import OperatorContext
 from .settle import engine_errors, log_timer, schedule_after_commit, settle
 from .unit_of_work import UnitOfWork
@@ -43,8 +43,11 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
             forms.validate(parsed.forms.get(parsed.start_form_key, {}), data)
         actor = uow.session.get(User, actor_id) if actor_id is not None else None
         data["initiator"] = actor.username if actor else None  # who started it: ${initiator} in diagrams
-        for guard in _split(parsed.properties.get("start_guard")):
-            discipline.GUARDS[guard](uow.session, actor_id, now)
+        for name in _split(parsed.properties.get("start_guard")):
+            guard = discipline.GUARDS.get(name)
+            if guard is None:
+                raise ProcessFailed(f"process {process_id}: unknown start guard {name!r}")
+            guard(uow.session, actor_id, now)
         instance = Instance(process_version_id=version.id, process_id=process_id, business_key=business_key,
                             status="running", state="", data={}, started_at=now, started_by=actor_id,
                             updated_at=now)
