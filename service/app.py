@@ -11,6 +11,7 @@ from .flows.errors import FlowError
 def create_app(config: Config | None = None, services=None) -> Flask:
     from . import runtime
     from .web.health import bp as health_bp
+    from .web.projects import bp as projects_bp
 
     config = config or Config.from_env()
     if services is None:
@@ -19,6 +20,7 @@ def create_app(config: Config | None = None, services=None) -> Flask:
     app = Flask(__name__)
     app.extensions["handoff"] = services
     app.register_blueprint(health_bp)
+    app.register_blueprint(projects_bp)
 
     @app.errorhandler(FlowError)
     def flow_error(error: FlowError):

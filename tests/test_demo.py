@@ -32,3 +32,17 @@ def test_demo_projects_cover_every_stage_with_overdue_frozen_and_not_invoiced(se
     assert overdue >= 6
     not_invoiced = [p for p in projects if p.stage == "Invoicing" and p.stage_entered_at < utcnow() - timedelta(days=7)]
     assert len(not_invoiced) == 1 and not_invoiced[0].project_status == "awaiting payment"
+
+
+def test_the_demo_front_page_lists_the_seeded_projects_by_stage(services):
+    from service.app import create_app
+
+    deploy_library(services)
+    with services.sessions() as session:
+        seed_people(session)
+        session.commit()
+    seed_projects(services)
+    page = create_app(services.config, services).test_client().get("/").get_data(as_text=True)
+    assert page.count("<tr><td>") == 12
+    assert page.index("Opportunity") < page.index("Handover") < page.index("Payment received")
+    assert "frozen" in page and "ACME Education" in page

@@ -71,7 +71,3 @@ def health():
         return jsonify(report), status
     return render_template_string(PAGE, report=report), status
 
-
-@bp.get("/")
-def index():
-    return health()
