@@ -30,14 +30,6 @@ def pytest_report_header(config):
     return f"handoff: database={BACKEND}"
 
 
-def pytest_collection_modifyitems(config, items):
-    if BACKEND != "postgresql":
-        skip = pytest.mark.skip(reason="needs PostgreSQL row locks; runs in the PostgreSQL pass")
-        for item in items:
-            if "postgres_only" in item.keywords:
-                item.add_marker(skip)
-
-
 @pytest.fixture(scope="session")
 def db_template(tmp_path_factory):
     """A migrated database, made once per run (migrations are tested by this too)."""
