@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask
 
 from .config import Config
-from .flows.errors import FlowError
 
 
 def create_app(config: Config | None = None, services=None) -> Flask:
     from . import runtime
+    from .api import init_api
     from .web.health import bp as health_bp
     from .web.projects import bp as projects_bp
 
@@ -21,10 +21,5 @@ def create_app(config: Config | None = None, services=None) -> Flask:
     app.extensions["handoff"] = services
     app.register_blueprint(health_bp)
     app.register_blueprint(projects_bp)
-
-    @app.errorhandler(FlowError)
-    def flow_error(error: FlowError):
-        body = {"code": error.code, "message": error.message, "errors": error.details.get("errors", {})}
-        return jsonify(body), error.http_status
-
+    init_api(app)
     return app

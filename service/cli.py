@@ -147,7 +147,7 @@ def serve(host: str, port: int) -> None:
 @click.option("--root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def demo(port: int, root: Path) -> None:
     """One command: database, embedded Redis, worker, sweeper, demo data, web UI on localhost."""
-    from .demo import seed_people
+    from .demo import DEMO_PASSWORD, seed_people
     from .demo_projects import seed_projects
     from .redis_conn import start_embedded, stop_embedded
     from .store.migrate import upgrade
@@ -162,7 +162,7 @@ def demo(port: int, root: Path) -> None:
     for r in _deploy(services, root, "demo"):
         click.echo(f"process {r.process_id} v{r.version} {'deployed' if r.created else 'unchanged'}")
     with services.sessions() as session:
-        seed_people(session)
+        seed_people(session, DEMO_PASSWORD)
         session.commit()
     seeded = seed_projects(services)
     if seeded:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
 
 from service.clock import utcnow
 from service.store.models import Group, Membership, User
@@ -43,9 +44,13 @@ PEOPLE = [
 ]
 
 
-def seed_people(session: Session) -> dict[str, User]:
-    """Idempotent: creates missing groups, people and manager links."""
+DEMO_PASSWORD = "handoff"
+
+
+def seed_people(session: Session, password: str | None = None) -> dict[str, User]:
+    """Idempotent: creates missing groups, people and manager links; `password` for people without one."""
     now = utcnow()
+    password_hash = generate_password_hash(password) if password else None
     groups = {g.name: g for g in session.scalars(select(Group))}
     for name, description in GROUPS.items():
         if name not in groups:
@@ -57,6 +62,8 @@ def seed_people(session: Session) -> dict[str, User]:
             users[username] = User(username=username, display_name=display, email=f"{username}@handoff.example",
                                    created_at=now)
             session.add(users[username])
+        if password_hash and not users[username].password_hash:
+            users[username].password_hash = password_hash
     session.flush()
     members = {(m.user_id, m.group_id) for m in session.scalars(select(Membership))}
     for username, _display, group_names, manager in PEOPLE:

@@ -1,0 +1,23 @@
+"""The HTTP API: Flask blueprints with marshmallow schemas, documented at /api/openapi.json."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from . import auth_routes, errors, instances, tasks
+
+SWAGGER_UI = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+
+
+def init_api(app: Flask) -> Api:
+    app.config.update(
+        API_TITLE="Handoff", API_VERSION="v1", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json", OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL=SWAGGER_UI,
+    )
+    api = Api(app)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    for module in (auth_routes, tasks, instances):
+        api.register_blueprint(module.blp)
+    errors.register(app)  # after flask-smorest's handlers, so ours answer
+    return api

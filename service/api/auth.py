@@ -1,0 +1,65 @@
+"""Bearer tokens for people and integrations (signed, expiring, revoked by a password change)."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import wraps
+
+from flask import abort, current_app, g, request
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash
+
+from service.store.models import User
+
+SALT = "handoff-api-token"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    config = current_app.extensions["handoff"].config
+    return URLSafeTimedSerializer(config.signing_key(), salt=SALT)
+
+
+def _password_version(user: User) -> str:
+    """Changes whenever the password does: older tokens stop working."""
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+
+
+def issue_token(user: User) -> str:
+    return _serializer().dumps({"uid": user.id, "pwv": _password_version(user)})
+
+
+def authenticate(session, username: str, password: str) -> User | None:
+    user = session.query(User).filter_by(username=username, active=True).one_or_none()
+    if user is None or not user.password_hash or not check_password_hash(user.password_hash, password):
+        return None
+    return user
+
+
+def _user_from_token(token: str) -> User | None:
+    services = current_app.extensions["handoff"]
+    try:
+        claims = _serializer().loads(token, max_age=services.config.token_max_age_s)
+    except (SignatureExpired, BadSignature):
+        return None
+    with services.sessions() as session:
+        user = session.get(User, claims.get("uid"))
+        if user is None or not user.active or claims.get("pwv") != _password_version(user):
+            return None
+        session.expunge(user)
+        return user
+
+
+def login_required(view):
+    """Sets `g.user` from ``Authorization: Bearer <token>``; 401 otherwise."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        user = _user_from_token(token.strip()) if scheme.lower() == "bearer" and token else None
+        if user is None:
+            abort(401, description="log in first: POST /api/v1/auth/token, then send Authorization: Bearer <token>")
+        g.user = user
+        return view(*args, **kwargs)
+
+    return wrapped

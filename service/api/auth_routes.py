@@ -1,0 +1,42 @@
+"""Logging in and who I am."""
+
+from __future__ import annotations
+
+from flask import abort, g
+from flask_smorest import Blueprint
+
+from service.flows.visibility import groups_of
+
+from . import schemas
+from .auth import authenticate, issue_token, login_required
+from .common import services
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Log in; who am I")
+
+
+def user_dict(session, user) -> dict:
+    return {"id": user.id, "username": user.username, "display_name": user.display_name, "email": user.email,
+            "manager_id": user.manager_id, "groups": groups_of(session, user.id)}
+
+
+@blp.route("/auth/token", methods=["POST"])
+@blp.arguments(schemas.TokenRequest)
+@blp.response(200, schemas.TokenSchema)
+@blp.alt_response(401, schema=schemas.ApiError)
+def token(body):
+    """Exchanges a username and password for a bearer token."""
+    with services().sessions() as session:
+        user = authenticate(session, body["username"], body["password"])
+        if user is None:
+            abort(401, description="unknown username or wrong password")
+        return {"token": issue_token(user), "token_type": "Bearer",
+                "expires_in": services().config.token_max_age_s, "user": user_dict(session, user)}
+
+
+@blp.route("/me", methods=["GET"])
+@blp.response(200, schemas.UserSchema)
+@login_required
+def me():
+    """The logged-in person, with their groups."""
+    with services().sessions() as session:
+        return user_dict(session, g.user)

@@ -1,0 +1,42 @@
+"""Every API error is JSON with one shape: ``{"code", "message", "errors"}``; never HTML, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from service.flows.errors import FlowError
+
+log = logging.getLogger(__name__)
+
+
+def error_body(code: str, message: str, errors=None, status: int = 400):
+    return jsonify({"code": code, "message": message, "errors": errors or {}}), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(FlowError)
+    def flow_error(error: FlowError):
+        errors = error.details.get("errors") or {}
+        if "problems" in error.details:
+            errors = {"problems": error.details["problems"]}
+        return error_body(error.code, error.message, errors, error.http_status)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        errors = {}
+        data = getattr(error, "data", None) or {}
+        if "messages" in data:  # webargs/marshmallow: {"json": {"field": ["message"]}}
+            for location in data["messages"].values():
+                errors.update(location)
+        code = (error.name or "error").lower().replace(" ", "_")
+        if error.code == 422:
+            code = "invalid_request"
+        return error_body(code, error.description or error.name, errors, error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unexpected error")
+        return error_body("internal_error", "something went wrong on our side; it has been logged", status=500)

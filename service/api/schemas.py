@@ -1,0 +1,101 @@
+"""Request and response shapes (marshmallow), which also write the OpenAPI document."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class ApiError(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    errors = fields.Dict(required=True)
+
+
+class TokenRequest(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+
+
+class UserSchema(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    display_name = fields.String()
+    email = fields.String(allow_none=True)
+    manager_id = fields.Integer(allow_none=True)
+    groups = fields.List(fields.String())
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True)
+    token_type = fields.String(required=True)
+    expires_in = fields.Integer(required=True)
+    user = fields.Nested(UserSchema)
+
+
+class TaskSchema(Schema):
+    id = fields.Integer()
+    instance_id = fields.Integer()
+    element_id = fields.String()
+    name = fields.String()
+    candidate_group = fields.String(allow_none=True)
+    assignee_id = fields.Integer(allow_none=True)
+    form_key = fields.String(allow_none=True)
+    status = fields.String()
+    created_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    overdue = fields.Boolean()
+    version = fields.Integer(attribute="row_version")
+
+
+class TaskDetailSchema(TaskSchema):
+    form = fields.Dict(allow_none=True, metadata={"description": "the task's JSON Schema form"})
+    data = fields.Dict(metadata={"description": "the data the task sees now"})
+    sealed = fields.List(fields.String(), metadata={"description": "keys nobody may change any more"})
+
+
+class TaskListQuery(Schema):
+    scope = fields.String(load_default="mine", validate=validate.OneOf(["mine", "groups", "overdue"]))
+
+
+class VersionSchema(Schema):
+    version = fields.Integer(allow_none=True, load_default=None,
+                             metadata={"description": "the version you saw; or send If-Match"})
+
+
+class CompleteSchema(VersionSchema):
+    data = fields.Dict(load_default=dict, metadata={"description": "the form's fields"})
+
+
+class ReassignSchema(VersionSchema):
+    assignee = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class StartSchema(Schema):
+    data = fields.Dict(load_default=dict)
+    business_key = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
+
+
+class InstanceSchema(Schema):
+    id = fields.Integer()
+    process_id = fields.String()
+    version = fields.Integer(attribute="row_version")
+    process_version = fields.Integer()
+    business_key = fields.String(allow_none=True)
+    status = fields.String()
+    stage = fields.String(allow_none=True)
+    project_status = fields.String(allow_none=True)
+    frozen = fields.Boolean()
+    frozen_reason = fields.String(allow_none=True)
+    started_at = fields.DateTime()
+    next_wakeup_at = fields.DateTime(allow_none=True)
+    data = fields.Dict()
+    open_tasks = fields.List(fields.Nested(TaskSchema))
+
+
+class ProcessSchema(Schema):
+    process_id = fields.String()
+    name = fields.String()
+    version = fields.Integer()
+    deployed_at = fields.DateTime()
+    deployed_by = fields.String(allow_none=True)

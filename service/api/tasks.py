@@ -1,0 +1,124 @@
+"""Tasks: my list, my groups' list, overdue work; claim, complete, reassign (R9)."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from service.clock import utcnow
+from service.flows import instances as flows
+from service.flows import visibility
+from service.store.models import Instance, Task, User
+
+from . import schemas
+from .auth import login_required
+from .common import actor_id, expected_version, services
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="People's work")
+
+
+def task_dict(task: Task, now) -> dict:
+    view = {c.name: getattr(task, c.name) for c in Task.__table__.columns}
+    view["overdue"] = task.status == "open" and task.due_at is not None and task.due_at < now
+    return view
+
+
+def _visible_task(session, task_id: int) -> Task:
+    task = session.get(Task, task_id)
+    if task is None or not visibility.can_see_task(session, actor_id(), task):
+        abort(404, description=f"no task {task_id} that you can see")
+    return task
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(schemas.TaskListQuery, location="query")
+@blp.response(200, schemas.TaskSchema(many=True))
+@login_required
+def list_tasks(query):
+    """``scope=mine`` (default), ``groups`` (claimable), ``overdue`` (mine and my reporting tree's)."""
+    now = utcnow()
+    with services().sessions() as session:
+        return [task_dict(t, now) for t in visibility.task_lists(session, actor_id(), query["scope"], now)]
+
+
+@blp.route("/<int:task_id>", methods=["GET"])
+@blp.response(200, schemas.TaskDetailSchema)
+@login_required
+def get_task(task_id: int):
+    """The task with its form and the data it sees; sealed keys are listed (read-only for everyone)."""
+    svc = services()
+    with svc.sessions() as session:
+        task = _visible_task(session, task_id)
+        instance = session.get(Instance, task.instance_id)
+        parsed = svc.library.get(instance.process_version.content_hash)
+        view = task_dict(task, utcnow())
+        view["form"] = parsed.form_for(task.element_id)
+        view["data"] = instance.data if task.status != "open" else _task_data(svc, instance, task)
+        view["sealed"] = list(instance.sealed or [])
+        return view
+
+
+def _task_data(svc, instance: Instance, task: Task) -> dict:
+    workflow = svc.engine.restore(instance.state)
+    from uuid import UUID
+
+    engine_task = workflow.get_task_from_id(UUID(task.engine_task_id))
+    return {k: v for k, v in (engine_task.data if engine_task else instance.data).items()
+            if isinstance(v, str | int | float | bool | list | dict | type(None))}
+
+
+def _after(task_id: int):
+    with services().sessions() as session:
+        return task_dict(session.get(Task, task_id), utcnow())
+
+
+@blp.route("/<int:task_id>/claim", methods=["POST"])
+@blp.arguments(schemas.VersionSchema)
+@blp.response(200, schemas.TaskSchema)
+@login_required
+def claim(body, task_id: int):
+    """Takes a task of one of my groups."""
+    with services().sessions() as session:
+        _visible_task(session, task_id)
+    flows.claim_task(services(), task_id, actor_id(), expected_version(body["version"]))
+    return _after(task_id)
+
+
+@blp.route("/<int:task_id>/unclaim", methods=["POST"])
+@blp.arguments(schemas.VersionSchema)
+@blp.response(200, schemas.TaskSchema)
+@login_required
+def unclaim(body, task_id: int):
+    """Hands a task back to its group."""
+    with services().sessions() as session:
+        _visible_task(session, task_id)
+    flows.unclaim_task(services(), task_id, actor_id(), expected_version(body["version"]))
+    return _after(task_id)
+
+
+@blp.route("/<int:task_id>/complete", methods=["POST"])
+@blp.arguments(schemas.CompleteSchema)
+@blp.response(200, schemas.TaskSchema)
+@login_required
+def complete(body, task_id: int):
+    """Submits the form; 422 names every invalid field, 409 if the task moved on, 403 if it is not yours."""
+    with services().sessions() as session:
+        _visible_task(session, task_id)
+    flows.complete_task(services(), task_id, actor_id(), body["data"], expected_version(body["version"]))
+    return _after(task_id)
+
+
+@blp.route("/<int:task_id>/reassign", methods=["POST"])
+@blp.arguments(schemas.ReassignSchema)
+@blp.response(200, schemas.TaskSchema)
+@login_required
+def reassign(body, task_id: int):
+    """A manager of the holder (or of the group) gives the task to someone else."""
+    with services().sessions() as session:
+        _visible_task(session, task_id)
+        target = session.scalar(select(User.id).where(User.username == body["assignee"], User.active))
+    if target is None:
+        abort(422, description=f"no active user {body['assignee']!r}")
+    flows.reassign_task(services(), task_id, target, actor_id(), expected_version(body["version"]))
+    return _after(task_id)

@@ -1,0 +1,61 @@
+"""Who may see what: people see the work they take part in, and the work of people they manage."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from service.store import queries
+from service.store.models import Group, Instance, Membership, Task
+
+from . import org
+
+ADMIN_GROUP = "admins"
+
+
+def groups_of(session: Session, user_id: int) -> list[str]:
+    query = select(Group.name).join(Membership, Membership.group_id == Group.id).where(Membership.user_id == user_id)
+    return sorted(session.scalars(query))
+
+
+def participants(session: Session, instance: Instance) -> set[int]:
+    people = {instance.started_by} if instance.started_by else set()
+    for assignee, completer in session.execute(select(Task.assignee_id, Task.completed_by)
+                                               .where(Task.instance_id == instance.id)):
+        people |= {p for p in (assignee, completer) if p}
+    return people
+
+
+def can_see_instance(session: Session, user_id: int, instance: Instance) -> bool:
+    if queries.is_member(session, user_id, ADMIN_GROUP):
+        return True
+    people = participants(session, instance)
+    if user_id in people:
+        return True
+    mine = groups_of(session, user_id)
+    open_for_me = session.scalar(select(Task.id).where(
+        Task.instance_id == instance.id, Task.status == "open", Task.candidate_group.in_(mine)).limit(1))
+    if open_for_me:
+        return True
+    below = org.reporting_tree(session, user_id)
+    return bool(below & people)
+
+
+def can_see_task(session: Session, user_id: int, task: Task) -> bool:
+    if user_id in (task.assignee_id, task.completed_by) or queries.is_member(session, user_id, task.candidate_group):
+        return True
+    return can_see_instance(session, user_id, session.get(Instance, task.instance_id))
+
+
+def task_lists(session: Session, user_id: int, scope: str, now) -> list[Task]:
+    """``mine`` (assigned to me), ``groups`` (claimable by my groups), ``overdue`` (mine and my tree's)."""
+    if scope == "mine":
+        query = select(Task).where(Task.status == "open", Task.assignee_id == user_id)
+    elif scope == "groups":
+        query = select(Task).where(Task.status == "open", Task.assignee_id.is_(None),
+                                   Task.candidate_group.in_(groups_of(session, user_id)))
+    elif scope == "overdue":
+        return queries.overdue_tasks(session, org.reporting_tree(session, user_id) | {user_id}, now)
+    else:
+        raise ValueError(scope)
+    return list(session.scalars(query.order_by(or_(Task.due_at.is_(None), False), Task.due_at, Task.id)))
