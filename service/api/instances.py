@@ -14,6 +14,7 @@ from service.store.models import Instance, ProcessVersion, Task
 from . import schemas
 from .auth import login_required
 from .common import actor_id, services
+from .idempotency import idempotent
 from .tasks import task_dict
 
 blp = Blueprint("instances", __name__, url_prefix="/api/v1", description="Processes and instances")
@@ -35,9 +36,10 @@ def list_processes():
 
 
 @blp.route("/processes/<process_id>/instances", methods=["POST"])
+@login_required
+@idempotent
 @blp.arguments(schemas.StartSchema)
 @blp.response(201, schemas.InstanceSchema)
-@login_required
 def start(body, process_id: str):
     """Starts the newest version; the start form (if any) validates `data` (422 with field errors)."""
     result = flows.start_process(services(), process_id, body["data"], actor_id=actor_id(),

@@ -14,6 +14,7 @@ from service.store.models import Instance, Task, User
 from . import schemas
 from .auth import login_required
 from .common import actor_id, expected_version, services
+from .idempotency import idempotent
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="People's work")
 
@@ -98,9 +99,10 @@ def unclaim(body, task_id: int):
 
 
 @blp.route("/<int:task_id>/complete", methods=["POST"])
+@login_required
+@idempotent
 @blp.arguments(schemas.CompleteSchema)
 @blp.response(200, schemas.TaskSchema)
-@login_required
 def complete(body, task_id: int):
     """Submits the form; 422 names every invalid field, 409 if the task moved on, 403 if it is not yours."""
     with services().sessions() as session:

@@ -284,3 +284,18 @@ class TrainingRecord(Base):
     course: Mapped[str] = mapped_column(String(100))
     completed_at: Mapped[datetime]
     recorded_by: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+
+class IdempotencyKey(Base):
+    """A client's retry key for a POST: the same key returns the first answer instead of acting twice."""
+
+    __tablename__ = "idempotency_key"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int | None]
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime]

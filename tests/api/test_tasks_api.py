@@ -97,3 +97,25 @@ def test_unknown_resources_are_404_in_json(api):
         assert response.status_code == 404 and response.json["code"] == "not_found"
     started = api.client.post("/api/v1/processes/no_such_process/instances", headers=rep, json={})
     assert started.status_code == 404
+
+
+def test_a_retried_start_with_the_same_idempotency_key_starts_one_project(api):
+    rep = {**api.login("rep"), "Idempotency-Key": "start-acme-1"}
+    body = {"data": {"customer_id": api.customer_id, "customer": "ACME Education"}}
+    first = api.client.post("/api/v1/processes/project_lifecycle/instances", headers=rep, json=body)
+    again = api.client.post("/api/v1/processes/project_lifecycle/instances", headers=rep, json=body)
+    assert (first.status_code, again.status_code) == (201, 201) and first.json["id"] == again.json["id"]
+    assert len(tasks(api, "rep")) == 1
+    other = api.client.post("/api/v1/processes/project_lifecycle/instances", headers=rep,
+                            json={"data": {"customer_id": api.customer_id, "customer": "Other"}})
+    assert other.status_code == 422  # the key was used for a different request
+
+
+def test_a_retried_completion_returns_the_first_answer_instead_of_a_conflict(api):
+    api.start_project()
+    [task] = tasks(api, "rep")
+    rep = {**api.login("rep"), "Idempotency-Key": "complete-1"}
+    body = {"data": {**OPPORTUNITY, "customer_id": api.customer_id}}
+    first = api.client.post(f"/api/v1/tasks/{task['id']}/complete", headers=rep, json=body)
+    again = api.client.post(f"/api/v1/tasks/{task['id']}/complete", headers=rep, json=body)
+    assert first.status_code == again.status_code == 200 and first.json == again.json
