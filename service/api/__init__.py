@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from . import auth_routes, errors, instances, tasks
+from . import auth_routes, documents, errors, instance_views, instances, messages, tasks
 
 SWAGGER_UI = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
 
@@ -17,7 +17,7 @@ def init_api(app: Flask) -> Api:
     )
     api = Api(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for module in (auth_routes, tasks, instances):
+    for module in (auth_routes, tasks, instances, instance_views, messages, documents):
         api.register_blueprint(module.blp)
     errors.register(app)  # after flask-smorest's handlers, so ours answer
     return api

@@ -99,3 +99,74 @@ class ProcessSchema(Schema):
     version = fields.Integer()
     deployed_at = fields.DateTime()
     deployed_by = fields.String(allow_none=True)
+
+
+class MessageSchema(Schema):
+    id = fields.Integer()
+    subject = fields.String()
+    body = fields.Dict()
+    instance_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+
+
+class InboxSchema(Schema):
+    unread = fields.Integer()
+    messages = fields.List(fields.Nested(MessageSchema))
+
+
+class InboxQuery(Schema):
+    unread_only = fields.Boolean(load_default=False)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class DocumentSchema(Schema):
+    id = fields.Integer()
+    sha256 = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    instance_id = fields.Integer(allow_none=True)
+    uploaded_at = fields.DateTime()
+
+
+class SignatureCheckSchema(Schema):
+    section = fields.String()
+    signer = fields.String()
+    role = fields.String(allow_none=True)
+    signed_at = fields.DateTime()
+    valid = fields.Boolean()
+
+
+class EventSchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    kind = fields.String()
+    actor_id = fields.Integer(allow_none=True)
+    task_id = fields.Integer(allow_none=True)
+    element_id = fields.String(allow_none=True)
+    data = fields.Dict()
+
+
+class TimerSchema(Schema):
+    element_id = fields.String()
+    due = fields.DateTime()
+    kind = fields.String()
+    interrupting = fields.Boolean(allow_none=True)
+    attached_to = fields.String(allow_none=True)
+
+
+class FreezeSchema(VersionSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ReleaseSchema(VersionSchema):
+    data = fields.Dict(load_default=dict, metadata={"description": "e.g. a rebound kb_version"})
+
+
+class InstanceListQuery(Schema):
+    process_id = fields.String(load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf(["running", "completed", "error", "cancelled"]))
+    stage = fields.String(load_default=None)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

@@ -1,0 +1,64 @@
+"""Documents: upload (hash, size and type checked), download, and whether an instance's signatures hold."""
+
+from __future__ import annotations
+
+from flask import abort, request, send_file
+from flask_smorest import Blueprint
+
+from service.flows import documents as flows_documents
+from service.flows import signatures, visibility
+from service.store.models import Document, Instance
+
+from . import schemas
+from .auth import login_required
+from .common import actor_id, services
+
+blp = Blueprint("documents", __name__, url_prefix="/api/v1", description="Documents and signatures")
+
+
+@blp.route("/documents", methods=["POST"])
+@blp.response(201, schemas.DocumentSchema)
+@login_required
+def upload():
+    """``multipart/form-data`` with a ``file`` (PDF, image, text, Word, Excel; 25 MB at most)."""
+    uploaded = request.files.get("file")
+    if uploaded is None:
+        abort(422, description="send the document as multipart/form-data field 'file'")
+    instance_id = request.form.get("instance_id", type=int)
+    if instance_id is not None:
+        with services().sessions() as session:
+            instance = session.get(Instance, instance_id)
+            if instance is None or not visibility.can_see_instance(session, actor_id(), instance):
+                abort(404, description=f"no instance {instance_id} that you can see")
+    stored = flows_documents.upload(services(), uploaded.read(), uploaded.filename or "document",
+                                    uploaded.mimetype or "application/octet-stream", actor_id(), instance_id)
+    with services().sessions() as session:
+        row = session.get(Document, stored.id)
+        return {c.name: getattr(row, c.name) for c in Document.__table__.columns}
+
+
+@blp.route("/documents/<int:document_id>", methods=["GET"])
+@login_required
+def download(document_id: int):
+    """The file itself, if you uploaded it or can see its instance."""
+    with services().sessions() as session:
+        row = session.get(Document, document_id)
+        instance = session.get(Instance, row.instance_id) if row is not None and row.instance_id else None
+        allowed = row is not None and (row.uploaded_by == actor_id() or (
+            instance is not None and visibility.can_see_instance(session, actor_id(), instance)))
+        if not allowed:
+            abort(404, description=f"no document {document_id} that you can see")
+        path = flows_documents.storage_path(services().config.data_dir, row.sha256)
+        return send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.filename)
+
+
+@blp.route("/instances/<int:instance_id>/signatures", methods=["GET"])
+@blp.response(200, schemas.SignatureCheckSchema(many=True))
+@login_required
+def verify(instance_id: int):
+    """Every signature of the instance, checked against its content now: changed content breaks it (R2)."""
+    with services().sessions() as session:
+        instance = session.get(Instance, instance_id)
+        if instance is None or not visibility.can_see_instance(session, actor_id(), instance):
+            abort(404, description=f"no instance {instance_id} that you can see")
+        return [check.__dict__ for check in signatures.verify(session, instance_id, instance.data)]

@@ -1,0 +1,103 @@
+"""Reading instances: the list (filtered, paged), the timeline from the log, upcoming timers; freeze, release."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from service.engine.timers import pending_timers
+from service.flows import instances as flows
+from service.flows import org, visibility
+from service.store.models import AuditEvent, Instance, Task
+
+from . import schemas
+from .auth import login_required
+from .common import actor_id, expected_version, services
+from .instances import _instance_view
+
+blp = Blueprint("instance_views", __name__, url_prefix="/api/v1/instances", description="Instances")
+
+
+def _visible(session, instance_id: int) -> Instance:
+    instance = session.get(Instance, instance_id)
+    if instance is None or not visibility.can_see_instance(session, actor_id(), instance):
+        abort(404, description=f"no instance {instance_id} that you can see")
+    return instance
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(schemas.InstanceListQuery, location="query")
+@blp.response(200, schemas.InstanceSchema(many=True))
+@login_required
+def list_instances(query):
+    """Instances I started or hold tasks in, or that people below me do (admins: all); newest first."""
+    with services().sessions() as session:
+        me = actor_id()
+        people = org.reporting_tree(session, me) | {me}
+        statement = select(Instance.id)
+        if visibility.ADMIN_GROUP not in visibility.groups_of(session, me):
+            took_part = select(Task.instance_id).where(
+                (Task.assignee_id.in_(people)) | (Task.completed_by.in_(people)))
+            statement = statement.where(Instance.started_by.in_(people) | Instance.id.in_(took_part))
+        for column in ("process_id", "status", "stage"):
+            if query[column]:
+                statement = statement.where(getattr(Instance, column) == query[column])
+        page = statement.order_by(Instance.id.desc()).limit(query["per_page"])
+        ids = list(session.scalars(page.offset((query["page"] - 1) * query["per_page"])))
+    return [_instance_view(i) for i in ids]
+
+
+@blp.route("/<int:instance_id>/timeline", methods=["GET"])
+@blp.response(200, schemas.EventSchema(many=True))
+@login_required
+def timeline(instance_id: int):
+    """Everything that happened to the instance, from the append-only log, oldest first."""
+    with services().sessions() as session:
+        _visible(session, instance_id)
+        rows = session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
+                               .order_by(AuditEvent.id))
+        return [{c.name: getattr(r, c.name) for c in AuditEvent.__table__.columns} for r in rows]
+
+
+@blp.route("/<int:instance_id>/timers", methods=["GET"])
+@blp.response(200, schemas.TimerSchema(many=True))
+@login_required
+def timers(instance_id: int):
+    """Timers waiting in the instance (reminders, deadlines), soonest first."""
+    with services().sessions() as session:
+        instance = _visible(session, instance_id)
+        if instance.status != "running":
+            return []
+        return [t.__dict__ for t in pending_timers(services().engine.restore(instance.state))]
+
+
+@blp.route("/<int:instance_id>/freeze", methods=["POST"])
+@blp.arguments(schemas.FreezeSchema)
+@blp.response(200, schemas.InstanceSchema)
+@login_required
+def freeze(body, instance_id: int):
+    """Stops the instance: no task completes, no timer fires, until its release group releases it."""
+    with services().sessions() as session:
+        _visible(session, instance_id)
+    flows.freeze(services(), instance_id, body["reason"], actor_id(), expected_version(body["version"]),
+                 release_group=_freeze_group())
+    return _instance_view(instance_id)
+
+
+def _freeze_group() -> str | None:
+    with services().sessions() as session:
+        mine = visibility.groups_of(session, actor_id())
+    return "product" if "product" in mine else visibility.ADMIN_GROUP
+
+
+@blp.route("/<int:instance_id>/release", methods=["POST"])
+@blp.arguments(schemas.ReleaseSchema)
+@blp.response(200, schemas.InstanceSchema)
+@login_required
+def release(body, instance_id: int):
+    """The release group (product owners for a knowledge-base freeze) lets it go on, e.g. rebinding a version."""
+    with services().sessions() as session:
+        _visible(session, instance_id)
+    flows.release(services(), instance_id, actor_id(), expected_version(body["version"]), data=body["data"])
+    return _instance_view(instance_id)

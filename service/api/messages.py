@@ -1,0 +1,49 @@
+"""My in-app inbox: messages, the unread count, marking read."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_smorest import Blueprint
+from sqlalchemy import func, select
+
+from service.clock import utcnow
+from service.store.models import Message
+
+from . import schemas
+from .auth import login_required
+from .common import actor_id, services
+
+blp = Blueprint("messages", __name__, url_prefix="/api/v1/messages", description="In-app inbox")
+
+
+def _view(message: Message) -> dict:
+    return {c.name: getattr(message, c.name) for c in Message.__table__.columns}
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(schemas.InboxQuery, location="query")
+@blp.response(200, schemas.InboxSchema)
+@login_required
+def inbox(query):
+    """Newest first, with how many are unread."""
+    with services().sessions() as session:
+        mine = select(Message).where(Message.recipient_id == actor_id())
+        if query["unread_only"]:
+            mine = mine.where(Message.read_at.is_(None))
+        unread = session.scalar(select(func.count()).select_from(Message).where(
+            Message.recipient_id == actor_id(), Message.read_at.is_(None)))
+        rows = session.scalars(mine.order_by(Message.id.desc()).limit(query["limit"]))
+        return {"unread": unread, "messages": [_view(m) for m in rows]}
+
+
+@blp.route("/<int:message_id>/read", methods=["POST"])
+@blp.response(200, schemas.MessageSchema)
+@login_required
+def mark_read(message_id: int):
+    with services().sessions() as session:
+        message = session.get(Message, message_id)
+        if message is None or message.recipient_id != actor_id():
+            abort(404, description=f"no message {message_id} in your inbox")
+        message.read_at = message.read_at or utcnow()
+        session.commit()
+        return _view(message)

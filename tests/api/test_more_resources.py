@@ -1,0 +1,74 @@
+"""Inbox, documents, signatures, timeline, timers, list, freeze and release over HTTP."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from service.clock import utcnow
+from tests.support import run_jobs
+
+
+def test_the_inbox_counts_unread_and_marks_read(api, services):
+    start = utcnow()
+    with freeze_time(start) as clock:
+        api.start_project()
+        clock.move_to(start + timedelta(hours=24, seconds=5))
+        run_jobs(services)
+        rep = api.login("rep")
+        inbox = api.client.get("/api/v1/messages", headers=rep).json
+        assert inbox["unread"] == 1 and "has not been described" in inbox["messages"][0]["subject"]
+        read = api.client.post(f"/api/v1/messages/{inbox['messages'][0]['id']}/read", headers=rep)
+        assert read.status_code == 200 and read.json["read_at"]
+        assert api.client.get("/api/v1/messages?unread_only=true", headers=rep).json == {"unread": 0, "messages": []}
+        other = api.client.post(f"/api/v1/messages/{inbox['messages'][0]['id']}/read", headers=api.login("rep2"))
+        assert other.status_code == 404
+
+
+def test_documents_are_checked_on_upload_and_only_their_people_download_them(api):
+    rep = api.login("rep")
+    pdf = api.client.post("/api/v1/documents", headers=rep,
+                          data={"file": (io.BytesIO(b"%PDF-1.4 letter"), "letter.pdf", "application/pdf")})
+    assert pdf.status_code == 201 and pdf.json["size"] == 15 and len(pdf.json["sha256"]) == 64
+    exe = api.client.post("/api/v1/documents", headers=rep,
+                          data={"file": (io.BytesIO(b"MZ..."), "tool.exe", "application/x-msdownload")})
+    assert exe.status_code == 422 and "content_type" in exe.json["errors"]
+    got = api.client.get(f"/api/v1/documents/{pdf.json['id']}", headers=rep)
+    assert got.status_code == 200 and got.data == b"%PDF-1.4 letter"
+    assert api.client.get(f"/api/v1/documents/{pdf.json['id']}", headers=api.login("finance")).status_code == 404
+
+
+def test_timeline_timers_and_the_list_of_my_instances(api):
+    project = api.start_project()
+    rep = api.login("rep")
+    timeline = api.client.get(f"/api/v1/instances/{project['id']}/timeline", headers=rep).json
+    assert [e["kind"] for e in timeline][:3] == ["instance_started", "stage_entered", "task_opened"]
+    timers = api.client.get(f"/api/v1/instances/{project['id']}/timers", headers=rep).json
+    assert [t["element_id"] for t in timers] == ["opportunity_sla"]
+    mine = api.client.get("/api/v1/instances?process_id=project_lifecycle", headers=rep).json
+    assert [i["id"] for i in mine] == [project["id"]]
+    assert api.client.get("/api/v1/instances", headers=api.login("sales_mgr")).json[0]["id"] == project["id"]
+    assert api.client.get("/api/v1/instances", headers=api.login("finance")).json == []
+    assert api.client.get("/api/v1/instances?status=bogus", headers=rep).status_code == 422
+
+
+def test_a_freeze_is_released_only_by_its_release_group(api):
+    project = api.start_project()
+    product, rep = api.login("product"), api.login("rep")
+    assert api.client.post(f"/api/v1/instances/{project['id']}/freeze", headers=product,
+                           json={"reason": "knowledge base moved"}).status_code == 404  # not their project yet
+    frozen = api.client.post(f"/api/v1/instances/{project['id']}/freeze", headers=rep, json={"reason": "checking"})
+    assert frozen.status_code == 200 and frozen.json["frozen"]
+    refused = api.client.post(f"/api/v1/instances/{project['id']}/release", headers=api.login("rep2"), json={})
+    assert refused.status_code == 403 and "admins" in refused.json["message"]  # a rep's freeze: admins release
+    admin = api.login("admin")
+    released = api.client.post(f"/api/v1/instances/{project['id']}/release", headers=admin, json={})
+    assert released.status_code == 200 and not released.json["frozen"]
+
+
+def test_signatures_report_which_hold(api):
+    project = api.start_project()
+    checks = api.client.get(f"/api/v1/instances/{project['id']}/signatures", headers=api.login("rep"))
+    assert checks.status_code == 200 and checks.json == []
