@@ -6,8 +6,15 @@ from flask import Flask
 from flask_smorest import Api
 
 from . import auth_routes, documents, errors, instance_views, instances, messages, tasks
+from .schemas import ApiError
 
 SWAGGER_UI = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+
+
+class HandoffApi(Api):
+    """Documents our error shape (``code`` is a word, not a number) as every operation's default answer."""
+
+    ERROR_SCHEMA = ApiError
 
 
 def init_api(app: Flask) -> Api:
@@ -15,7 +22,7 @@ def init_api(app: Flask) -> Api:
         API_TITLE="Handoff", API_VERSION="v1", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json", OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL=SWAGGER_UI,
     )
-    api = Api(app)
+    api = HandoffApi(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for module in (auth_routes, tasks, instances, instance_views, messages, documents):
         api.register_blueprint(module.blp)

@@ -18,7 +18,7 @@ def expected_version(body_version: int | None) -> int | None:
     header = request.headers.get("If-Match")
     if header:
         text = header.strip().removeprefix("W/").strip('"')
-        if not text.isdigit():
+        if not text.isdigit() or len(text) > 9:
             abort(400, description="If-Match must carry the version number you read, e.g. If-Match: \"3\"")
         return int(text)
     return body_version

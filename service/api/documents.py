@@ -25,6 +25,8 @@ def upload():
     if uploaded is None:
         abort(422, description="send the document as multipart/form-data field 'file'")
     instance_id = request.form.get("instance_id", type=int)
+    if instance_id is not None and not 0 < instance_id < 2**63:
+        abort(404, description=f"no instance {instance_id}")
     if instance_id is not None:
         with services().sessions() as session:
             instance = session.get(Instance, instance_id)
@@ -37,7 +39,7 @@ def upload():
         return {c.name: getattr(row, c.name) for c in Document.__table__.columns}
 
 
-@blp.route("/documents/<int:document_id>", methods=["GET"])
+@blp.route("/documents/<int(max=9223372036854775807):document_id>", methods=["GET"])
 @login_required
 def download(document_id: int):
     """The file itself, if you uploaded it or can see its instance."""
@@ -52,7 +54,7 @@ def download(document_id: int):
         return send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.filename)
 
 
-@blp.route("/instances/<int:instance_id>/signatures", methods=["GET"])
+@blp.route("/instances/<int(max=9223372036854775807):instance_id>/signatures", methods=["GET"])
 @blp.response(200, schemas.SignatureCheckSchema(many=True))
 @login_required
 def verify(instance_id: int):

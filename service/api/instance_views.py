@@ -48,7 +48,7 @@ def list_instances(query):
     return [_instance_view(i) for i in ids]
 
 
-@blp.route("/<int:instance_id>/timeline", methods=["GET"])
+@blp.route("/<int(max=9223372036854775807):instance_id>/timeline", methods=["GET"])
 @blp.response(200, schemas.EventSchema(many=True))
 @login_required
 def timeline(instance_id: int):
@@ -60,7 +60,7 @@ def timeline(instance_id: int):
         return [{c.name: getattr(r, c.name) for c in AuditEvent.__table__.columns} for r in rows]
 
 
-@blp.route("/<int:instance_id>/timers", methods=["GET"])
+@blp.route("/<int(max=9223372036854775807):instance_id>/timers", methods=["GET"])
 @blp.response(200, schemas.TimerSchema(many=True))
 @login_required
 def timers(instance_id: int):
@@ -72,7 +72,7 @@ def timers(instance_id: int):
         return [t.__dict__ for t in pending_timers(services().engine.restore(instance.state))]
 
 
-@blp.route("/<int:instance_id>/freeze", methods=["POST"])
+@blp.route("/<int(max=9223372036854775807):instance_id>/freeze", methods=["POST"])
 @blp.arguments(schemas.FreezeSchema)
 @blp.response(200, schemas.InstanceSchema)
 @login_required
@@ -91,7 +91,7 @@ def _freeze_group() -> str | None:
     return "product" if "product" in mine else visibility.ADMIN_GROUP
 
 
-@blp.route("/<int:instance_id>/release", methods=["POST"])
+@blp.route("/<int(max=9223372036854775807):instance_id>/release", methods=["POST"])
 @blp.arguments(schemas.ReleaseSchema)
 @blp.response(200, schemas.InstanceSchema)
 @login_required

@@ -47,7 +47,7 @@ def start(body, process_id: str):
     return _instance_view(result.instance_id)
 
 
-@blp.route("/instances/<int:instance_id>", methods=["GET"])
+@blp.route("/instances/<int(max=9223372036854775807):instance_id>", methods=["GET"])
 @blp.response(200, schemas.InstanceSchema)
 @login_required
 def get_instance(instance_id: int):

@@ -36,7 +36,7 @@ def inbox(query):
         return {"unread": unread, "messages": [_view(m) for m in rows]}
 
 
-@blp.route("/<int:message_id>/read", methods=["POST"])
+@blp.route("/<int(max=9223372036854775807):message_id>/read", methods=["POST"])
 @blp.response(200, schemas.MessageSchema)
 @login_required
 def mark_read(message_id: int):

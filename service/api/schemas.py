@@ -59,7 +59,7 @@ class TaskListQuery(Schema):
 
 
 class VersionSchema(Schema):
-    version = fields.Integer(allow_none=True, load_default=None,
+    version = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=2**31 - 1),
                              metadata={"description": "the version you saw; or send If-Match"})
 
 
@@ -168,5 +168,5 @@ class InstanceListQuery(Schema):
     process_id = fields.String(load_default=None)
     status = fields.String(load_default=None, validate=validate.OneOf(["running", "completed", "error", "cancelled"]))
     stage = fields.String(load_default=None)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

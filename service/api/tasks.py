@@ -43,7 +43,7 @@ def list_tasks(query):
         return [task_dict(t, now) for t in visibility.task_lists(session, actor_id(), query["scope"], now)]
 
 
-@blp.route("/<int:task_id>", methods=["GET"])
+@blp.route("/<int(max=9223372036854775807):task_id>", methods=["GET"])
 @blp.response(200, schemas.TaskDetailSchema)
 @login_required
 def get_task(task_id: int):
@@ -74,7 +74,7 @@ def _after(task_id: int):
         return task_dict(session.get(Task, task_id), utcnow())
 
 
-@blp.route("/<int:task_id>/claim", methods=["POST"])
+@blp.route("/<int(max=9223372036854775807):task_id>/claim", methods=["POST"])
 @blp.arguments(schemas.VersionSchema)
 @blp.response(200, schemas.TaskSchema)
 @login_required
@@ -86,7 +86,7 @@ def claim(body, task_id: int):
     return _after(task_id)
 
 
-@blp.route("/<int:task_id>/unclaim", methods=["POST"])
+@blp.route("/<int(max=9223372036854775807):task_id>/unclaim", methods=["POST"])
 @blp.arguments(schemas.VersionSchema)
 @blp.response(200, schemas.TaskSchema)
 @login_required
@@ -98,7 +98,7 @@ def unclaim(body, task_id: int):
     return _after(task_id)
 
 
-@blp.route("/<int:task_id>/complete", methods=["POST"])
+@blp.route("/<int(max=9223372036854775807):task_id>/complete", methods=["POST"])
 @login_required
 @idempotent
 @blp.arguments(schemas.CompleteSchema)
@@ -111,7 +111,7 @@ def complete(body, task_id: int):
     return _after(task_id)
 
 
-@blp.route("/<int:task_id>/reassign", methods=["POST"])
+@blp.route("/<int(max=9223372036854775807):task_id>/reassign", methods=["POST"])
 @blp.arguments(schemas.ReassignSchema)
 @blp.response(200, schemas.TaskSchema)
 @login_required
