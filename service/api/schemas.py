@@ -170,3 +170,52 @@ class InstanceListQuery(Schema):
     stage = fields.String(load_default=None)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class ProcessVersionSchema(Schema):
+    process_id = fields.String()
+    version = fields.Integer()
+    content_hash = fields.String()
+    deployed_at = fields.DateTime()
+    deployed_by = fields.String(allow_none=True)
+    files = fields.List(fields.String())
+
+
+class DeployedSchema(Schema):
+    process_id = fields.String()
+    version = fields.Integer()
+    content_hash = fields.String()
+    created = fields.Boolean()
+
+
+class CustomerSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    industry = fields.String(allow_none=True)
+    budget = fields.Integer(allow_none=True)
+    decision_makers = fields.List(fields.Dict())
+    executive_attention = fields.Boolean()
+    complaint_types = fields.List(fields.String())
+    sla_achievement = fields.Float(allow_none=True)
+    version = fields.Integer(attribute="row_version")
+
+
+class CustomerChangeSchema(VersionSchema):
+    changes = fields.Dict(required=True, metadata={"description": "budget, decision_makers, executive_attention…"})
+
+
+class CustomerChangedSchema(Schema):
+    changes = fields.List(fields.Dict())
+    notified = fields.List(fields.String())
+    version = fields.Integer()
+
+
+class PersonSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    username = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_.-]{2,100}$"))
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(allow_none=True, load_default=None)
+    manager = fields.String(allow_none=True, load_default=None, metadata={"description": "the manager's username"})
+    groups = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list)
+    password = fields.String(load_only=True, load_default=None, validate=validate.Length(min=8, max=200))
+    active = fields.Boolean(load_default=True)

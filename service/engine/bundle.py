@@ -101,20 +101,35 @@ def split_bundles(files: dict[str, str]) -> list[Bundle]:
 
 
 CAMUNDA_FORM_KEY = "{http://camunda.org/schema/1.0/bpmn}formKey"
+NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+
+
+def _start_event(files: dict[str, str], process_id: str):
+    from lxml import etree
+
+    for path, text in files.items():
+        if path.endswith(BPMN_SUFFIXES):
+            found = etree.fromstring(text.encode("utf-8")).xpath(
+                "//bpmn:process[@id=$pid]/bpmn:startEvent", namespaces=NS, pid=process_id)
+            if found:
+                return found[0]
+    return None
 
 
 def start_form_key(files: dict[str, str], process_id: str) -> str | None:
     """The form of the process's start event (``camunda:formKey``): what starting it requires."""
-    from lxml import etree
+    event = _start_event(files, process_id)
+    return event.get(CAMUNDA_FORM_KEY) if event is not None else None
 
-    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
-    for path, text in files.items():
-        if path.endswith(BPMN_SUFFIXES):
-            found = etree.fromstring(text.encode("utf-8")).xpath(
-                "//bpmn:process[@id=$pid]/bpmn:startEvent", namespaces=ns, pid=process_id)
-            if found:
-                return found[0].get(CAMUNDA_FORM_KEY)
-    return None
+
+def start_lane(files: dict[str, str], process_id: str) -> str | None:
+    """The lane of the start event: the group whose members may start the process."""
+    event = _start_event(files, process_id)
+    if event is None:
+        return None
+    lanes = event.getparent().xpath("bpmn:laneSet//bpmn:lane[bpmn:flowNodeRef=$node]", namespaces=NS,
+                                    node=event.get("id"))
+    return lanes[0].get("name") if lanes else None
 
 
 def process_sources(files: dict[str, str]) -> dict[str, str]:

@@ -41,6 +41,9 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         parsed = services.library.get(version.content_hash)
         if parsed.start_form_key:
             forms.validate(parsed.forms.get(parsed.start_form_key, {}), data)
+        lane = parsed.start_lane  # the diagram says who starts it: its start event's lane
+        if actor_id is not None and lane and not queries.is_member(uow.session, actor_id, lane):
+            raise Forbidden(f"only {lane!r} can start {process_id}")
         actor = uow.session.get(User, actor_id) if actor_id is not None else None
         data["initiator"] = actor.username if actor else None  # who started it: ${initiator} in diagrams
         for name in _split(parsed.properties.get("start_guard")):

@@ -33,8 +33,9 @@ def can_see_instance(session: Session, user_id: int, instance: Instance) -> bool
     if user_id in people:
         return True
     mine = groups_of(session, user_id)
-    open_for_me = session.scalar(select(Task.id).where(
-        Task.instance_id == instance.id, Task.status == "open", Task.candidate_group.in_(mine)).limit(1))
+    open_for_me = session.scalar(select(Task.id).where(  # work I could claim: I am about to take part
+        Task.instance_id == instance.id, Task.status == "open", Task.assignee_id.is_(None),
+        Task.candidate_group.in_(mine)).limit(1))
     if open_for_me:
         return True
     below = org.reporting_tree(session, user_id)
@@ -42,8 +43,10 @@ def can_see_instance(session: Session, user_id: int, instance: Instance) -> bool
 
 
 def can_see_task(session: Session, user_id: int, task: Task) -> bool:
-    if user_id in (task.assignee_id, task.completed_by) or queries.is_member(session, user_id, task.candidate_group):
+    if user_id in (task.assignee_id, task.completed_by):
         return True
+    if task.assignee_id is None and task.status == "open" and queries.is_member(session, user_id, task.candidate_group):
+        return True  # claimable by me
     return can_see_instance(session, user_id, session.get(Instance, task.instance_id))
 
 

@@ -1,0 +1,55 @@
+"""Customers: sales changes budget, decision makers or executive attention; delivery hears of it (R8)."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from service.flows import customers as flows_customers
+from service.flows import queries_people
+from service.store.models import Customer
+
+from . import schemas
+from .auth import login_required
+from .common import actor_id, expected_version, services
+
+blp = Blueprint("customers", __name__, url_prefix="/api/v1/customers", description="Customers (R8)")
+EDITORS = ("sales", "sales-managers", "admins")
+
+
+def _view(customer: Customer) -> dict:
+    return {c.name: getattr(customer, c.name) for c in Customer.__table__.columns}
+
+
+@blp.route("", methods=["GET"])
+@blp.response(200, schemas.CustomerSchema(many=True))
+@login_required
+def list_customers():
+    with services().sessions() as session:
+        return [_view(c) for c in session.scalars(select(Customer).order_by(Customer.name))]
+
+
+@blp.route("/<int(max=9223372036854775807):customer_id>", methods=["GET"])
+@blp.response(200, schemas.CustomerSchema)
+@login_required
+def get_customer(customer_id: int):
+    with services().sessions() as session:
+        customer = session.get(Customer, customer_id)
+        if customer is None:
+            abort(404, description=f"no customer {customer_id}")
+        return _view(customer)
+
+
+@blp.route("/<int(max=9223372036854775807):customer_id>/changes", methods=["POST"])
+@blp.arguments(schemas.CustomerChangeSchema)
+@blp.response(200, schemas.CustomerChangedSchema)
+@login_required
+def change(body, customer_id: int):
+    """Sales changes the customer; each open project's delivery manager gets the before and after."""
+    with services().sessions() as session:
+        if not any(queries_people.in_group(session, actor_id(), group) for group in EDITORS):
+            abort(403, description="only sales (or an admin) changes customer records")
+    result = flows_customers.change_customer(services(), customer_id, body["changes"], actor_id(),
+                                             expected_version(body["version"]))
+    return {"changes": result.changes, "notified": result.notified, "version": result.row_version}

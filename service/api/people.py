@@ -1,0 +1,80 @@
+"""People and the org chart: everyone may look; admins change (escalations walk up `manager`)."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_smorest import Blueprint
+from sqlalchemy import delete, select
+from werkzeug.security import generate_password_hash
+
+from service.clock import utcnow
+from service.flows import org, queries_people
+from service.flows.visibility import groups_of
+from service.store.models import Group, Membership, User
+
+from . import schemas
+from .auth import login_required
+from .common import actor_id, services
+
+blp = Blueprint("people", __name__, url_prefix="/api/v1/people", description="People and the org chart")
+ADMINS = "admins"
+
+
+def _view(session, user: User) -> dict:
+    manager = session.get(User, user.manager_id) if user.manager_id else None
+    return {"id": user.id, "username": user.username, "display_name": user.display_name, "email": user.email,
+            "manager": manager.username if manager else None, "groups": groups_of(session, user.id),
+            "active": user.active}
+
+
+@blp.route("", methods=["GET"])
+@blp.response(200, schemas.PersonSchema(many=True))
+@login_required
+def list_people():
+    with services().sessions() as session:
+        return [_view(session, u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(schemas.PersonSchema)
+@blp.response(201, schemas.PersonSchema)
+@login_required
+def save_person(body):
+    """Creates or updates a person by username: name, manager, groups, active, password."""
+    with services().sessions() as session:
+        if not queries_people.in_group(session, actor_id(), ADMINS):
+            abort(403, description="only admins change people and the org chart")
+        user = session.scalar(select(User).where(User.username == body["username"]))
+        if user is None:
+            user = User(username=body["username"], created_at=utcnow())
+            session.add(user)
+        user.display_name, user.email, user.active = body["display_name"], body["email"], body["active"]
+        if body["password"]:
+            user.password_hash = generate_password_hash(body["password"])
+        session.flush()
+        user.manager_id = _manager_id(session, user, body["manager"])
+        _set_groups(session, user, body["groups"])
+        session.commit()
+        return _view(session, user)
+
+
+def _manager_id(session, user: User, username: str | None) -> int | None:
+    if not username:
+        return None
+    manager = session.scalar(select(User).where(User.username == username))
+    if manager is None:
+        abort(422, description=f"no manager {username!r}")
+    if manager.id == user.id or org.is_manager_of(session, user.id, manager.id):
+        abort(422, description="that manager would make the org chart a circle")
+    return manager.id
+
+
+def _set_groups(session, user: User, names: list[str]) -> None:
+    groups = {g.name: g for g in session.scalars(select(Group).where(Group.name.in_(names)))}
+    for name in set(names) - set(groups):
+        groups[name] = Group(name=name)
+        session.add(groups[name])
+    session.flush()
+    session.execute(delete(Membership).where(Membership.user_id == user.id))
+    for group in groups.values():
+        session.add(Membership(user_id=user.id, group_id=group.id))

@@ -1,0 +1,82 @@
+"""Authorization, every cell: who may do what over HTTP (SPEC R9, R2, R4, R11 and the design's roles).
+
+Each row is an action on a project the rep started; each column a role. 401 without a
+token; 403 when the action is known to you but not yours; 404 when you may not even see it.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+ROLES = ["anonymous", "rep", "rep2", "sales_mgr", "legal", "delivery", "finance", "product", "designer", "admin"]
+
+BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
+  <bpmn:process id="tiny" isExecutable="true">
+    <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="e"/><bpmn:endEvent id="e"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+# action -> expected status per role, in ROLES order
+MATRIX = {
+    "start a project":          [401, 201, 201, 403, 403, 403, 403, 403, 403, 403],
+    "see the project":          [401, 200, 404, 200, 404, 404, 404, 404, 404, 200],
+    "see the rep's task":       [401, 200, 404, 200, 404, 404, 404, 404, 404, 200],
+    "claim the rep's task":     [401, 200, 404, 409, 404, 404, 404, 404, 404, 409],
+    "complete the rep's task":  [401, 200, 404, 403, 404, 404, 404, 404, 404, 403],
+    "reassign the rep's task":  [401, 403, 404, 200, 404, 404, 404, 404, 404, 403],
+    "freeze the project":       [401, 200, 404, 200, 404, 404, 404, 404, 404, 200],
+    "deploy a process":         [401, 403, 403, 403, 403, 403, 403, 403, 201, 201],
+    "change a customer":        [401, 200, 200, 200, 403, 403, 403, 403, 403, 200],
+    "change the org chart":     [401, 403, 403, 403, 403, 403, 403, 403, 403, 201],
+    "read my inbox":            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+}
+OPPORTUNITY = {"customer": "ACME Education", "contract_value": 1, "product": "Enterprise", "kb_version": "V3.2",
+               "decision_makers": [{"name": "Li", "role": "principal"}]}
+
+
+def _act(api, action: str, headers: dict, project: dict, task: dict):
+    client, pid, tid = api.client, project["id"], task["id"]
+    if action == "start a project":
+        return client.post("/api/v1/processes/project_lifecycle/instances", headers=headers,
+                           json={"data": {"customer_id": api.customer_id, "customer": "ACME Education"}})
+    if action == "see the project":
+        return client.get(f"/api/v1/instances/{pid}", headers=headers)
+    if action == "see the rep's task":
+        return client.get(f"/api/v1/tasks/{tid}", headers=headers)
+    if action == "claim the rep's task":
+        return client.post(f"/api/v1/tasks/{tid}/claim", headers=headers, json={})
+    if action == "complete the rep's task":
+        return client.post(f"/api/v1/tasks/{tid}/complete", headers=headers,
+                           json={"data": {**OPPORTUNITY, "customer_id": api.customer_id}})
+    if action == "reassign the rep's task":
+        return client.post(f"/api/v1/tasks/{tid}/reassign", headers=headers, json={"assignee": "rep2"})
+    if action == "freeze the project":
+        return client.post(f"/api/v1/instances/{pid}/freeze", headers=headers, json={"reason": "matrix"})
+    if action == "deploy a process":
+        return client.post("/api/v1/processes/deploy", headers=headers,
+                           data={"bpmn/tiny.bpmn": (io.BytesIO(BPMN.encode()), "tiny.bpmn")})
+    if action == "change a customer":
+        return client.post(f"/api/v1/customers/{api.customer_id}/changes", headers=headers,
+                           json={"changes": {"budget": 900000}})
+    if action == "change the org chart":
+        return client.post("/api/v1/people", headers=headers,
+                           json={"username": "newbie", "display_name": "New Person", "manager": "sales_mgr",
+                                 "groups": ["sales"]})
+    if action == "read my inbox":
+        return client.get("/api/v1/messages", headers=headers)
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize("action", list(MATRIX))
+def test_authorization_matrix(api, action):
+    got = []
+    for role in ROLES:  # every cell on a fresh project, so one role's success cannot decide another's answer
+        project = api.start_project("rep")
+        [task] = [t for t in api.client.get("/api/v1/tasks", headers=api.login("rep")).json
+                  if t["instance_id"] == project["id"]]
+        headers = {} if role == "anonymous" else api.login(role)
+        got.append(_act(api, action, headers, project, task).status_code)
+    assert dict(zip(ROLES, got, strict=True)) == dict(zip(ROLES, MATRIX[action], strict=True))
