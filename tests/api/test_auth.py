@@ -44,3 +44,35 @@ def test_the_openapi_document_lists_every_route(api):
             "/api/v1/tasks/{task_id}/claim", "/api/v1/tasks/{task_id}/unclaim", "/api/v1/tasks/{task_id}/complete",
             "/api/v1/tasks/{task_id}/reassign", "/api/v1/processes", "/api/v1/processes/{process_id}/instances",
             "/api/v1/instances/{instance_id}"} <= set(paths)
+
+
+def test_a_token_expires_after_twelve_hours(api):
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    from service.clock import utcnow
+
+    start = utcnow()
+    with freeze_time(start) as clock:
+        headers = api.login("rep")
+        clock.move_to(start + timedelta(hours=11, minutes=59))
+        assert api.client.get("/api/v1/me", headers=headers).status_code == 200
+        clock.move_to(start + timedelta(hours=12, minutes=1))
+        assert api.client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_a_broken_diagram_is_refused_with_file_line_and_element(api):
+    import io
+
+    broken = (b'<?xml version="1.0"?>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+              b'id="d" targetNamespace="x">\n<bpmn:process id="p" isExecutable="true">\n'
+              b'<bpmn:startEvent id="s"/>\n<bpmn:sequenceFlow id="f" sourceRef="s" targetRef="w"/>\n'
+              b'<bpmn:intermediateCatchEvent id="w"><bpmn:timerEventDefinition>\n'
+              b'<bpmn:timeDuration>PT24H</bpmn:timeDuration></bpmn:timerEventDefinition>'
+              b'</bpmn:intermediateCatchEvent>\n</bpmn:process>\n</bpmn:definitions>\n')
+    response = api.client.post("/api/v1/processes/deploy", headers=api.login("designer"),
+                               data={"bpmn/late.bpmn": (io.BytesIO(broken), "late.bpmn")})
+    assert response.status_code == 422 and response.json["code"] == "invalid_process"
+    assert any(p.startswith("bpmn/late.bpmn:7: w: timer expression PT24H is evaluated as Python")
+               for p in response.json["errors"]["problems"]), response.json
