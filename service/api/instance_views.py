@@ -6,6 +6,8 @@ from flask import abort
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from service.clock import utcnow
+from service.engine.runner import element_states
 from service.engine.timers import pending_timers
 from service.flows import instances as flows
 from service.flows import org, visibility
@@ -70,6 +72,24 @@ def timers(instance_id: int):
         if instance.status != "running":
             return []
         return [t.__dict__ for t in pending_timers(services().engine.restore(instance.state))]
+
+
+@blp.route("/<int(max=9223372036854775807):instance_id>/diagram", methods=["GET"])
+@blp.response(200, schemas.DiagramSchema)
+@login_required
+def diagram(instance_id: int):
+    """The instance's own BPMN with the ids of done, active and overdue elements (for bpmn-js to colour)."""
+    now = utcnow()
+    with services().sessions() as session:
+        instance = _visible(session, instance_id)
+        files = instance.process_version.files
+        xml = next((text for path, text in sorted(files.items())
+                    if path.endswith(".bpmn") and f'id="{instance.process_id}"' in text), "")
+        overdue = sorted({t.element_id for t in session.scalars(select(Task).where(
+            Task.instance_id == instance_id, Task.status == "open", Task.due_at < now))})
+        done, active = element_states(services().engine.restore(instance.state))
+        return {"process_id": instance.process_id, "xml": xml, "done": done, "active": active,
+                "overdue": overdue, "frozen": instance.frozen}
 
 
 @blp.route("/<int(max=9223372036854775807):instance_id>/freeze", methods=["POST"])

@@ -219,3 +219,12 @@ class PersonSchema(Schema):
     groups = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list)
     password = fields.String(load_only=True, load_default=None, validate=validate.Length(min=8, max=200))
     active = fields.Boolean(load_default=True)
+
+
+class DiagramSchema(Schema):
+    process_id = fields.String()
+    xml = fields.String(metadata={"description": "the BPMN the instance runs on (its own version)"})
+    done = fields.List(fields.String())
+    active = fields.List(fields.String())
+    overdue = fields.List(fields.String())
+    frozen = fields.Boolean()

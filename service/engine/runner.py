@@ -131,3 +131,17 @@ class Engine:
             task.data.update(changes)
         if workflow.last_task is not None:
             workflow.last_task.data.update(changes)
+
+
+def element_states(workflow: BpmnWorkflow) -> tuple[list[str], list[str]]:
+    """BPMN element ids that ran and that are active (ready, waiting or started), for drawing the diagram."""
+    done, active = set(), set()
+    for task in workflow.get_tasks():
+        bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+        if not bpmn_id:
+            continue
+        if task.has_state(TaskState.COMPLETED):
+            done.add(bpmn_id)
+        elif task.has_state(TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+            active.add(bpmn_id)
+    return sorted(done - active), sorted(active)

@@ -73,3 +73,15 @@ def test_signatures_report_which_hold(api):
     project = api.start_project()
     checks = api.client.get(f"/api/v1/instances/{project['id']}/signatures", headers=api.login("rep"))
     assert checks.status_code == 200 and checks.json == []
+
+
+def test_the_diagram_marks_done_active_and_overdue_elements(api):
+    start = utcnow()
+    with freeze_time(start) as clock:
+        project = api.start_project()
+        clock.move_to(start + timedelta(hours=25))
+        api.tokens.clear()
+        view = api.client.get(f"/api/v1/instances/{project['id']}/diagram", headers=api.login("rep")).json
+    assert 'id="project_lifecycle"' in view["xml"] and "bpmndi:BPMNDiagram" in view["xml"]
+    assert {"project_start", "enter_opportunity"} <= set(view["done"])
+    assert "opportunity" in view["active"] and view["overdue"] == ["opportunity"]
