@@ -5,7 +5,19 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from . import auth_routes, customers, documents, errors, instance_views, instances, messages, people, processes, tasks
+from . import (
+    auth_routes,
+    customers,
+    dashboards,
+    documents,
+    errors,
+    instance_views,
+    instances,
+    messages,
+    people,
+    processes,
+    tasks,
+)
 from .schemas import ApiError
 
 SWAGGER_UI = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
@@ -25,7 +37,7 @@ def init_api(app: Flask) -> Api:
     api = HandoffApi(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for module in (auth_routes, tasks, instances, instance_views, processes, customers, people, messages,
-                   documents):
+                   documents, dashboards):
         api.register_blueprint(module.blp)
     errors.register(app)  # after flask-smorest's handlers, so ours answer
     return api

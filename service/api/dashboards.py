@@ -1,0 +1,81 @@
+"""Dashboards for managers (R10): the stage board, my tree's overdue work and escalations, accepted-not-invoiced."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from service.clock import utcnow
+from service.flows import dashboards
+
+from . import schemas
+from .auth import login_required
+from .common import actor_id, services
+from .tasks import task_dict
+
+blp = Blueprint("dashboards", __name__, url_prefix="/api/v1/dashboards", description="Dashboards (R10)")
+
+
+class BoardProject(Schema):
+    id = fields.Integer()
+    customer = fields.String(allow_none=True)
+    hours_in_stage = fields.Float()
+    red = fields.Boolean()
+    frozen = fields.Boolean()
+    overdue_tasks = fields.Boolean()
+    freeze_timed_out = fields.Boolean()
+
+
+class BoardColumn(Schema):
+    stage = fields.String()
+    projects = fields.List(fields.Nested(BoardProject))
+
+
+class ManagerView(Schema):
+    overdue_tasks = fields.List(fields.Nested(schemas.TaskSchema))
+    escalations = fields.List(fields.Nested(schemas.EventSchema))
+
+
+class NotInvoiced(Schema):
+    id = fields.Integer()
+    customer = fields.String(allow_none=True)
+    accepted_days_ago = fields.Integer()
+    acceptance_document = fields.Integer(allow_none=True)
+    contract_number = fields.String(allow_none=True)
+    terms = fields.String(allow_none=True)
+    amount = fields.Float(allow_none=True)
+    finance_contact = fields.Integer(allow_none=True)
+    finance_task = fields.Integer(allow_none=True)
+
+
+@blp.route("/stage-board", methods=["GET"])
+@blp.response(200, BoardColumn(many=True))
+@login_required
+def stage_board():
+    """Eight columns; each project with its time in stage, red when overdue or a freeze timed out (R1.2, R5)."""
+    with services().sessions() as session:
+        return dashboards.stage_board(session, utcnow())
+
+
+@blp.route("/my-tree", methods=["GET"])
+@blp.response(200, ManagerView)
+@login_required
+def my_tree():
+    """Overdue tasks and the last 30 days' escalations of everyone below me (R9)."""
+    now = utcnow()
+    with services().sessions() as session:
+        view = dashboards.manager_view(session, actor_id(), now, now - timedelta(days=30))
+        return {"overdue_tasks": [task_dict(t, now) for t in view["overdue_tasks"]],
+                "escalations": [{c: getattr(e, c) for c in ("id", "at", "kind", "actor_id", "task_id", "element_id",
+                                                            "data")} for e in view["escalations"]]}
+
+
+@blp.route("/accepted-not-invoiced", methods=["GET"])
+@blp.response(200, NotInvoiced(many=True))
+@login_required
+def accepted_not_invoiced():
+    """Accepted more than 7 days ago, not invoiced: one click to the document, the terms and finance (R6)."""
+    with services().sessions() as session:
+        return dashboards.accepted_not_invoiced(session, utcnow())
