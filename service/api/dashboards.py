@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from service.clock import utcnow
-from service.flows import dashboards
+from service.flows import dashboards, metrics
 
 from . import schemas
 from .auth import login_required
@@ -70,6 +70,59 @@ def my_tree():
         return {"overdue_tasks": [task_dict(t, now) for t in view["overdue_tasks"]],
                 "escalations": [{c: getattr(e, c) for c in ("id", "at", "kind", "actor_id", "task_id", "element_id",
                                                             "data")} for e in view["escalations"]]}
+
+
+class Rate(Schema):
+    rate = fields.Float(allow_none=True)
+    count = fields.Integer()
+    of = fields.Integer()
+    instances = fields.List(fields.Integer())
+
+
+class CustomerUpdates(Schema):
+    count = fields.Integer()
+    customers = fields.List(fields.Integer(allow_none=True))
+
+
+class Quality(Schema):
+    handover_completeness = fields.Nested(Rate)
+    handover_delay = fields.Nested(Rate)
+    customer_updates_last_30_days = fields.Nested(CustomerUpdates)
+
+
+class Health(Schema):
+    rep = fields.String()
+    stage_completion = fields.Nested(Rate)
+    response_median_h = fields.Float(allow_none=True)
+    responses_within_48h = fields.Float(allow_none=True)
+    fresh = fields.Boolean()
+    last_update = fields.DateTime(allow_none=True)
+
+
+class Window(Schema):
+    days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=3650))
+
+
+@blp.route("/collaboration-quality", methods=["GET"])
+@blp.arguments(Window, location="query")
+@blp.response(200, Quality)
+@login_required
+def collaboration_quality(window):
+    """Handover completeness and delay rates, customer updates: from the log, with the instances counted."""
+    now = utcnow()
+    with services().sessions() as session:
+        return metrics.collaboration_quality(session, now - timedelta(days=window["days"]), now)
+
+
+@blp.route("/process-health", methods=["GET"])
+@blp.arguments(Window, location="query")
+@blp.response(200, Health(many=True))
+@login_required
+def process_health(window):
+    """Per rep: stage work done, response time against 48 h, data freshness (30 days)."""
+    now = utcnow()
+    with services().sessions() as session:
+        return metrics.process_health(session, now - timedelta(days=window["days"]), now)
 
 
 @blp.route("/accepted-not-invoiced", methods=["GET"])

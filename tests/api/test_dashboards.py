@@ -25,3 +25,22 @@ def test_dashboards_show_the_demo_projects(api, services):
 
     [late] = api.client.get("/api/v1/dashboards/accepted-not-invoiced", headers=mgr).json
     assert late["accepted_days_ago"] > 7 and late["acceptance_document"] and late["contract_number"]
+
+
+def test_collaboration_quality_and_process_health_come_from_the_log(api, services):
+    from service.demo_projects import PRODUCTS
+    from service.store.models import KbProduct
+
+    with services.sessions() as session:
+        session.get(KbProduct, "Enterprise").current_version = PRODUCTS["Enterprise"]
+        session.commit()
+    seed_projects(services)
+    mgr = api.login("vp")
+    quality = api.client.get("/api/v1/dashboards/collaboration-quality", headers=mgr).json
+    completeness = quality["handover_completeness"]
+    assert completeness["of"] == 8 and completeness["rate"] == 1.0  # every demo package was complete
+    assert len(completeness["instances"]) == 8
+    health = {row["rep"]: row for row in api.client.get("/api/v1/dashboards/process-health", headers=mgr).json}
+    assert set(health) == {"rep", "rep2"}
+    assert 0 < health["rep"]["stage_completion"]["rate"] < 1 and health["rep"]["fresh"]
+    assert api.client.get("/api/v1/dashboards/process-health?days=0", headers=mgr).status_code == 422
