@@ -133,6 +133,25 @@ def sweeper(interval: float | None) -> None:
 
 
 @main.command()
+@click.argument("username")
+@click.option("--days", type=int, default=365, show_default=True)
+def token(username: str, days: int) -> None:
+    """Prints an API token for a service account (an integration calling the API)."""
+    from sqlalchemy import select
+
+    from .api.auth import issue_token
+    from .app import create_app
+    from .store.models import User
+
+    services = _services()
+    with create_app(services.config, services).app_context(), services.sessions() as session:
+        user = session.scalar(select(User).where(User.username == username, User.active))
+        if user is None:
+            raise click.ClickException(f"no active user {username!r}")
+        click.echo(issue_token(user, ttl_s=days * 86400))
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=int(os.environ.get("HANDOFF_PORT", 5000)), show_default=True)
 def serve(host: str, port: int) -> None:

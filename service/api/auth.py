@@ -9,6 +9,7 @@ from flask import abort, current_app, g, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash
 
+from service.clock import utcnow
 from service.store.models import User
 
 SALT = "handoff-api-token"
@@ -24,8 +25,12 @@ def _password_version(user: User) -> str:
     return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
 
-def issue_token(user: User) -> str:
-    return _serializer().dumps({"uid": user.id, "pwv": _password_version(user)})
+def issue_token(user: User, ttl_s: int | None = None) -> str:
+    """A person's token lasts the configured time; a service account's can be given a longer `ttl_s`."""
+    claims = {"uid": user.id, "pwv": _password_version(user)}
+    if ttl_s:
+        claims["ttl"] = int(ttl_s)
+    return _serializer().dumps(claims)
 
 
 def authenticate(session, username: str, password: str) -> User | None:
@@ -38,8 +43,11 @@ def authenticate(session, username: str, password: str) -> User | None:
 def _user_from_token(token: str) -> User | None:
     services = current_app.extensions["handoff"]
     try:
-        claims = _serializer().loads(token, max_age=services.config.token_max_age_s)
+        claims, issued = _serializer().loads(token, return_timestamp=True)
     except (SignatureExpired, BadSignature):
+        return None
+    age = (utcnow() - issued).total_seconds()
+    if not isinstance(claims, dict) or age > claims.get("ttl", services.config.token_max_age_s):
         return None
     with services.sessions() as session:
         user = session.get(User, claims.get("uid"))

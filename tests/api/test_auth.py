@@ -76,3 +76,23 @@ def test_a_broken_diagram_is_refused_with_file_line_and_element(api):
     assert response.status_code == 422 and response.json["code"] == "invalid_process"
     assert any(p.startswith("bpmn/late.bpmn:7: w: timer expression PT24H is evaluated as Python")
                for p in response.json["errors"]["problems"]), response.json
+
+
+def test_a_service_account_token_lasts_as_long_as_it_was_issued_for(api, services):
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    from service.api.auth import issue_token
+    from service.clock import utcnow
+    from service.store.models import User
+
+    start = utcnow()
+    with freeze_time(start) as clock:
+        with api.client.application.app_context(), services.sessions() as session:
+            token = issue_token(session.get(User, api.people["admin"]), ttl_s=30 * 86400)
+        headers = {"Authorization": f"Bearer {token}"}
+        clock.move_to(start + timedelta(days=29))
+        assert api.client.get("/api/v1/me", headers=headers).status_code == 200
+        clock.move_to(start + timedelta(days=31))
+        assert api.client.get("/api/v1/me", headers=headers).status_code == 401
