@@ -16,7 +16,9 @@ def make_engine(url: str, **kwargs) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # No pre-ping: it costs a round trip per transaction. Connections are recycled instead, and a
+    # connection lost to a database restart fails one request, which the client may retry.
+    return create_engine(url, pool_recycle=1800, **kwargs)
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
