@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from flask import abort
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -61,9 +63,8 @@ def get_task(task_id: int):
 
 
 def _task_data(svc, instance: Instance, task: Task) -> dict:
+    """What the open task sees: its own data in the engine (JSON-safe values only)."""
     workflow = svc.engine.restore(instance.state)
-    from uuid import UUID
-
     engine_task = workflow.get_task_from_id(UUID(task.engine_task_id))
     return {k: v for k, v in (engine_task.data if engine_task else instance.data).items()
             if isinstance(v, str | int | float | bool | list | dict | type(None))}
