@@ -24,7 +24,20 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import XSD_PATH, BpmnValidator
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 
 from .bundle import BPMN_SUFFIXES, DMN_SUFFIX, FORMS_PREFIX, new_parser
-from .validate_checks import BPMN_NS, FileContext, Problem, one_line, run_checks
+from .validate_checks import (
+    BPMN_NS,
+    FileContext,
+    Problem,
+    check_flows,
+    check_processes,
+    check_python,
+    check_service_tasks,
+    check_timers,
+    check_unsupported,
+    check_user_tasks,
+    one_line,
+)
+from .validate_gateways import check_gateways
 
 __all__ = ["Problem", "validate", "validate_files"]
 
@@ -321,3 +334,17 @@ def _line_of(root, element_id: str) -> int | None:
         if element.get("id") == element_id:
             return element.sourceline
     return None
+
+
+def run_checks(ctx: FileContext) -> None:
+    """Runs every check; a check that trips over a strange document becomes a problem, not a crash."""
+    for check in CHECKS:
+        try:
+            check(ctx)
+        except Exception as exc:  # the validator must never raise
+            ctx.problems.append(Problem(ctx.file, None, "-", one_line(f"{check.__name__} could not finish: {exc!r}")))
+
+
+
+CHECKS = (check_processes, check_unsupported, check_user_tasks, check_service_tasks, check_python,
+          check_timers, check_flows, check_gateways)
