@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import redis
+from bench_db import fresh_database
 
 # bench/ is sys.path[0] when this runs as a script: the raw cycle is bench/engine.py's own.
 from engine import FORM, bench_raw_referenced, stats_ms
@@ -69,16 +70,7 @@ RAW_N, RAW_WARMUP = 300, 30
 
 def reset_database() -> None:
     """Creates `bench_api` if needed and empties its public schema (never touches `test` or `bench`)."""
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": DATABASE}):
-            connection.execute(text(f"CREATE DATABASE {DATABASE}"))
-    admin.dispose()
-    engine = create_engine(DATABASE_URL.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    fresh_database(DATABASE)
 
 
 def start_and_claim(services, user_id: int) -> tuple[int, int, int]:

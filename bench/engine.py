@@ -24,13 +24,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import redis
+from bench_db import fresh_database
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from service import runtime
 from service.config import Config
@@ -50,8 +51,6 @@ NOTIFIED = {"announce_notified": ["legal"]}  # what the notify operator adds to 
 SERVICE_TASK = re.compile(r'<bpmn:serviceTask (id="[^"]*" name="[^"]*")[^>]*>.*?</bpmn:serviceTask>', re.DOTALL)
 EXPECTED_OPEN = ["legal_review", "plan_delivery"]
 REDIS_URL = "redis://127.0.0.1:6379/9"
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_URL = "postgresql://postgres@127.0.0.1:5432/bench"
 
 
 def stats_ms(samples: list[float]) -> tuple[float, float]:
@@ -156,18 +155,7 @@ def bench_raw_referenced(files: dict[str, str], count: int, warmup: int) -> tupl
 
 def reset_postgres_bench() -> str:
     """Creates database `bench` if needed and empties its public schema (never touches `test`)."""
-    admin = create_engine(PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = 'bench'")):
-            connection.execute(text("CREATE DATABASE bench"))
-    admin.dispose()
-    engine = create_engine(PG_BENCH_URL.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return PG_BENCH_URL
+    return fresh_database("bench")
 
 
 def bench_service(database_url: str, data_dir: Path, files: dict[str, str], count: int, warmup: int,

@@ -26,8 +26,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import redis
+from bench_db import fresh_database
 from rq import Worker
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from service import runtime
 from service.config import Config
@@ -45,8 +46,6 @@ FIXTURES = ROOT / "tests" / "fixtures"
 PROCESS_ID = "wait_then_finish"  # start -> timer (duration = the `wait_for` variable) -> end
 REDIS_URL = "redis://127.0.0.1:6379/9"
 QUEUE_PREFIX = "bench"
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_URL = "postgresql://postgres@127.0.0.1:5432/bench"
 PATTERNS = 100  # distinct far-future due times, each started for real once, then copied
 CHUNK = 5000
 QUERY_RUNS = 20
@@ -54,17 +53,7 @@ QUERY_RUNS = 20
 
 def reset_postgres_bench() -> str:
     """Creates database `bench` if needed and empties its public schema (never touches `test`)."""
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = 'bench'")):
-            connection.execute(text("CREATE DATABASE bench"))
-    admin.dispose()
-    engine = create_engine(PG_BENCH_URL.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return PG_BENCH_URL
+    return fresh_database("bench")
 
 
 def waiting_count(services) -> int:
