@@ -22,3 +22,14 @@ def expected_version(body_version: int | None) -> int | None:
             abort(400, description="If-Match must carry the version number you read, e.g. If-Match: \"3\"")
         return int(text)
     return body_version
+
+
+def visible_instance(session, instance_id: int):
+    """The instance, if the caller may see it; otherwise 404 (not 403: its existence is not theirs to know)."""
+    from service.flows import visibility
+    from service.store.models import Instance
+
+    instance = session.get(Instance, instance_id)
+    if instance is None or not visibility.can_see_instance(session, actor_id(), instance):
+        abort(404, description=f"no instance {instance_id} that you can see")
+    return instance

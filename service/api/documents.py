@@ -11,7 +11,7 @@ from service.store.models import Document, Instance
 
 from . import schemas
 from .auth import login_required
-from .common import actor_id, services
+from .common import actor_id, services, visible_instance
 
 blp = Blueprint("documents", __name__, url_prefix="/api/v1", description="Documents and signatures")
 
@@ -29,9 +29,7 @@ def upload():
         abort(404, description=f"no instance {instance_id}")
     if instance_id is not None:
         with services().sessions() as session:
-            instance = session.get(Instance, instance_id)
-            if instance is None or not visibility.can_see_instance(session, actor_id(), instance):
-                abort(404, description=f"no instance {instance_id} that you can see")
+            visible_instance(session, instance_id)
     stored = flows_documents.upload(services(), uploaded.read(), uploaded.filename or "document",
                                     uploaded.mimetype or "application/octet-stream", actor_id(), instance_id)
     with services().sessions() as session:
@@ -60,7 +58,5 @@ def download(document_id: int):
 def verify(instance_id: int):
     """Every signature of the instance, checked against its content now: changed content breaks it (R2)."""
     with services().sessions() as session:
-        instance = session.get(Instance, instance_id)
-        if instance is None or not visibility.can_see_instance(session, actor_id(), instance):
-            abort(404, description=f"no instance {instance_id} that you can see")
+        instance = visible_instance(session, instance_id)
         return [check.__dict__ for check in signatures.verify(session, instance_id, instance.data)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -15,17 +14,10 @@ from service.store.models import AuditEvent, Instance, Task
 
 from . import schemas
 from .auth import login_required
-from .common import actor_id, expected_version, services
+from .common import actor_id, expected_version, services, visible_instance
 from .instances import _instance_view
 
 blp = Blueprint("instance_views", __name__, url_prefix="/api/v1/instances", description="Instances")
-
-
-def _visible(session, instance_id: int) -> Instance:
-    instance = session.get(Instance, instance_id)
-    if instance is None or not visibility.can_see_instance(session, actor_id(), instance):
-        abort(404, description=f"no instance {instance_id} that you can see")
-    return instance
 
 
 @blp.route("", methods=["GET"])
@@ -56,7 +48,7 @@ def list_instances(query):
 def timeline(instance_id: int):
     """Everything that happened to the instance, from the append-only log, oldest first."""
     with services().sessions() as session:
-        _visible(session, instance_id)
+        visible_instance(session, instance_id)
         rows = session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
                                .order_by(AuditEvent.id))
         return [{c.name: getattr(r, c.name) for c in AuditEvent.__table__.columns} for r in rows]
@@ -68,7 +60,7 @@ def timeline(instance_id: int):
 def timers(instance_id: int):
     """Timers waiting in the instance (reminders, deadlines), soonest first."""
     with services().sessions() as session:
-        instance = _visible(session, instance_id)
+        instance = visible_instance(session, instance_id)
         if instance.status != "running":
             return []
         return [t.__dict__ for t in pending_timers(services().engine.restore(instance.state))]
@@ -81,7 +73,7 @@ def diagram(instance_id: int):
     """The instance's own BPMN with the ids of done, active and overdue elements (for bpmn-js to colour)."""
     now = utcnow()
     with services().sessions() as session:
-        instance = _visible(session, instance_id)
+        instance = visible_instance(session, instance_id)
         files = instance.process_version.files
         xml = next((text for path, text in sorted(files.items())
                     if path.endswith(".bpmn") and f'id="{instance.process_id}"' in text), "")
@@ -99,7 +91,7 @@ def diagram(instance_id: int):
 def freeze(body, instance_id: int):
     """Stops the instance: no task completes, no timer fires, until its release group releases it."""
     with services().sessions() as session:
-        _visible(session, instance_id)
+        visible_instance(session, instance_id)
     flows.freeze(services(), instance_id, body["reason"], actor_id(), expected_version(body["version"]),
                  release_group=_freeze_group())
     return _instance_view(instance_id)
@@ -118,6 +110,6 @@ def _freeze_group() -> str | None:
 def release(body, instance_id: int):
     """The release group (product owners for a knowledge-base freeze) lets it go on, e.g. rebinding a version."""
     with services().sessions() as session:
-        _visible(session, instance_id)
+        visible_instance(session, instance_id)
     flows.release(services(), instance_id, actor_id(), expected_version(body["version"]), data=body["data"])
     return _instance_view(instance_id)

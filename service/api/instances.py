@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from service.clock import utcnow
 from service.flows import instances as flows
-from service.flows import visibility
 from service.store.models import Instance, ProcessVersion, Task
 
 from . import schemas
 from .auth import login_required
-from .common import actor_id, services
+from .common import actor_id, services, visible_instance
 from .idempotency import idempotent
 from .tasks import task_dict
 
@@ -58,9 +56,7 @@ def get_instance(instance_id: int):
 def _instance_view(instance_id: int) -> dict:
     now = utcnow()
     with services().sessions() as session:
-        instance = session.get(Instance, instance_id)
-        if instance is None or not visibility.can_see_instance(session, actor_id(), instance):
-            abort(404, description=f"no instance {instance_id} that you can see")
+        instance = visible_instance(session, instance_id)
         tasks = session.scalars(select(Task).where(Task.instance_id == instance_id, Task.status == "open")
                                 .order_by(Task.id))
         view = {c.name: getattr(instance, c.name) for c in Instance.__table__.columns if c.name != "state"}
