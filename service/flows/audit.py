@@ -24,7 +24,7 @@ def record(session: Session, at: datetime, kind: str, *, instance_id: int | None
     """Appends one entry. `data` carries names chosen in a diagram (they may be any word);
     `task_row` may be a task not yet written: its id is taken when the entry is."""
     row = {"at": at, "kind": kind, "instance_id": instance_id, "task_id": task_id, "actor_id": actor_id,
-           "element_id": element_id, "data": _jsonable({**(data or {}), **more})}
+           "element_id": element_id, "data": jsonable({**(data or {}), **more})}
     session.info.setdefault(BUFFER, []).append((row, task_row))
 
 
@@ -48,11 +48,13 @@ def _drop_buffered(session: Session) -> None:
     session.info.pop(BUFFER, None)
 
 
-def _jsonable(value):
+def jsonable(value):
+    """Dates as ISO text, tuples as lists: what a JSON column stores."""
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, datetime):
         return value.isoformat()
     return value
+

@@ -13,6 +13,7 @@ from service.store.models import Instance, Task, User
 from . import audit, discipline, documents, forms, org, recipients, signatures
 from .context import Services
 from .errors import Conflict, Forbidden, InstanceFrozen, NotFound, ProcessFailed
+from .names import split_names
 from .operators import OperatorContext
 from .settle import engine_errors, log_timer, schedule_after_commit, settle
 from .unit_of_work import UnitOfWork
@@ -46,7 +47,7 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
             raise Forbidden(f"only {lane!r} can start {process_id}")
         actor = uow.session.get(User, actor_id) if actor_id is not None else None
         data["initiator"] = actor.username if actor else None  # who started it: ${initiator} in diagrams
-        for name in _split(parsed.properties.get("start_guard")):
+        for name in split_names(parsed.properties.get("start_guard")):
             guard = discipline.GUARDS.get(name)
             if guard is None:
                 raise ProcessFailed(f"process {process_id}: unknown start guard {name!r}")
@@ -175,17 +176,13 @@ def _refuse_sealed(instance: Instance, data: dict) -> None:
             key: ["sealed after submission; read-only for everyone"] for key in sealed})
 
 
-def _split(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").split(",") if part.strip()]
-
-
 def _sign_and_seal(uow: UnitOfWork, instance: Instance, task: Task, properties: dict, data: dict,
                    actor_id: int, now: datetime) -> None:
     """Task properties from the diagram: ``signs`` sections by the completer, ``seals`` keys for good (R2)."""
-    signs = _split(properties.get("signs"))
+    signs = split_names(properties.get("signs"))
     if signs:
         signatures.sign(uow.session, instance.id, signs, data, actor_id, task.candidate_group, now)
-    seals = _split(properties.get("seals"))
+    seals = split_names(properties.get("seals"))
     if seals:
         instance.sealed = sorted(set(instance.sealed or []) | set(seals))
         audit.record(uow.session, now, "sealed", instance_id=instance.id, task_id=task.id, actor_id=actor_id,

@@ -77,7 +77,7 @@ def schedule_after_commit(services: Services, uow: UnitOfWork, instance: Instanc
 
 def _json_safe(data: dict) -> dict:
     """Instance data is a JSON column; the engine may hold dates and other objects."""
-    return audit._jsonable({k: v for k, v in data.items() if _is_plain(v)})
+    return audit.jsonable({k: v for k, v in data.items() if _is_plain(v)})
 
 
 def _is_plain(value) -> bool:

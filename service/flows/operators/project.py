@@ -7,11 +7,8 @@ from service.store.models import Customer, Outbox
 
 from .. import audit, recipients, signatures
 from ..errors import ProcessFailed
+from ..names import split_names
 from .context import OperatorContext
-
-
-def _split(value) -> list[str]:
-    return [part.strip() for part in str(value).split(",") if part.strip()]
 
 
 def set_stage(ctx: OperatorContext, call: OperatorCall) -> dict:
@@ -93,7 +90,7 @@ def customer_history(ctx: OperatorContext, call: OperatorCall) -> dict:
 
 def verify_signatures(ctx: OperatorContext, call: OperatorCall) -> dict:
     """Are all ``sections`` signed by every role in ``roles``, with content unchanged since? (R2)"""
-    sections, roles = _split(ctx.require(call, "sections")), _split(ctx.require(call, "roles"))
+    sections, roles = split_names(ctx.require(call, "sections")), split_names(ctx.require(call, "roles"))
     result = str(call.params.get("result") or "signatures_valid")
     gaps = signatures.missing(signatures.verify(ctx.session, ctx.instance.id, call.data), sections, roles)
     audit.record(ctx.session, ctx.now, "signatures_verified", instance_id=ctx.instance.id,
