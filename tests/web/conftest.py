@@ -105,3 +105,25 @@ def person(browser, live_server, request):
         context.close()
     errors = [f"{p.username}: {e}" for p in people for e in p.errors]
     assert not errors, f"JavaScript errors on the pages: {errors}"
+
+
+def claim(someone: Person, task_name: str):
+    """From my tasks, claims the group task named `task_name` and waits for its form."""
+    page = someone.open("/tasks")
+    page.locator("tr", has_text=task_name).locator("button:has-text('Claim')").click()
+    page.wait_for_selector("#task-form[data-ready=yes]")
+    return page
+
+
+def open_task(someone: Person, task_name: str):
+    """From my tasks, opens a task already mine and waits for its form."""
+    page = someone.open("/tasks")
+    page.click(f"table.tasks a:has-text('{task_name}')")
+    page.wait_for_selector("#task-form[data-ready=yes]")
+    return page
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/web/" in str(item.path):
+            item.add_marker(pytest.mark.browser)

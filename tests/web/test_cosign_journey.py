@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from tests.support import instance
-
-
-def claim(someone, task_name: str):
-    page = someone.open("/tasks")
-    page.locator("tr", has_text=task_name).locator("button:has-text('Claim')").click()
-    page.wait_for_selector("#task-form[data-ready=yes]")
-    return page
+from tests.web.conftest import claim
 
 
 def test_legal_and_delivery_co_sign_the_contract(person, library, services):

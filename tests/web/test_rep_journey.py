@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.support import instance, open_tasks
+from tests.web.conftest import open_task
 
 
 def fill(page, values: dict[str, str]) -> None:
@@ -17,13 +18,6 @@ def add_item(page, path: str) -> None:
 
 def submit(page) -> None:
     page.click("#submit")
-
-
-def open_task(rep, name: str):
-    page = rep.open("/tasks")
-    page.click(f"table.tasks a:has-text('{name}')")
-    page.wait_for_selector("#task-form[data-ready=yes]")
-    return page
 
 
 def test_a_rep_starts_a_project_and_fills_the_handover(person, library, services):

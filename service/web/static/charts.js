@@ -12,7 +12,7 @@
                                                    percent(quality.handover_delay.rate)],
                    backgroundColor: ["#1b7f3b", "#b3261e"] }],
     },
-    options: { scales: { y: { min: 0, max: 100, title: { display: true, text: "%" } } }, plugins: { legend: { display: false } } },
+    options: { animation: false, scales: { y: { min: 0, max: 100, title: { display: true, text: "%" } } }, plugins: { legend: { display: false } } },
   });
   new Chart(document.getElementById("health-chart"), {
     type: "bar",
@@ -23,6 +23,6 @@
         { label: "Responses within 48 h %", data: health.map((row) => percent(row.responses_within_48h)), backgroundColor: "#1b7f3b" },
       ],
     },
-    options: { scales: { y: { min: 0, max: 100 } } },
+    options: { animation: false, scales: { y: { min: 0, max: 100 } } },
   });
 })();
