@@ -94,3 +94,23 @@ def test_a_customer_change_reaches_delivery_s_inbox_as_before_and_after(app, lib
     assert client.post(f"/api/v1{message}", headers={"Authorization": f"Bearer {token}"}, json={}).status_code == 200
     page = client.get("/inbox").get_data(as_text=True)
     assert int((re.search(r'id="unread-count">(\d+)<', page) or [0, 0])[1]) == unread - 1
+
+
+def test_the_signatures_page_says_whether_they_still_hold_and_why_not(app, library, services):
+    from sqlalchemy import update
+
+    from service.store.models import Instance
+
+    project = library.won_project()
+    library.describe_opportunity(project)
+    library.cosign(project)
+    library.hand_over(project)
+    client = logged_in(app, "delivery")
+    page = client.get(f"/instances/{project}/signatures").get_data(as_text=True)
+    assert "All 6 signatures hold" in page
+    with services.sessions() as session:  # the risks are edited behind the process's back
+        data = dict(session.get(Instance, project).data, risks=[{"risk": "none, really"}])
+        session.execute(update(Instance).where(Instance.id == project).values(data=data))
+        session.commit()
+    page = client.get(f"/instances/{project}/signatures").get_data(as_text=True)
+    assert "2 of 6 signatures no longer hold" in page and page.count("risks changed after it was signed") == 2
