@@ -19,7 +19,9 @@ from pythonjsonlogger.json import JsonFormatter
 
 _scope: ContextVar[dict | None] = ContextVar("handoff_log_scope", default=None)
 _HANDLER_NAME = "handoff"
-QUIET_LOGGERS = ("alembic.runtime.plugins",)  # a line per plugin on every migration check: noise at INFO
+# Kept at WARNING: alembic logs a line per plugin on every migration check; SpiffWorkflow logs every task
+# state change with the task's whole data (personal data, kilobytes) - the audit log records what matters.
+QUIET_LOGGERS = ("alembic.runtime.plugins", "spiff")
 
 
 def open_scope(**fields) -> Token:
