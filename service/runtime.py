@@ -8,6 +8,7 @@ import threading
 import redis
 
 from integrations.channels import default_channels
+from integrations.esign import BuiltinSigner
 
 from .config import Config
 from .engine.library import SpecLibrary
@@ -33,6 +34,7 @@ def build(config: Config, redis_client: redis.Redis | None = None) -> Services:
         alarm=RqAlarmClock(conn, config.timer_queue),
         outbox=RqOutboxDispatcher(conn, config.outbox_queue),
         channels=default_channels(config.data_dir),
+        signer=BuiltinSigner(config.signing_key()),
         config=config,
         redis=conn,
         db_engine=engine,

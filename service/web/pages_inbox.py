@@ -12,13 +12,21 @@ from .session_auth import page_login_required
 bp = Blueprint("inbox_pages", __name__)
 
 
-def changes_of(body: dict) -> list[dict]:
-    """Rows of field, before, after for a message that carries ``before`` and ``after`` records."""
-    before, after = body.get("before"), body.get("after")
-    if not isinstance(before, dict) or not isinstance(after, dict):
-        return []
-    return [{"field": key, "before": before.get(key), "after": after.get(key)}
-            for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)]
+def _content(message: Message) -> dict:
+    content = (message.body or {}).get("body")
+    return content if isinstance(content, dict) else {}
+
+
+def changes_of(message: Message) -> list[dict]:
+    """Rows of label, before, after for a message that carries ``changes`` (R8 customer changes)."""
+    changes = _content(message).get("changes")
+    return [c for c in changes if isinstance(c, dict) and "before" in c] if isinstance(changes, list) else []
+
+
+def details_of(message: Message) -> dict:
+    """The rest of what the message says, for one line under its subject."""
+    return {key: value for key, value in _content(message).items()
+            if key != "changes" and isinstance(value, str | int | float)}
 
 
 @bp.get("/inbox")
@@ -27,7 +35,5 @@ def inbox():
     with current_app.extensions["handoff"].sessions() as session:
         messages = session.scalars(select(Message).where(Message.recipient_id == g.user.id)
                                    .order_by(Message.id.desc()).limit(200)).all()
-        rows = [{"message": m, "changes": changes_of(m.body or {}),
-                 "details": {k: v for k, v in (m.body or {}).items() if k not in ("before", "after", "subject")}}
-                for m in messages]
+        rows = [{"message": m, "changes": changes_of(m), "details": details_of(m)} for m in messages]
         return render_template("inbox.html", rows=rows)

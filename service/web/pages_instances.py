@@ -56,13 +56,28 @@ def instance_page(instance_id: int):
                                  .order_by(AuditEvent.id.desc()).limit(300)).all()
         tasks = session.scalars(select(Task).where(Task.instance_id == instance_id).order_by(Task.id)).all()
         timers = pending_timers(services.engine.restore(instance.state)) if instance.status == "running" else []
-        checks = signatures.verify(session, instance_id, instance.data)
+        checks = signatures.verify(session, services.signer, instance_id, instance.data)
         documents = session.scalars(select(Document).where(Document.instance_id == instance_id)
                                     .order_by(Document.id)).all()
         customer = session.get(Customer, instance.customer_id) if instance.customer_id else None
         return render_template("instance.html", instance=instance, events=events, tasks=tasks, timers=timers,
                                checks=checks, documents=documents, customer=customer, names=names, now=now,
                                version=instance.process_version.version)
+
+
+@bp.get("/instances/<int(max=9223372036854775807):instance_id>/signatures")
+@page_login_required
+def signatures_page(instance_id: int):
+    """Whether the signatures on this project still hold, and if not, why (R2)."""
+    services = _services()
+    with services.sessions() as session:
+        instance = session.get(Instance, instance_id)
+        if instance is None or not visibility.can_see_instance(session, g.user.id, instance):
+            abort(404, description=f"There is no project or process {instance_id} that you can see.")
+        checks = signatures.verify(session, services.signer, instance_id, instance.data)
+        customer = session.get(Customer, instance.customer_id) if instance.customer_id else None
+        return render_template("signatures.html", instance=instance, customer=customer, checks=checks,
+                               broken=[c for c in checks if not c.valid])
 
 
 @bp.get("/start/<process_id>")

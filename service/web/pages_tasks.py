@@ -63,7 +63,7 @@ def task_page(task_id: int):
         info = parsed.user_tasks.get(task.element_id)
         signs = split_names((info.properties if info else {}).get("signs"))
         sealed = {key: instance.data.get(key) for key in (instance.sealed or []) if key in instance.data}
-        checks = signatures.verify(session, instance.id, instance.data) if signs or sealed else []
+        checks = signatures.verify(session, services.signer, instance.id, instance.data) if signs or sealed else []
         customer = session.get(Customer, instance.customer_id) if instance.customer_id else None
         assignee = session.get(User, task.assignee_id) if task.assignee_id else None
         may_claim = (task.status == "open" and task.assignee_id is None

@@ -125,5 +125,5 @@ def open_task(someone: Person, task_name: str):
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "tests/web/" in str(item.path):
+        if "person" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
