@@ -18,7 +18,7 @@ from service.jobs import heartbeat
 from service.store.migrate import pending_migrations
 from service.store.models import Instance, ProcessVersion
 
-LATE_TIMER_GRACE = timedelta(seconds=60)
+LATE_TIMER_GRACE = timedelta(seconds=60)  # a timer due longer ago than this should have fired by now
 
 
 @dataclass(frozen=True)

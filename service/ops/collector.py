@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import timedelta
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from rq import Queue, Worker
@@ -22,11 +21,11 @@ from sqlalchemy import func, select
 from service.jobs import heartbeat
 from service.store.models import Instance, Outbox, Task
 
+from .checks import LATE_TIMER_GRACE
 from .shared_metrics import read_failures, read_lateness
 
 log = logging.getLogger(__name__)
 INSTANCE_STATUSES = ("running", "completed", "error", "cancelled")
-LATE_TIMER_GRACE = timedelta(seconds=60)  # a timer due longer ago than this should have fired
 
 
 class HandoffCollector:
