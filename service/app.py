@@ -12,6 +12,8 @@ def create_app(config: Config | None = None, services=None) -> Flask:
     from .api import init_api
     from .web import init_web
     from .web.health import bp as health_bp
+    from .web.metrics import init_metrics
+    from .web.request_ids import init_request_ids
 
     config = config or Config.from_env()
     if services is None:
@@ -19,7 +21,9 @@ def create_app(config: Config | None = None, services=None) -> Flask:
         runtime.install(services)
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.extensions["handoff"] = services
+    init_request_ids(app)
     app.register_blueprint(health_bp)
+    init_metrics(app, services)
     init_api(app)
     init_web(app)
     return app

@@ -9,6 +9,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.engine.runner import EngineError
+from service.logging_setup import annotate
 from service.store.models import Instance
 
 from . import audit
@@ -45,6 +46,7 @@ def log_timer(session, instance: Instance, timer, now: datetime) -> None:
 def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ctx: OperatorContext,
            now: datetime, actor_id: int | None = None) -> None:
     session = uow.session
+    annotate(instance_id=instance.id)  # later log lines of this request or job name the instance
     snapshot = services.engine.snapshot(workflow, now)
     changes = project_tasks(session, instance, snapshot, now, actor_id)
     for kind, task in changes:
