@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import smtplib
 import ssl
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from urllib.parse import urlsplit
@@ -20,6 +21,10 @@ from sqlalchemy.orm import Session
 from service.store.models import Outbox, User
 
 from .notice import notice_of
+
+# Python folds a long Subject right after "Subject:", which some readers show with a leading space;
+# RFC 5322 allows 998 characters a line, and subjects are at most 300.
+HEADERS_UNFOLDED = policy.SMTP.clone(max_line_length=998)
 
 
 class EmailChannel:
@@ -35,7 +40,7 @@ class EmailChannel:
             raise ValueError("an e-mail delivery needs an address ('to')")
         person = session.get(User, row.recipient_id) if row.recipient_id else None
         notice = notice_of(row, self.base_url, person.username if person else None)
-        message = EmailMessage()
+        message = EmailMessage(policy=HEADERS_UNFOLDED)
         message["Subject"] = notice.subject
         message["From"] = self.settings.sender
         message["To"] = formataddr((person.display_name, address)) if person else address
