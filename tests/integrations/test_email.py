@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
@@ -71,3 +72,12 @@ def test_without_a_mail_server_the_email_fails_with_a_clear_reason_and_in_app_st
     row = _email_row(services)
     assert (row.status, row.last_error) == ("pending", "LookupError: e-mail is not configured: set HANDOFF_SMTP_HOST")
     assert [m.subject for m in inbox(services, library.people["rep"])] == [REMINDER]
+
+
+def test_a_server_without_starttls_is_not_sent_to_in_clear_text_when_tls_was_asked_for(services, library, smtp):
+    services.channels["email"].settings = replace(services.config.smtp, tls="starttls")
+    with freeze_time(T0) as clock:
+        _remind_the_rep(services, library, clock)
+    row = _email_row(services)
+    assert (row.status, smtp.messages) == ("pending", [])
+    assert row.last_error == "SMTPNotSupportedError: STARTTLS extension not supported by server."
