@@ -14,8 +14,6 @@ from sqlalchemy.orm import Session
 
 from service.store.models import AuditEvent, Customer, Document, Instance, Outbox, User
 
-from .finance_summary import summary_pdf
-
 
 @dataclass(frozen=True)
 class Attachment:
@@ -41,6 +39,8 @@ class FinancePackage:
 
 
 def build_package(session: Session, row: Outbox, data_dir: Path) -> FinancePackage:
+    from .finance_summary import summary_pdf  # ReportLab loads in ~0.1 s: only in the process that pushes
+
     body = dict((row.payload or {}).get("body") or {})
     instance = session.get(Instance, row.instance_id) if row.instance_id else None
     project = _project(session, instance)

@@ -20,7 +20,6 @@ import ssl
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import httpx
 from sqlalchemy.orm import Session
 
 from service.clock import utcnow
@@ -63,6 +62,8 @@ def _tls() -> ssl.SSLContext:
 
 
 def post_signed(post: SignedPost, timeout_s: float) -> None:
+    import httpx  # loads in ~0.1 s: only in the worker that posts, not in every web process and command
+
     timestamp = str(int(utcnow().timestamp()))
     headers = {"Content-Type": "application/json", "User-Agent": "Handoff",
                "X-Handoff-Delivery": str(post.delivery_id), "Idempotency-Key": str(post.delivery_id),
