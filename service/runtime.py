@@ -9,6 +9,7 @@ import threading
 import redis
 
 from integrations.channels import default_channels
+from integrations.esign import BuiltinSigner
 from integrations.finance import finance_channel
 from integrations.mail import EmailChannel
 from integrations.routing import SESSION_KEY, Routing
@@ -41,6 +42,7 @@ def build(config: Config, redis_client: redis.Redis | None = None) -> Services:
         alarm=RqAlarmClock(conn, config.timer_queue),
         outbox=RqOutboxDispatcher(conn, config.outbox_queue),
         channels=build_channels(config, routing),
+        signer=BuiltinSigner(config.signing_key()),
         config=config,
         redis=conn,
         db_engine=engine,

@@ -50,7 +50,7 @@ def _fire(services: Services, instance_id: int) -> WakeResult:
             return WakeResult("idle")
         if instance.next_wakeup_at >= now:
             return WakeResult("not_due", instance.next_wakeup_at)
-        ctx = OperatorContext(uow.session, instance, now, knowledge_base=services.knowledge_base)
+        ctx = OperatorContext.of(services, uow.session, instance, now)
         with engine_errors():
             workflow = services.engine.restore(instance.state)
             fired = services.engine.fire_due_timers(workflow, now, ctx)

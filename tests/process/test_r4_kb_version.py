@@ -8,7 +8,7 @@ from service.clock import utcnow
 from service.flows import instances
 from service.flows.errors import Forbidden, InstanceFrozen
 from service.store.models import KbProduct
-from tests.process.conftest import KB_VERSION
+from tests.library import KB_VERSION
 from tests.support import events, inbox, instance, open_elements, run_jobs, task_by_element
 
 NEW_VERSION = "V3.3-202605 security module"

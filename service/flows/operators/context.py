@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from sqlalchemy.orm import Session
 
+from integrations.esign import Signer
 from integrations.knowledge_base import DatabaseKnowledgeBase, KnowledgeBase
 from service.engine.specs import OperatorCall
 from service.store.models import Instance, Outbox
@@ -22,7 +23,13 @@ class OperatorContext:
     now: datetime
     new_outbox: list[Outbox] = field(default_factory=list)
     knowledge_base: KnowledgeBase = field(default_factory=DatabaseKnowledgeBase)
+    signer: Signer | None = None
     runner: ClassVar = None
+
+    @classmethod
+    def of(cls, services, session: Session, instance: Instance, now: datetime) -> OperatorContext:
+        """The context a flow gives the operators of one instance, with the service's adapters."""
+        return cls(session, instance, now, knowledge_base=services.knowledge_base, signer=services.signer)
 
     def __call__(self, call: OperatorCall) -> dict | None:
         return type(self).runner(self, call)

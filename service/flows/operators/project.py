@@ -92,7 +92,7 @@ def verify_signatures(ctx: OperatorContext, call: OperatorCall) -> dict:
     """Are all ``sections`` signed by every role in ``roles``, with content unchanged since? (R2)"""
     sections, roles = split_names(ctx.require(call, "sections")), split_names(ctx.require(call, "roles"))
     result = str(call.params.get("result") or "signatures_valid")
-    gaps = signatures.missing(signatures.verify(ctx.session, ctx.instance.id, call.data), sections, roles)
+    gaps = signatures.missing(signatures.verify(ctx.session, ctx.signer, ctx.instance.id, call.data), sections, roles)
     audit.record(ctx.session, ctx.now, "signatures_verified", instance_id=ctx.instance.id,
                  element_id=call.element_id, valid=not gaps, missing=gaps)
     return {result: not gaps, f"{result}_missing": gaps}
