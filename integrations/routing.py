@@ -37,7 +37,7 @@ _ENTRY = {"type": "object", "additionalProperties": False, "required": ["channel
                          "email": {"type": "string", "pattern": r"^[^@\s<>]+@[^@\s<>]+$", "maxLength": 300},
                          "webhook": _ENDPOINT}}
 SCHEMA = {"type": "object", "additionalProperties": False,
-          "properties": {"default": _ENTRY["properties"]["channels"],
+          "properties": {"default": {"type": "array", "items": {"enum": ["inapp", "email"]}, "uniqueItems": True},
                          "users": {"type": "object", "additionalProperties": _ENTRY},
                          "groups": {"type": "object", "additionalProperties": _ENTRY}}}
 

@@ -30,7 +30,7 @@ class SmtpSettings:
     host: str
     port: int = 587
     user: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     tls: str = "starttls"
     sender: str = "Handoff <handoff@localhost>"
     timeout_s: float = 30.0
@@ -57,7 +57,7 @@ class FinanceSettings:
     transports: tuple[str, ...] = ("file",)
     drop_dir: Path | None = None
     webhook_url: str | None = None
-    webhook_secret: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
 
     def __post_init__(self):
         unknown = [t for t in self.transports if t not in FINANCE_TRANSPORTS]

@@ -59,6 +59,7 @@ def test_a_channel_the_diagram_insists_on_wins_over_the_settings():
     ({"groups": {"x": {"channels": ["webhook"], "webhook": {"url": "https://x", "secret_env": "NOT_SET_HERE"}}}},
      "groups.x.webhook: $NOT_SET_HERE is not set"),
     ({"people": {}}, "(top): Additional properties are not allowed ('people' was unexpected)"),
+    ({"default": ["webhook"]}, "default.0: 'webhook' is not one of ['inapp', 'email']"),
 ])
 def test_a_mistake_in_the_settings_is_named_with_its_place(settings, message):
     with pytest.raises(ValueError) as refused:

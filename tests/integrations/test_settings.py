@@ -39,5 +39,8 @@ def test_a_wrong_setting_is_refused_with_its_name(env, message):
     assert message in str(refused.value)
 
 
-def test_finance_settings_default_to_the_file_drop_only():
+def test_finance_settings_default_to_the_file_drop_only_and_secrets_stay_out_of_logs():
     assert FinanceSettings() == FinanceSettings(("file",), None, None, None)
+    finance = FinanceSettings(("webhook",), None, "https://erp.acme.test/in", "finance-secret-value")
+    smtp = SmtpSettings("smtp.acme.test", password="smtp-password-value")
+    assert "finance-secret-value" not in repr(finance) and "smtp-password-value" not in repr(smtp)
