@@ -15,7 +15,7 @@ from .context import Services
 from .errors import Conflict, Forbidden, InstanceFrozen, NotFound, ProcessFailed
 from .names import split_names
 from .operators import OperatorContext
-from .settle import engine_errors, log_timer, schedule_after_commit, settle
+from .settle import engine_errors, json_safe, log_timer, schedule_after_commit, settle
 from .unit_of_work import UnitOfWork
 
 
@@ -251,9 +251,11 @@ def release(services: Services, instance_id: int, actor_id: int | None = None,
         if data:
             services.engine.update_data(workflow, data)
             instance.state = services.engine.dump(workflow)
+        snapshot = services.engine.snapshot(workflow, now)
+        instance.data = json_safe(snapshot.data)  # what the project page and the dashboards read shows the rebind
         instance.frozen, instance.frozen_reason, instance.release_group = False, None, None
         instance.updated_at = now
-        instance.next_wakeup_at = services.engine.snapshot(workflow, now).next_wakeup_at
+        instance.next_wakeup_at = snapshot.next_wakeup_at
         audit.record(uow.session, now, "instance_released", instance_id=instance.id, actor_id=actor_id,
                      data=data)
         schedule_after_commit(services, uow, instance)

@@ -53,7 +53,7 @@ def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ct
                      element_id=task.element_id, name=task.name, candidate_group=task.candidate_group,
                      due_at=task.due_at)
     instance.state = services.engine.dump(workflow)
-    instance.data = _json_safe(snapshot.data)
+    instance.data = json_safe(snapshot.data)
     instance.updated_at = now
     if snapshot.completed and instance.status == "running":
         instance.status = "completed"
@@ -75,7 +75,7 @@ def schedule_after_commit(services: Services, uow: UnitOfWork, instance: Instanc
         uow.after_commit(lambda: services.alarm.schedule(instance_id, wakeup))
 
 
-def _json_safe(data: dict) -> dict:
+def json_safe(data: dict) -> dict:
     """Instance data is a JSON column; the engine may hold dates and other objects."""
     return audit.jsonable({k: v for k, v in data.items() if _is_plain(v)})
 

@@ -60,9 +60,12 @@ def instance_page(instance_id: int):
         documents = session.scalars(select(Document).where(Document.instance_id == instance_id)
                                     .order_by(Document.id)).all()
         customer = session.get(Customer, instance.customer_id) if instance.customer_id else None
+        may_release = instance.frozen and instance.release_group in visibility.groups_of(session, g.user.id)
+        frozen_event = next((e for e in events if e.kind == "instance_frozen"), None) if instance.frozen else None
+        rebind = (frozen_event.data.get("rebind") or {}) if frozen_event else {}
         return render_template("instance.html", instance=instance, events=events, tasks=tasks, timers=timers,
                                checks=checks, documents=documents, customer=customer, names=names, now=now,
-                               version=instance.process_version.version)
+                               version=instance.process_version.version, may_release=may_release, rebind=rebind)
 
 
 @bp.get("/instances/<int(max=9223372036854775807):instance_id>/signatures")

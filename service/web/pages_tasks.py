@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, u
 from sqlalchemy import select
 
 from service.clock import utcnow
-from service.flows import org, signatures, visibility
+from service.flows import org, recipients, signatures, visibility
 from service.flows.names import split_names
 from service.store.models import Customer, Instance, Task, User
 
@@ -68,10 +68,27 @@ def task_page(task_id: int):
         assignee = session.get(User, task.assignee_id) if task.assignee_id else None
         may_claim = (task.status == "open" and task.assignee_id is None
                      and task.candidate_group in visibility.groups_of(session, g.user.id))
+        reassign_to = _reassign_choices(session, task) if task.status == "open" else []
         return render_template(
             "task.html", task=task, instance=instance, customer=customer, assignee=assignee,
             form=with_choices(session, parsed.form_for(task.element_id)), sealed=sealed, signs=signs, checks=checks,
             signed_content={key: instance.data.get(key) for key in signs}, may_claim=may_claim,
-            mine=task.assignee_id == g.user.id and task.status == "open",
+            mine=task.assignee_id == g.user.id and task.status == "open", reassign_to=reassign_to,
             overdue=task.status == "open" and task.due_at is not None and task.due_at < now)
 
+
+
+def _reassign_choices(session, task: Task) -> list[User]:
+    """For a manager above the holder (or the group, if unclaimed): the group's members and the manager's team (R9).
+
+    The flow decides; this only spares a manager a list of names the server would refuse.
+    """
+    holders = [task.assignee_id] if task.assignee_id else [u.id for u in recipients.group_members(
+        session, task.candidate_group)]
+    if not any(org.is_manager_of(session, g.user.id, holder) for holder in holders):
+        return []
+    team = org.reporting_tree(session, g.user.id)
+    members = {u.id for u in recipients.group_members(session, task.candidate_group)} if task.candidate_group else set()
+    people = session.scalars(select(User).where(User.id.in_(team | members), User.active.is_(True))
+                             .order_by(User.display_name))
+    return [p for p in people if p.id != task.assignee_id]

@@ -53,6 +53,7 @@ def test_a_changed_version_freezes_the_project_and_tells_the_product_owner(servi
     # The product owner confirms the new version applies: the project is released and rebound.
     instances.release(services, project, actor_id=library.people["product"], data={"kb_version": NEW_VERSION})
     assert not instance(services, project).frozen
+    assert instance(services, project).data["kb_version"] == NEW_VERSION  # shown at once, not at the next step
     library.task(project, "implementation", "delivery", {"implementation_done": True})
     assert open_elements(services, project) == ["uat"]
     assert instance(services, project).data["kb_version"] == NEW_VERSION

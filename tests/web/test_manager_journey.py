@@ -36,6 +36,12 @@ def test_the_head_of_delivery_sees_the_escalation_after_24_hours(person, library
         assert page.inner_text("#unread-count") != "0"  # the escalation is in the inbox too
         head.shot("escalated")
 
+        overdue.locator("a").first.click()  # the manager takes the overdue review over (R9)
+        page.select_option("#reassign-to", label="Diego Alvarez (Head of delivery)")
+        page.click("#reassign-button")
+        page.wait_for_selector("text=assigned to Diego Alvarez (Head of delivery)")
+        assert task_by_element(services, project, "delivery_review").assignee_id == library.people["delivery_head"]
+
         page = head.open("/inbox")
         assert "24 hours overdue" in page.inner_text("#messages")
         page = head.open(f"/instances/{project}")

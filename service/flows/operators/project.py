@@ -57,7 +57,8 @@ def kb_check(ctx: OperatorContext, call: OperatorCall) -> dict:
     """Compares the knowledge-base version bound at the opportunity with the current one (R4).
 
     On a mismatch the instance is frozen (no task of it completes) and the product
-    owners are told; a product owner's release lets it go on.
+    owners are told; a product owner's release lets it go on. ``rebinds`` names the
+    variable a release may set to the current version (offered on the project's page).
     """
     product, bound = str(ctx.require(call, "product")), str(ctx.require(call, "version"))
     current = ctx.knowledge_base.current_version(ctx.session, product)
@@ -68,8 +69,10 @@ def kb_check(ctx: OperatorContext, call: OperatorCall) -> dict:
         reason = f"knowledge-base version of {product}: bound {bound}, current {current or 'unknown'}"
         ctx.instance.frozen, ctx.instance.frozen_reason = True, reason
         ctx.instance.release_group = str(call.params.get("released_by") or "product")
+        rebinds = str(call.params.get("rebinds") or "")
+        rebind = {rebinds: current} if rebinds and current else {}
         audit.record(ctx.session, ctx.now, "instance_frozen", instance_id=ctx.instance.id,
-                     element_id=call.element_id, reason=reason)
+                     element_id=call.element_id, reason=reason, rebind=rebind)
         to = str(call.params.get("notify") or "group:product")
         facts = {"product": product, "bound": bound, "current": current}
         payload = {"subject": f"Project frozen: {reason}", "kind": "kb_mismatch", "body": facts,

@@ -13,10 +13,14 @@ const files = {
   "bpmn-js/dist/assets/bpmn-font": "bpmn-font",
   "@json-editor/json-editor/dist/jsoneditor.js": "jsoneditor.js",
   "chart.js/dist/chart.umd.min.js": "chart.js",
+  "swagger-ui-dist/swagger-ui-bundle.js": "swagger-ui/swagger-ui-bundle.js",
+  "swagger-ui-dist/swagger-ui-standalone-preset.js": "swagger-ui/swagger-ui-standalone-preset.js",
+  "swagger-ui-dist/swagger-ui.css": "swagger-ui/swagger-ui.css",
 };
 rmSync(target, { recursive: true, force: true });
 mkdirSync(target, { recursive: true });
 for (const [from, to] of Object.entries(files)) {
+  mkdirSync(dirname(join(target, to)), { recursive: true });
   cpSync(join(here, "node_modules", from), join(target, to), { recursive: true });
 }
 console.log(`vendor assets copied to ${target}`);
