@@ -12,9 +12,12 @@ Tokens, comma-separated:
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from integrations.routing import Person
 from service.store.models import Group, Instance, Membership, Task, User
 
 from .errors import ProcessFailed
@@ -29,6 +32,31 @@ def resolve(session: Session, instance: Instance, spec: str) -> list[User]:
     return list(users.values())
 
 
+def people(session: Session, users: list[User]) -> list[Person]:
+    """The users with their group names (one query), as notification routing needs them."""
+    groups: dict[int, list[str]] = defaultdict(list)
+    if users:
+        query = (select(Membership.user_id, Group.name).join(Group, Group.id == Membership.group_id)
+                 .where(Membership.user_id.in_([u.id for u in users])).order_by(Group.name))
+        for user_id, name in session.execute(query):
+            groups[user_id].append(name)
+    return [Person(u.id, u.username, u.email, tuple(groups[u.id])) for u in users]
+
+
+def task_element(spec: str) -> str | None:
+    """The task element a recipient list is about (``assignee:review`` -> ``review``), if any."""
+    for part in (p.strip() for p in str(spec).split(",")):
+        kind, _, rest = part.partition(":")
+        if kind in ("assignee", "assignee_manager") and rest:
+            return rest.partition(":")[0]
+    return None
+
+
+def latest_task(session: Session, instance_id: int, element_id: str) -> Task | None:
+    query = select(Task).where(Task.instance_id == instance_id, Task.element_id == element_id)
+    return session.scalars(query.order_by(Task.id.desc()).limit(1)).first()
+
+
 def _resolve_one(session: Session, instance: Instance, part: str) -> list[User]:
     kind, _, rest = part.partition(":")
     if kind == "owner":
@@ -41,7 +69,7 @@ def _resolve_one(session: Session, instance: Instance, part: str) -> list[User]:
         return list(session.scalars(select(User).where(User.username == rest, User.active)))
     if kind in ("assignee", "assignee_manager") and rest:
         element, _, levels = rest.partition(":")
-        task = _latest_task(session, instance.id, element)
+        task = latest_task(session, instance.id, element)
         if task is None:
             raise ProcessFailed(f"recipient {part!r}: no task {element!r} in this instance")
         if kind == "assignee":
@@ -62,11 +90,6 @@ def _levels(text: str, part: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise ProcessFailed(f"recipient {part!r}: levels must be a positive number")
     return int(text)
-
-
-def _latest_task(session: Session, instance_id: int, element_id: str) -> Task | None:
-    query = select(Task).where(Task.instance_id == instance_id, Task.element_id == element_id)
-    return session.scalars(query.order_by(Task.id.desc()).limit(1)).first()
 
 
 def _managers(session: Session, user_id: int | None, levels: int) -> list[User]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from service.engine.specs import OperatorCall
-from service.store.models import Customer, Outbox
+from service.store.models import Customer
 
 from .. import audit, recipients, signatures
 from ..errors import ProcessFailed
 from ..names import split_names
+from . import fanout
 from .context import OperatorContext
 
 
@@ -73,12 +74,11 @@ def kb_check(ctx: OperatorContext, call: OperatorCall) -> dict:
         audit.record(ctx.session, ctx.now, "instance_frozen", instance_id=ctx.instance.id,
                      element_id=call.element_id, reason=reason, rebind=rebind)
         to = str(call.params.get("notify") or "group:product")
-        for user in recipients.resolve(ctx.session, ctx.instance, to):
-            ctx.add_outbox(Outbox(
-                created_at=ctx.now, instance_id=ctx.instance.id, channel="inapp", recipient_id=user.id,
-                topic="notify", payload={"subject": f"Project frozen: {reason}", "kind": "kb_mismatch",
-                                         "body": {"product": product, "bound": bound, "current": current}},
-                dedup_key=f"kb:{ctx.instance.id}:{call.task_id}:{user.id}", next_attempt_at=ctx.now))
+        facts = {"product": product, "bound": bound, "current": current}
+        payload = {"subject": f"Project frozen: {reason}", "kind": "kb_mismatch", "body": facts,
+                   "link": f"/instances/{ctx.instance.id}"}
+        fanout.notification_rows(ctx, recipients.resolve(ctx.session, ctx.instance, to), topic="notify",
+                                 payload=payload, key=f"kb:{ctx.instance.id}:{call.task_id}")
     return {"kb_current_version": current, "kb_version_matches": matches}
 
 
