@@ -25,7 +25,6 @@ from pathlib import Path
 import jsonschema
 
 CHANNELS = ("inapp", "email", "webhook")
-SESSION_KEY = "handoff.notify_routing"
 
 _ENDPOINT = {"type": "object", "additionalProperties": False, "required": ["url"],
              "properties": {"url": {"type": "string", "pattern": "^https?://"},
@@ -161,8 +160,3 @@ def _entry(key: str, spec: dict, source: str, env) -> Entry:
             raise ValueError(f"{source}: {key.replace('/', '.')}.webhook: ${hook['secret_env']} is not set")
         endpoint = Endpoint(hook["url"], secret)
     return Entry(key, tuple(spec["channels"]), spec.get("email"), endpoint)
-
-
-def routing_of(session) -> Routing:
-    """The routing the session's `Services` were built with (handed to every session they open)."""
-    return session.info.get(SESSION_KEY) or Routing()

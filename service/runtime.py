@@ -12,7 +12,7 @@ from integrations.channels import default_channels
 from integrations.esign import BuiltinSigner
 from integrations.finance import finance_channel
 from integrations.mail import EmailChannel
-from integrations.routing import SESSION_KEY, Routing
+from integrations.routing import Routing
 from integrations.webhook import WebhookChannel
 
 from .config import Config
@@ -34,7 +34,6 @@ def build(config: Config, redis_client: redis.Redis | None = None) -> Services:
     engine = make_engine(config.database_url)
     sessions = make_session_factory(engine)
     routing = Routing.load(config.notify_config)
-    sessions.configure(info={SESSION_KEY: routing})  # operators find it on the session they write with
     conn = redis_client or connect(config.redis_url, config.data_dir)
     services = Services(
         sessions=sessions,
@@ -43,6 +42,7 @@ def build(config: Config, redis_client: redis.Redis | None = None) -> Services:
         outbox=RqOutboxDispatcher(conn, config.outbox_queue),
         channels=build_channels(config, routing),
         signer=BuiltinSigner(config.signing_key()),
+        routing=routing,
         config=config,
         redis=conn,
         db_engine=engine,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from integrations.routing import Target, routing_of
+from integrations.routing import Target
 from service.store.models import Outbox, User
 
 from .. import recipients
@@ -21,7 +21,7 @@ from .context import OperatorContext
 def notification_rows(ctx: OperatorContext, users: list[User], *, topic: str, payload: dict[str, Any], key: str,
                       only: str | None = None) -> list[Outbox]:
     """`key` names the event (e.g. ``notify:INSTANCE:TASK``); `only` is a channel the diagram insists on."""
-    routing = routing_of(ctx.session)
+    routing = ctx.routing
     rows, seen = [], set()
     for person in recipients.people(ctx.session, users):
         for target in routing.targets(person, only):
