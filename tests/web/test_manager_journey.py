@@ -43,7 +43,8 @@ def test_the_head_of_delivery_sees_the_escalation_after_24_hours(person, library
         assert task_by_element(services, project, "delivery_review").assignee_id == library.people["delivery_head"]
 
         page = head.open("/inbox")
-        assert "24 hours overdue" in page.inner_text("#messages")
+        page.click("#messages a:has-text('24 hours overdue')")  # the message opens the task it is about
+        page.wait_for_url(f"**/tasks/{review.id}")
         page = head.open(f"/instances/{project}")
         page.wait_for_selector("#diagram[data-marked]")
         assert "delivery_review" in page.get_attribute("#diagram", "data-marked").split('"overdue"')[1]
