@@ -24,6 +24,14 @@ def _services():
     return current_app.extensions["handoff"]
 
 
+def _visible_instance(session, instance_id: int) -> Instance:
+    """The instance, if the viewer takes part in it or manages someone who does; else a 404 page."""
+    instance = session.get(Instance, instance_id)
+    if instance is None or not visibility.can_see_instance(session, g.user.id, instance):
+        abort(404, description=f"There is no project or process {instance_id} that you can see.")
+    return instance
+
+
 @bp.get("/projects")
 @page_login_required
 def projects():
@@ -48,9 +56,7 @@ def projects():
 def instance_page(instance_id: int):
     services, now = _services(), utcnow()
     with services.sessions() as session:
-        instance = session.get(Instance, instance_id)
-        if instance is None or not visibility.can_see_instance(session, g.user.id, instance):
-            abort(404, description=f"There is no project or process {instance_id} that you can see.")
+        instance = _visible_instance(session, instance_id)
         names = dict(session.execute(select(User.id, User.display_name)).all())
         events = session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
                                  .order_by(AuditEvent.id.desc()).limit(300)).all()
@@ -74,9 +80,7 @@ def signatures_page(instance_id: int):
     """Whether the signatures on this project still hold, and if not, why (R2)."""
     services = _services()
     with services.sessions() as session:
-        instance = session.get(Instance, instance_id)
-        if instance is None or not visibility.can_see_instance(session, g.user.id, instance):
-            abort(404, description=f"There is no project or process {instance_id} that you can see.")
+        instance = _visible_instance(session, instance_id)
         checks = signatures.verify(session, services.signer, instance_id, instance.data)
         customer = session.get(Customer, instance.customer_id) if instance.customer_id else None
         return render_template("signatures.html", instance=instance, customer=customer, checks=checks,
