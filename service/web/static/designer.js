@@ -18,7 +18,9 @@
   const forms = document.getElementById("forms");
   diagrams.addEventListener("change", async () => {
     const bpmn = [...diagrams.files].find((file) => file.name.endsWith(".bpmn"));
-    if (bpmn) show(await bpmn.text());
+    if (!bpmn) return;
+    document.getElementById("preview-title").textContent = `Preview: ${bpmn.name} (chosen, not deployed yet)`;
+    show(await bpmn.text());
   });
 
   /** Where a chosen file goes in the library: diagrams under bpmn/, forms under forms/<area>/. */
