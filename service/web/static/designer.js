@@ -12,7 +12,7 @@
     }
   }
   const deployed = document.getElementById("preview-xml");
-  if (deployed) show(deployed.textContent);
+  if (deployed) show(JSON.parse(deployed.textContent));
 
   const diagrams = document.getElementById("diagrams");
   const forms = document.getElementById("forms");
