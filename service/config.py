@@ -103,6 +103,7 @@ class Config:
     secret_key: str | None = field(default=None, repr=False)
     token_max_age_s: int = 12 * 3600
     base_url: str = "http://127.0.0.1:5000"
+    metrics_token: str | None = field(default=None, repr=False)  # when set, /metrics asks for it
     notify_config: Path | None = None
     smtp: SmtpSettings | None = None
     webhook_timeout_s: float = 10.0
@@ -120,6 +121,7 @@ class Config:
             sweep_interval_s=float(env.get("HANDOFF_SWEEP_INTERVAL", 5.0)),
             secret_key=env.get("HANDOFF_SECRET_KEY"),
             base_url=(env.get("HANDOFF_BASE_URL") or cls.base_url).rstrip("/"),
+            metrics_token=env.get("HANDOFF_METRICS_TOKEN") or None,
             notify_config=Path(env["HANDOFF_NOTIFY_CONFIG"]).resolve() if env.get("HANDOFF_NOTIFY_CONFIG") else None,
             smtp=SmtpSettings.from_env(env),
             webhook_timeout_s=_number(env, "HANDOFF_WEBHOOK_TIMEOUT", cls.webhook_timeout_s, float),
