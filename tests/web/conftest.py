@@ -107,6 +107,12 @@ def person(browser, live_server, request):
     assert not errors, f"JavaScript errors on the pages: {errors}"
 
 
+def settle(page) -> None:
+    """Lets the form finish what a choice set off (json-editor rebuilds a form whose if/then changed on the
+    next animation frames): a person does not type within those milliseconds, Playwright does."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def claim(someone: Person, task_name: str):
     """From my tasks, claims the group task named `task_name` and waits for its form."""
     page = someone.open("/tasks")

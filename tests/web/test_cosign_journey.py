@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.support import instance
-from tests.web.conftest import claim
+from tests.web.conftest import claim, settle
 
 
 def test_legal_and_delivery_co_sign_the_contract(person, library, services):
@@ -19,6 +19,7 @@ def test_legal_and_delivery_co_sign_the_contract(person, library, services):
     assert "required" in page.wait_for_selector(".field-error[data-field='legal_reasons']").inner_text()
     legal.shot("refused")
     page.check("[name='root[legal_approved]']")
+    settle(page)
     page.fill("[name='root[supplementary_terms]']", "Liability capped at the contract value")
     page.click("#submit")
     page.wait_for_url("**/tasks?done=*")

@@ -39,6 +39,13 @@ const JsonForm = (() => {
     });
     await new Promise((resolve) => editor.on("ready", resolve));
     if (!editable) editor.disable();
+    // json-editor takes a text field's value on "change" (when it loses focus): take it as it is typed, so
+    // that nothing typed is lost when another field re-renders the form or the form is sent at once.
+    box.addEventListener("input", (event) => {
+      if (event.target.matches("input:not([type=checkbox]):not([type=file]), textarea")) {
+        event.target.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
     for (const [labelPath, choicePath] of labels) linkLabel(editor, labelPath, choicePath);
     if (editable) for (const path of documents) addUpload(editor.getEditor(path), path, instanceId);
 
