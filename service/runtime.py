@@ -14,6 +14,7 @@ from .engine.library import SpecLibrary
 from .flows.context import Services
 from .flows.deploy import bundle_loader
 from .redis_conn import connect
+from .store import people_cache
 from .store.db import make_engine, make_session_factory
 
 _lock = threading.Lock()
@@ -27,6 +28,7 @@ def build(config: Config, redis_client: redis.Redis | None = None) -> Services:
     engine = make_engine(config.database_url)
     sessions = make_session_factory(engine)
     conn = redis_client or connect(config.redis_url, config.data_dir)
+    people_cache.attach(sessions, people_cache.PeopleCache(conn, f"{config.queue_prefix}:people-generation"))
     services = Services(
         sessions=sessions,
         library=SpecLibrary(bundle_loader(sessions)),

@@ -15,21 +15,23 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.store.models import Group, Instance, Membership, Task, User
+from service.store import people_cache
+from service.store.models import Instance, Task, User
+from service.store.people_cache import Person
 
 from .errors import ProcessFailed
 
 
-def resolve(session: Session, instance: Instance, spec: str) -> list[User]:
+def resolve(session: Session, instance: Instance, spec: str) -> list[Person]:
     """Resolves a comma-separated recipient list, without duplicates, in order."""
-    users: dict[int, User] = {}
+    users: dict[int, Person] = {}
     for part in (p.strip() for p in str(spec).split(",") if p.strip()):
         for user in _resolve_one(session, instance, part):
             users.setdefault(user.id, user)
     return list(users.values())
 
 
-def _resolve_one(session: Session, instance: Instance, part: str) -> list[User]:
+def _resolve_one(session: Session, instance: Instance, part: str) -> list[Person]:
     kind, _, rest = part.partition(":")
     if kind == "owner":
         return _active(session, [instance.started_by])
@@ -38,7 +40,7 @@ def _resolve_one(session: Session, instance: Instance, part: str) -> list[User]:
     if kind == "group" and rest:
         return group_members(session, rest)
     if kind == "user" and rest:
-        return list(session.scalars(select(User).where(User.username == rest, User.active)))
+        return [Person.of(u) for u in session.scalars(select(User).where(User.username == rest, User.active))]
     if kind in ("assignee", "assignee_manager") and rest:
         element, _, levels = rest.partition(":")
         task = _latest_task(session, instance.id, element)
@@ -50,7 +52,7 @@ def _resolve_one(session: Session, instance: Instance, part: str) -> list[User]:
         holder = task.assignee_id or task.completed_by
         if holder:
             return _managers(session, holder, _levels(levels or "1", part))
-        managers: dict[int, User] = {}  # nobody holds it: the managers of everyone who could
+        managers: dict[int, Person] = {}  # nobody holds it: the managers of everyone who could
         for member in group_members(session, task.candidate_group):
             for manager in _managers(session, member.id, _levels(levels or "1", part)):
                 managers.setdefault(manager.id, manager)
@@ -69,28 +71,25 @@ def _latest_task(session: Session, instance_id: int, element_id: str) -> Task | 
     return session.scalars(query.order_by(Task.id.desc()).limit(1)).first()
 
 
-def _managers(session: Session, user_id: int | None, levels: int) -> list[User]:
+def _managers(session: Session, user_id: int | None, levels: int) -> list[Person]:
     """The manager `levels` steps up the org chart; where the chain ends sooner, its top.
 
     An escalation "two levels up" from someone who reports to the VP still reaches the VP,
     rather than nobody.
     """
-    user = session.get(User, user_id) if user_id else None
+    user = people_cache.person(session, user_id) if user_id else None
     top = None
     for _ in range(levels):
         if user is None or user.manager_id is None:
             break
-        user = top = session.get(User, user.manager_id)
+        user = top = people_cache.person(session, user.manager_id)
     return [top] if top is not None and top.active else []
 
 
-def group_members(session: Session, name: str | None) -> list[User]:
-    if not name:
-        return []
-    query = (select(User).join(Membership, Membership.user_id == User.id)
-             .join(Group, Group.id == Membership.group_id).where(Group.name == name, User.active))
-    return list(session.scalars(query.order_by(User.id)))
+def group_members(session: Session, name: str | None) -> list[Person]:
+    return list(people_cache.group_members(session, name)) if name else []
 
 
-def _active(session: Session, ids) -> list[User]:
-    return [u for u in (session.get(User, i) for i in ids if i is not None) if u is not None and u.active]
+def _active(session: Session, ids) -> list[Person]:
+    people = (people_cache.person(session, i) for i in ids if i is not None)
+    return [p for p in people if p is not None and p.active]

@@ -1,0 +1,187 @@
+"""People, their groups and each group's members, copied in each process and dropped on any change.
+
+Why: every API request needs its caller's user row, and flows ask who is in a group at many
+steps; these rows change rarely, so a database round trip for them is mostly waste.
+
+How a change is seen at once, by every process: a commit that wrote user, group or membership
+rows (through the service's sessions: ORM objects or ORM-enabled statements) sets a new random
+"generation" in Redis right after the commit. Every read first asks Redis for the generation
+(one GET, far cheaper than a database round trip) and uses only copies made under the same one;
+random values (not a counter) mean that a generation Redis lost and made again never matches
+an old copy. Reads go to the database when Redis does not answer, when the session holds
+people changes not yet committed, or when a copy is older than `MAX_AGE_S` (the bound for
+changes made behind the service's back, e.g. by hand in psql, or a signal Redis lost).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import redis
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from .models import Group, Membership, User
+
+log = logging.getLogger(__name__)
+
+SESSION_KEY = "handoff_people_cache"  # in Session.info: the cache the session's reads may use
+CHANGED = "handoff_people_changed"  # in Session.info: this transaction wrote people rows
+PEOPLE_TABLES = {"user", "group", "membership"}
+PEOPLE_MODELS = (User, Group, Membership)
+MAX_AGE_S = 60.0
+MAX_ENTRIES = 10_000
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Person:
+    """A user row as plain, immutable values (safe to share between threads and requests)."""
+
+    id: int
+    username: str
+    display_name: str
+    email: str | None
+    manager_id: int | None
+    active: bool
+    password_hash: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, user: User) -> Person:
+        return cls(user.id, user.username, user.display_name, user.email, user.manager_id, user.active,
+                   user.password_hash)
+
+
+class PeopleCache:
+    """Copies keyed by what was asked, each tagged with the generation it was made under."""
+
+    def __init__(self, connection: redis.Redis | None, key: str):
+        self.connection = connection
+        self.key = key
+        self._entries: dict[Hashable, tuple[bytes, float, object]] = {}
+        self._lock = threading.Lock()
+
+    def generation(self) -> bytes | None:
+        """The generation now (a new one if Redis lost it); None when Redis does not answer."""
+        if self.connection is None:
+            return None
+        try:
+            value = self.connection.get(self.key)
+            if value is None:
+                self.connection.set(self.key, _random_generation(), nx=True)
+                value = self.connection.get(self.key)
+            return value
+        except redis.RedisError:
+            log.warning("people cache: Redis did not answer; reading people from the database")
+            return None
+
+    def get(self, key: Hashable, load: Callable[[], T]) -> T:
+        generation = self.generation()  # read before loading: a change committed meanwhile moves it on
+        if generation is None:
+            return load()
+        now = time.monotonic()
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] == generation and now - entry[1] < MAX_AGE_S:
+            return entry[2]
+        value = load()
+        with self._lock:
+            if len(self._entries) >= MAX_ENTRIES:
+                self._entries.clear()
+            self._entries[key] = (generation, now, value)
+        return value
+
+    def changed(self) -> None:
+        """Called after a commit that wrote people rows: every process's copies stop matching."""
+        if self.connection is None:
+            return
+        try:
+            self.connection.set(self.key, _random_generation())
+        except redis.RedisError:
+            log.exception("people cache: could not signal a change; other processes see it within %s s", MAX_AGE_S)
+
+
+def _random_generation() -> str:
+    return secrets.token_hex(8)
+
+
+def cached(session: Session, key: Hashable, load: Callable[[], T]) -> T:
+    """`load()`, or the copy the session's cache holds; the database while people changes are pending."""
+    cache = session.info.get(SESSION_KEY)
+    if cache is None or _pending_changes(session):
+        return load()
+    return cache.get(key, load)
+
+
+def _pending_changes(session: Session) -> bool:
+    if session.info.get(CHANGED):
+        return True
+    return any(isinstance(o, PEOPLE_MODELS) for pending in (session.new, session.dirty, session.deleted)
+               for o in pending)
+
+
+# --- the questions asked often -------------------------------------------------------------------
+
+
+def person(session: Session, user_id: int | None) -> Person | None:
+    """The user with this id (active or not), or None."""
+    if not isinstance(user_id, int):
+        return None
+
+    def load() -> Person | None:
+        user = session.get(User, user_id)
+        return Person.of(user) if user is not None else None
+
+    return cached(session, ("person", user_id), load)
+
+
+def groups_of(session: Session, user_id: int) -> frozenset[str]:
+    """The names of the user's groups."""
+    query = select(Group.name).join(Membership, Membership.group_id == Group.id).where(Membership.user_id == user_id)
+    return cached(session, ("groups", user_id), lambda: frozenset(session.scalars(query)))
+
+
+def group_members(session: Session, name: str) -> tuple[Person, ...]:
+    """The group's active members, by id."""
+    query = (select(User).join(Membership, Membership.user_id == User.id)
+             .join(Group, Group.id == Membership.group_id).where(Group.name == name, User.active).order_by(User.id))
+    return cached(session, ("members", name), lambda: tuple(Person.of(u) for u in session.scalars(query)))
+
+
+# --- noticing changes ----------------------------------------------------------------------------
+
+
+def attach(sessions, cache: PeopleCache) -> None:
+    """Sessions made by the factory `sessions` read through `cache` and signal it after people changes."""
+    sessions.configure(info={SESSION_KEY: cache})
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed(session: Session, _flush_context) -> None:
+    if SESSION_KEY in session.info and any(
+            isinstance(o, PEOPLE_MODELS) for pending in (session.new, session.dirty, session.deleted) for o in pending):
+        session.info[CHANGED] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state) -> None:
+    """ORM-enabled UPDATE / DELETE / INSERT statements (e.g. deleting a person's memberships)."""
+    if (SESSION_KEY in state.session.info and (state.is_update or state.is_delete or state.is_insert)
+            and getattr(getattr(state.statement, "table", None), "name", None) in PEOPLE_TABLES):
+        state.session.info[CHANGED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _signal(session: Session) -> None:
+    if session.info.pop(CHANGED, False):
+        session.info[SESSION_KEY].changed()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(CHANGED, None)
