@@ -7,6 +7,8 @@ They commit or roll back with everything else in the transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +28,17 @@ def record(session: Session, at: datetime, kind: str, *, instance_id: int | None
     row = {"at": at, "kind": kind, "instance_id": instance_id, "task_id": task_id, "actor_id": actor_id,
            "element_id": element_id, "data": jsonable({**(data or {}), **more})}
     session.info.setdefault(BUFFER, []).append((row, task_row))
+
+
+@contextmanager
+def held(session: Session) -> Iterator[None]:
+    """Entries recorded so far stay buffered through a flush inside this block (one INSERT at commit)."""
+    rows = session.info.pop(BUFFER, None)
+    try:
+        yield
+    finally:
+        if rows:
+            session.info[BUFFER] = rows + session.info.get(BUFFER, [])
 
 
 @event.listens_for(Session, "after_flush")

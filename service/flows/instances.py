@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from service.store import queries
@@ -69,15 +70,26 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         return _result(instance)
 
 
-def _open_task(uow: UnitOfWork, task_id: int, expected_version: int | None, with_instance: bool = False,
-               seen_by: int | None = None) -> Task:
+def _open_task(uow: UnitOfWork, task_id: int, expected_version: int | None, seen_by: int | None = None) -> Task:
+    return _still_open(uow, uow.session.get(Task, task_id), task_id, expected_version, seen_by)
+
+
+def _task_with_open_rows(uow: UnitOfWork, task_id: int) -> tuple[Task | None, dict[str, Task]]:
+    """The task with its instance, and the instance's open task rows (settle needs them), in one round trip."""
+    instance_id = select(Task.instance_id).where(Task.id == task_id).scalar_subquery()
+    rows = uow.session.scalars(select(Task).options(joinedload(Task.instance)).where(
+        Task.instance_id == instance_id, or_(Task.id == task_id, Task.status == "open"))).all()
+    task = next((row for row in rows if row.id == task_id), None)
+    return task, {row.engine_task_id: row for row in rows if row.status == "open"}
+
+
+def _still_open(uow: UnitOfWork, task: Task | None, task_id: int, expected_version: int | None,
+                seen_by: int | None) -> Task:
     """The task, if it is still open at the version the caller saw.
 
     With `seen_by`, a task that person may not see is NotFound (its existence is not theirs
     to know), checked in this transaction rather than in one of the caller's own.
     """
-    options = [joinedload(Task.instance)] if with_instance else []  # one round trip where both are needed
-    task = uow.session.get(Task, task_id, options=options)
     if task is None or (seen_by is not None and not visibility.can_see_task(uow.session, seen_by, task)):
         raise NotFound(f"no task {task_id} that you can see" if seen_by is not None else f"no task {task_id}")
     if expected_version is not None and task.row_version != expected_version:
@@ -150,8 +162,8 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
     """
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
-        task = _open_task(uow, task_id, expected_version, with_instance=True,
-                          seen_by=actor_id if only_visible else None)
+        task, open_rows = _task_with_open_rows(uow, task_id)
+        task = _still_open(uow, task, task_id, expected_version, actor_id if only_visible else None)
         instance = task.instance
         if instance.status != "running":
             raise Conflict(f"instance {instance.id} is {instance.status}: {instance.error or 'nothing can change'}")
@@ -173,7 +185,7 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
             _sign_and_seal(uow, instance, task, parsed.user_tasks[task.element_id].properties, submitted,
                            actor_id, now)
             services.engine.complete(workflow, task.engine_task_id, data, ctx)
-        settle(services, uow, instance, workflow, ctx, now, actor_id)
+        settle(services, uow, instance, workflow, ctx, now, actor_id, open_rows)
         uow.commit()
         return _result(instance, task)
 

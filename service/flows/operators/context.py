@@ -1,4 +1,8 @@
-"""What an operator may touch: the session, the instance, the clock, new outbox rows."""
+"""What an operator may touch: the session, the instance, the clock, new outbox rows.
+
+Outbox rows are kept until the flow has written the instance row (see `settle`), then
+written with one INSERT.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from integrations.knowledge_base import DatabaseKnowledgeBase, KnowledgeBase
@@ -13,6 +18,8 @@ from service.engine.specs import OperatorCall
 from service.store.models import Instance, Outbox
 
 from ..errors import ProcessFailed
+
+OUTBOX = Outbox.__table__
 
 
 @dataclass
@@ -34,6 +41,30 @@ class OperatorContext:
         return value
 
     def add_outbox(self, row: Outbox) -> Outbox:
-        self.session.add(row)
         self.new_outbox.append(row)
         return row
+
+    def write_outbox(self) -> list[int]:
+        """Inserts the rows added since the last call, in one statement; returns their ids."""
+        rows, self.new_outbox = self.new_outbox, []
+        if not rows:
+            return []
+        values = [_column_values(row) for row in rows]
+        statement = insert(OUTBOX).returning(OUTBOX.c.id, sort_by_parameter_order=True)
+        ids = list(self.session.connection().execute(statement, values).scalars())
+        for row, row_id in zip(rows, ids, strict=True):
+            row.id = row_id
+        return ids
+
+
+def _column_values(row: Outbox) -> dict:
+    """The row's values for a Core INSERT, with the columns' defaults where the operator set nothing."""
+    values = {}
+    for column in OUTBOX.columns:
+        if column.key == "id":
+            continue
+        value = getattr(row, column.key)
+        if value is None and column.default is not None and column.default.is_scalar:
+            value = column.default.arg
+        values[column.key] = value
+    return values
