@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from service.store.models import AuditEvent, Task
 
 BUFFER = "handoff_audit_rows"
+INSERT = insert(AuditEvent.__table__)  # built once: building a statement costs more than running it
 
 
 def record(session: Session, at: datetime, kind: str, *, instance_id: int | None = None,
@@ -46,7 +47,7 @@ def _write_buffered(session: Session, _flush_context) -> None:
     rows = session.info.pop(BUFFER, None)
     if rows:
         values = [{**row, "task_id": task.id if task is not None else row["task_id"]} for row, task in rows]
-        session.connection().execute(insert(AuditEvent), values)
+        session.connection().execute(INSERT, values)
 
 
 @event.listens_for(Session, "before_commit")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from service.store import queries
@@ -74,11 +74,14 @@ def _open_task(uow: UnitOfWork, task_id: int, expected_version: int | None, seen
     return _still_open(uow, uow.session.get(Task, task_id), task_id, expected_version, seen_by)
 
 
+TASK_WITH_OPEN_ROWS = select(Task).options(joinedload(Task.instance)).where(  # built once, run at each completion
+    Task.instance_id == select(Task.instance_id).where(Task.id == bindparam("task_id")).scalar_subquery(),
+    or_(Task.id == bindparam("task_id"), Task.status == "open"))
+
+
 def _task_with_open_rows(uow: UnitOfWork, task_id: int) -> tuple[Task | None, dict[str, Task]]:
     """The task with its instance, and the instance's open task rows (settle needs them), in one round trip."""
-    instance_id = select(Task.instance_id).where(Task.id == task_id).scalar_subquery()
-    rows = uow.session.scalars(select(Task).options(joinedload(Task.instance)).where(
-        Task.instance_id == instance_id, or_(Task.id == task_id, Task.status == "open"))).all()
+    rows = uow.session.scalars(TASK_WITH_OPEN_ROWS, {"task_id": task_id}).all()
     task = next((row for row in rows if row.id == task_id), None)
     return task, {row.engine_task_id: row for row in rows if row.status == "open"}
 

@@ -4,10 +4,10 @@ People query tasks by assignee, group and due time; the serialized workflow is
 the truth, the `task` rows are its indexed projection.
 
 This runs at every step of every instance, so the rows are written with Core
-statements (one UPDATE per finished task, checked against its version; one INSERT
-for all new tasks) rather than through the ORM's unit of work, which costs more
-than the statements themselves. Task objects the session already holds are given
-their new values, so the session stays truthful.
+statements built once (one UPDATE per finished task, checked against its version;
+one INSERT for all new tasks) rather than through the ORM's unit of work, which
+costs more than the statements themselves. Task objects the session already holds
+are given their new values, so the session stays truthful.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -26,6 +26,12 @@ from service.store.models import Instance, Task, User
 from .errors import Conflict
 
 TASKS = Task.__table__
+INSERT = insert(TASKS).returning(TASKS.c.engine_task_id, TASKS.c.id)  # matched by engine id: no ordering cost
+CLOSE = (update(TASKS).where(TASKS.c.id == bindparam("task_id"), TASKS.c.row_version == bindparam("seen_version"))
+         .values(status=bindparam("new_status"), completed_at=bindparam("done_at", type_=TASKS.c.completed_at.type),
+                 completed_by=func.coalesce(bindparam("done_by", type_=TASKS.c.completed_by.type),
+                                            TASKS.c.completed_by),
+                 row_version=TASKS.c.row_version + 1))
 
 
 @dataclass(frozen=True)
@@ -87,18 +93,18 @@ def _insert(session: Session, instance_id: int, views: list[UserTaskState], now:
              "status": "open", "created_at": now, "due_at": view.due_at,
              "assignee_id": _user_id(session, view.assignee), "completed_at": None, "completed_by": None,
              "row_version": 1} for view in views]
-    statement = insert(TASKS).returning(TASKS.c.id, sort_by_parameter_order=True)
-    return list(session.connection().execute(statement, rows).scalars())
+    ids = dict(session.connection().execute(INSERT, rows).all())
+    return [ids[view.task_id] for view in views]
 
 
 def _close(session: Session, row: Task, status: str, now: datetime, completed_by: int | None) -> None:
+    result = session.connection().execute(CLOSE, {"task_id": row.id, "seen_version": row.row_version,
+                                                  "new_status": status, "done_at": now, "done_by": completed_by})
+    if result.rowcount != 1:
+        raise Conflict(f"task {row.id} was changed by someone else; reload and retry")
     values = {"status": status, "completed_at": now, "row_version": row.row_version + 1}
     if completed_by is not None:
         values["completed_by"] = completed_by
-    result = session.connection().execute(
-        update(TASKS).where(TASKS.c.id == row.id, TASKS.c.row_version == row.row_version).values(values))
-    if result.rowcount != 1:
-        raise Conflict(f"task {row.id} was changed by someone else; reload and retry")
     for key, value in values.items():
         set_committed_value(row, key, value)
 

@@ -20,6 +20,7 @@ from service.store.models import Instance, Outbox
 from ..errors import ProcessFailed
 
 OUTBOX = Outbox.__table__
+INSERT_OUTBOX = insert(OUTBOX).returning(OUTBOX.c.dedup_key, OUTBOX.c.id)  # matched by key: no ordering cost
 
 
 @dataclass
@@ -50,11 +51,10 @@ class OperatorContext:
         if not rows:
             return []
         values = [_column_values(row) for row in rows]
-        statement = insert(OUTBOX).returning(OUTBOX.c.id, sort_by_parameter_order=True)
-        ids = list(self.session.connection().execute(statement, values).scalars())
-        for row, row_id in zip(rows, ids, strict=True):
-            row.id = row_id
-        return ids
+        ids = dict(self.session.connection().execute(INSERT_OUTBOX, values).all())
+        for row in rows:
+            row.id = ids[row.dedup_key]
+        return [row.id for row in rows]
 
 
 def _column_values(row: Outbox) -> dict:
