@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import redis
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
 from .models import Group, Membership, User
@@ -140,17 +140,23 @@ def person(session: Session, user_id: int | None) -> Person | None:
     return cached(session, ("person", user_id), load)
 
 
+# Built once: building a statement costs more than a cache hit.
+GROUPS_OF = (select(Group.name).join(Membership, Membership.group_id == Group.id)
+             .where(Membership.user_id == bindparam("user_id")))
+MEMBERS = (select(User).join(Membership, Membership.user_id == User.id).join(Group, Group.id == Membership.group_id)
+           .where(Group.name == bindparam("name"), User.active).order_by(User.id))
+
+
 def groups_of(session: Session, user_id: int) -> frozenset[str]:
     """The names of the user's groups."""
-    query = select(Group.name).join(Membership, Membership.group_id == Group.id).where(Membership.user_id == user_id)
-    return cached(session, ("groups", user_id), lambda: frozenset(session.scalars(query)))
+    return cached(session, ("groups", user_id),
+                  lambda: frozenset(session.scalars(GROUPS_OF, {"user_id": user_id})))
 
 
 def group_members(session: Session, name: str) -> tuple[Person, ...]:
     """The group's active members, by id."""
-    query = (select(User).join(Membership, Membership.user_id == User.id)
-             .join(Group, Group.id == Membership.group_id).where(Group.name == name, User.active).order_by(User.id))
-    return cached(session, ("members", name), lambda: tuple(Person.of(u) for u in session.scalars(query)))
+    return cached(session, ("members", name),
+                  lambda: tuple(Person.of(u) for u in session.scalars(MEMBERS, {"name": name})))
 
 
 # --- noticing changes ----------------------------------------------------------------------------
