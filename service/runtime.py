@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 
 import redis
 
 from integrations.channels import default_channels
+from integrations.esign import BuiltinSigner
+from integrations.finance import finance_channel
+from integrations.mail import EmailChannel
+from integrations.routing import Routing
+from integrations.webhook import WebhookChannel
 
 from .config import Config
 from .engine.library import SpecLibrary
@@ -17,6 +23,7 @@ from .redis_conn import connect
 from .store import people_cache
 from .store.db import make_engine, make_session_factory
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _current: dict[str, object] = {}
 
@@ -27,6 +34,7 @@ def build(config: Config, redis_client: redis.Redis | None = None) -> Services:
 
     engine = make_engine(config.database_url)
     sessions = make_session_factory(engine)
+    routing = Routing.load(config.notify_config)
     conn = redis_client or connect(config.redis_url, config.data_dir)
     people_cache.attach(sessions, people_cache.PeopleCache(conn, f"{config.queue_prefix}:people-generation"))
     services = Services(
@@ -34,12 +42,26 @@ def build(config: Config, redis_client: redis.Redis | None = None) -> Services:
         library=SpecLibrary(bundle_loader(sessions)),
         alarm=RqAlarmClock(conn, config.timer_queue),
         outbox=RqOutboxDispatcher(conn, config.outbox_queue),
-        channels=default_channels(config.data_dir),
+        channels=build_channels(config, routing),
+        signer=BuiltinSigner(config.signing_key()),
+        routing=routing,
         config=config,
         redis=conn,
         db_engine=engine,
     )
     return services
+
+
+def build_channels(config: Config, routing: Routing) -> dict:
+    """Every channel an outbox row may name: in-app, e-mail, webhook and the finance push."""
+    if config.smtp is None and routing.uses("email"):
+        log.warning("HANDOFF_NOTIFY_CONFIG asks for e-mail but HANDOFF_SMTP_HOST is not set: e-mails will fail")
+    channels = default_channels()
+    channels["email"] = EmailChannel(config.smtp, config.base_url)
+    channels["webhook"] = WebhookChannel(routing, config.base_url, config.webhook_timeout_s)
+    channels["finance"] = finance_channel(config.finance, config.data_dir, config.finance_drop_dir,
+                                          config.webhook_timeout_s)
+    return channels
 
 
 def install(services: Services) -> None:

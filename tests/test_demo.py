@@ -34,15 +34,23 @@ def test_demo_projects_cover_every_stage_with_overdue_frozen_and_not_invoiced(se
     assert len(not_invoiced) == 1 and not_invoiced[0].project_status == "awaiting payment"
 
 
-def test_the_demo_front_page_lists_the_seeded_projects_by_stage(services):
+def test_the_vp_logs_in_to_the_demo_and_sees_every_project_on_the_stage_board(services):
+    import re
+
     from service.app import create_app
+    from service.demo import DEMO_PASSWORD
 
     deploy_library(services)
     with services.sessions() as session:
-        seed_people(session)
+        seed_people(session, DEMO_PASSWORD)
         session.commit()
     seed_projects(services)
-    page = create_app(services.config, services).test_client().get("/").get_data(as_text=True)
-    assert page.count("<tr><td>") == 12
-    assert page.index("Opportunity") < page.index("Handover") < page.index("Payment received")
-    assert "frozen" in page and "ACME Education" in page
+    client = create_app(services.config, services).test_client()
+    assert client.get("/dashboard").status_code == 302  # to the login page first
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"csrf": csrf, "username": "vp", "password": DEMO_PASSWORD})
+    page = client.get("/dashboard").get_data(as_text=True)
+    board = page[page.index('id="board"'):page.index('id="not-invoiced"')]
+    assert board.count('class="project') == 12
+    assert board.index("Opportunity") < board.index("Handover") < board.index("Payment received")
+    assert 'class="project frozen"' in board and "ACME Education" in board

@@ -17,7 +17,8 @@ def test_health_reports_a_missing_worker_then_all_good(services):
     assert down.json["checks"]["database"]["ok"] and down.json["checks"]["redis"]["ok"]
     assert down.json["processes"] == ["timer_demo v1", "wait_then_finish v1"]
 
-    worker = SimpleWorker([services.config.timer_queue], connection=services.redis)
+    config = services.config
+    worker = SimpleWorker([config.timer_queue, config.outbox_queue], connection=services.redis)  # as `handoff worker`
     worker.register_birth()
     try:
         up = client.get("/health")

@@ -20,7 +20,7 @@ from . import (
 )
 from .schemas import ApiError
 
-SWAGGER_UI = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+SWAGGER_UI = "/static/vendor/swagger-ui/"  # from npm with the pages' other JavaScript, so /api/docs works offline
 
 
 class HandoffApi(Api):

@@ -41,7 +41,7 @@ def authenticate(session, username: str, password: str) -> User | None:
     return user
 
 
-def _user_from_token(token: str) -> people_cache.Person | None:
+def user_from_token(token: str) -> people_cache.Person | None:
     services = current_app.extensions["handoff"]
     try:
         claims, issued = _serializer().loads(token, return_timestamp=True)
@@ -64,7 +64,7 @@ def login_required(view):
     def wrapped(*args, **kwargs):
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        user = _user_from_token(token.strip()) if scheme.lower() == "bearer" and token else None
+        user = user_from_token(token.strip()) if scheme.lower() == "bearer" and token else None
         if user is None:
             abort(401, description="log in first: POST /api/v1/auth/token, then send Authorization: Bearer <token>")
         g.user = user

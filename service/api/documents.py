@@ -59,4 +59,4 @@ def verify(instance_id: int):
     """Every signature of the instance, checked against its content now: changed content breaks it (R2)."""
     with services().sessions() as session:
         instance = visible_instance(session, instance_id)
-        return [check.__dict__ for check in signatures.verify(session, instance_id, instance.data)]
+        return [check.__dict__ for check in signatures.verify(session, services().signer, instance_id, instance.data)]

@@ -1,10 +1,13 @@
-"""Every API error is JSON with one shape: ``{"code", "message", "errors"}``; never HTML, never a traceback."""
+"""Every API error is JSON with one shape: ``{"code", "message", "errors"}``; never a traceback.
+
+People browsing the pages (not under ``/api``) get the same words on a plain error page instead.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from service.flows.errors import FlowError
@@ -13,6 +16,9 @@ log = logging.getLogger(__name__)
 
 
 def error_body(code: str, message: str, errors=None, status: int = 400):
+    """JSON for the API and for programs; a plain page for people browsing the pages."""
+    if not request.path.startswith("/api") and request.accept_mimetypes.accept_html:
+        return render_template("error.html", status=status, message=message), status
     return jsonify({"code": code, "message": message, "errors": errors or {}}), status
 
 

@@ -39,7 +39,8 @@ def versions(process_id: str):
 @login_required
 def deploy():
     """``multipart/form-data``: BPMN/DMN files and forms, each field named by its path (``bpmn/x.bpmn``,
-    ``forms/area/task.json``). Problems come back as 422 with ``FILE:LINE: element-id: message`` lines."""
+    ``forms/area/task.json``). Problems come back as 422 with ``FILE:LINE: element-id: message`` lines.
+    ``?with_deployed=true``: the upload changes the deployed library (send one edited diagram alone)."""
     with services().sessions() as session:
         if not queries_people.in_group(session, actor_id(), DESIGNERS):
             abort(403, description="only process designers deploy")
@@ -55,5 +56,6 @@ def deploy():
             abort(422, description=f"{field} is not UTF-8 text")
     if not any(path.startswith("bpmn/") for path in files):
         abort(422, description="send at least one file named bpmn/<name>.bpmn")
-    results = deploying.deploy(services(), files, username)
+    results = deploying.deploy(services(), files, username,
+                               on_top_of_deployed=request.args.get("with_deployed") in ("1", "true"))
     return [r.__dict__ for r in results]

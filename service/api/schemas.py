@@ -136,6 +136,8 @@ class SignatureCheckSchema(Schema):
     role = fields.String(allow_none=True)
     signed_at = fields.DateTime()
     valid = fields.Boolean()
+    provider = fields.String()
+    problem = fields.String(allow_none=True, metadata={"description": "why the signature no longer holds"})
 
 
 class EventSchema(Schema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,7 +11,9 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session, sessionmaker
 
 from integrations.channels import Channel, default_channels
+from integrations.esign import BuiltinSigner, Signer
 from integrations.knowledge_base import DatabaseKnowledgeBase, KnowledgeBase
+from integrations.routing import Routing
 from service.clock import utcnow
 from service.engine.library import SpecLibrary
 from service.engine.runner import Engine
@@ -55,6 +58,9 @@ class Services:
     clock: Callable[[], datetime] = utcnow
     channels: dict[str, Channel] = field(default_factory=default_channels)
     knowledge_base: KnowledgeBase = field(default_factory=DatabaseKnowledgeBase)
+    # runtime.build keys it with the service's secret; unkeyed, signatures verify only in this process's lifetime
+    signer: Signer = field(default_factory=lambda: BuiltinSigner(secrets.token_bytes(32)))
+    routing: Routing = field(default_factory=Routing)  # who wants which channels (HANDOFF_NOTIFY_CONFIG)
     config: Any = None  # service.config.Config, when built by service.runtime
     redis: Any = None
     db_engine: Any = None

@@ -26,11 +26,17 @@ class Deployed:
     created: bool
 
 
-def deploy(services: Services, files: dict[str, str], deployed_by: str | None = None) -> list[Deployed]:
+def deploy(services: Services, files: dict[str, str], deployed_by: str | None = None,
+           on_top_of_deployed: bool = False) -> list[Deployed]:
     """Validates every file, then records a new version for each process whose files changed.
 
-    Unchanged processes keep their version; running instances keep theirs.
+    Unchanged processes keep their version; running instances keep theirs. With
+    `on_top_of_deployed`, the upload changes the library as deployed: a designer can send
+    one edited diagram without its forms, tables and called processes.
     """
+    if on_top_of_deployed:
+        with services.sessions() as session:
+            files = {**queries.newest_files(session), **files}
     forms = {p[len(FORMS_PREFIX):]: t for p, t in files.items() if p.startswith(FORMS_PREFIX)}
     problems = validate_files(process_sources(files), forms) + calendar_problems(files)
     if problems:

@@ -16,7 +16,7 @@ from .context import Services
 from .errors import Conflict, Forbidden, InstanceFrozen, NotFound, ProcessFailed
 from .names import split_names
 from .operators import OperatorContext
-from .settle import engine_errors, log_timer, schedule_after_commit, settle
+from .settle import engine_errors, json_safe, log_timer, schedule_after_commit, settle
 from .unit_of_work import UnitOfWork
 
 
@@ -62,7 +62,7 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         uow.session.flush()
         audit.record(uow.session, now, "instance_started", instance_id=instance.id, actor_id=actor_id,
                      process_id=process_id, version=version.version, business_key=business_key)
-        ctx = OperatorContext(uow.session, instance, now, knowledge_base=services.knowledge_base)
+        ctx = OperatorContext.of(services, uow.session, instance, now)
         with engine_errors():
             workflow = services.engine.start(parsed.ref, data, ctx)
         settle(services, uow, instance, workflow, ctx, now, actor_id)
@@ -179,14 +179,14 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
         schema = parsed.form_for(task.element_id)
         forms.validate(schema, data)
         documents.check_references(uow.session, schema, data, instance.id, actor_id)
-        ctx = OperatorContext(uow.session, instance, now, knowledge_base=services.knowledge_base)
+        ctx = OperatorContext.of(services, uow.session, instance, now)
         with engine_errors():
             workflow = services.engine.restore(instance.state)
             _fire_overdue(services, uow, instance, workflow, ctx, now)  # a deadline that passed comes first
             submitted = {**services.engine.ready_user_task(workflow, task.engine_task_id).data, **data}
             # Signatures exist before the process runs on, so the steps that follow can verify them.
-            _sign_and_seal(uow, instance, task, parsed.user_tasks[task.element_id].properties, submitted,
-                           actor_id, now)
+            _sign_and_seal(uow, services.signer, instance, task, parsed.user_tasks[task.element_id].properties,
+                           submitted, actor_id, now)
             services.engine.complete(workflow, task.engine_task_id, data, ctx)
         settle(services, uow, instance, workflow, ctx, now, actor_id, open_rows)
         uow.commit()
@@ -206,12 +206,12 @@ def _refuse_sealed(instance: Instance, data: dict) -> None:
             key: ["sealed after submission; read-only for everyone"] for key in sealed})
 
 
-def _sign_and_seal(uow: UnitOfWork, instance: Instance, task: Task, properties: dict, data: dict,
+def _sign_and_seal(uow: UnitOfWork, signer, instance: Instance, task: Task, properties: dict, data: dict,
                    actor_id: int, now: datetime) -> None:
     """Task properties from the diagram: ``signs`` sections by the completer, ``seals`` keys for good (R2)."""
     signs = split_names(properties.get("signs"))
     if signs:
-        signatures.sign(uow.session, instance.id, signs, data, actor_id, task.candidate_group, now)
+        signatures.sign(uow.session, signer, instance.id, signs, data, actor_id, task.candidate_group, now)
     seals = split_names(properties.get("seals"))
     if seals:
         instance.sealed = sorted(set(instance.sealed or []) | set(seals))
@@ -225,7 +225,7 @@ def deliver_message(services: Services, instance_id: int, name: str, payload: di
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
         instance = _running(uow, instance_id)
-        ctx = OperatorContext(uow.session, instance, now, knowledge_base=services.knowledge_base)
+        ctx = OperatorContext.of(services, uow.session, instance, now)
         with engine_errors():
             workflow = services.engine.restore(instance.state)
             services.engine.deliver_message(workflow, name, dict(payload or {}), ctx)
@@ -281,9 +281,11 @@ def release(services: Services, instance_id: int, actor_id: int | None = None,
         if data:
             services.engine.update_data(workflow, data)
             instance.state = services.engine.dump(workflow)
+        snapshot = services.engine.snapshot(workflow, now)
+        instance.data = json_safe(snapshot.data)  # what the project page and the dashboards read shows the rebind
         instance.frozen, instance.frozen_reason, instance.release_group = False, None, None
         instance.updated_at = now
-        instance.next_wakeup_at = services.engine.snapshot(workflow, now).next_wakeup_at
+        instance.next_wakeup_at = snapshot.next_wakeup_at
         audit.record(uow.session, now, "instance_released", instance_id=instance.id, actor_id=actor_id,
                      data=data)
         schedule_after_commit(services, uow, instance)

@@ -1,12 +1,33 @@
-"""Delivering outbox rows: retried with backoff, recorded, never twice for one row."""
+"""Delivering outbox rows: retried with backoff, recorded, never twice for one row.
+
+The row is the delivery record: ``status`` (pending, sending, sent, failed), ``attempts``,
+``last_error``, ``sent_at``. Two ways to deliver, by the kind of channel:
+
+- In-app (a `Channel`): the inbox message and "sent" commit in one transaction with the
+  row locked, and ``message.outbox_id`` is unique: exactly once.
+- Another system (a `RemoteChannel`: e-mail, webhook, finance): one short transaction
+  *claims* the row (pending -> sending, attempts + 1, a lease until ``next_attempt_at``)
+  with a single conditional UPDATE, which only one worker can win on SQLite and
+  PostgreSQL alike; a second job for the same row finds it taken and does nothing. The
+  message is sent outside any transaction (no lock is held across the network), then the
+  outcome is recorded, fenced by the attempt number so a late worker cannot overwrite a
+  newer attempt.
+
+The remaining window, honestly: a worker that dies after the receiver accepted a message
+and before "sent" is recorded (milliseconds) leaves the row ``sending``. After the lease
+the sweeper hands it to another worker, which sends it again: at least once, never
+silently lost. The copy carries the same identity (the e-mail's ``Message-ID``, the
+webhook's ``Idempotency-Key``, the finance file's name), so the receiver can drop it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 
+from integrations.channels import is_remote
 from service.store.models import Outbox
 
 from .context import Services
@@ -14,6 +35,7 @@ from .unit_of_work import UnitOfWork
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=5)
+LEASE = timedelta(minutes=15)  # longer than any send may take (SMTP and webhook timeouts are seconds)
 
 
 @dataclass(frozen=True)
@@ -23,38 +45,92 @@ class Delivery:
 
 
 def deliver(services: Services, outbox_id: int) -> Delivery:
+    with services.sessions() as session:
+        name = session.scalar(select(Outbox.channel).where(Outbox.id == outbox_id))
+    if name is None:
+        return Delivery("skipped")
+    channel = services.channels.get(name)
+    if is_remote(channel):
+        return _deliver_remote(services, outbox_id, channel)
+    return _deliver_in_transaction(services, outbox_id, channel)
+
+
+def _deliver_in_transaction(services: Services, outbox_id: int, channel) -> Delivery:
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
         query = select(Outbox).where(Outbox.id == outbox_id).with_for_update()
         row = uow.session.scalars(query).first()
         if row is None or row.status != "pending":
             return Delivery("skipped")
-        channel = services.channels.get(row.channel)
         try:
             if channel is None:
                 raise LookupError(f"no channel {row.channel!r} is configured")
             with uow.session.begin_nested():
                 channel.send(uow.session, row)
         except Exception as error:  # noqa: BLE001 - any adapter failure is retried, never lost
-            return _failed(uow, row, now, error)
+            row.attempts += 1
+            row.status, row.next_attempt_at, row.last_error = _after_failure(row.attempts, now, error)
+            uow.commit()
+            return Delivery(_outcome(row.status), row.next_attempt_at)
         row.status, row.sent_at, row.attempts = "sent", now, row.attempts + 1
         uow.commit()
         return Delivery("sent")
 
 
-def _failed(uow: UnitOfWork, row: Outbox, now: datetime, error: Exception) -> Delivery:
-    row.attempts += 1
-    row.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if row.attempts >= MAX_ATTEMPTS:
-        row.status, row.next_attempt_at = "failed", None
-    else:
-        row.next_attempt_at = now + BASE_BACKOFF * (2 ** (row.attempts - 1))
-    uow.commit()
-    return Delivery("failed" if row.status == "failed" else "retry", row.next_attempt_at)
+def _deliver_remote(services: Services, outbox_id: int, channel) -> Delivery:
+    attempt = _claim(services, outbox_id, services.clock())
+    if attempt is None:
+        return Delivery("skipped")  # sent, failed, or another worker holds it
+    try:
+        with services.sessions() as session:
+            prepared = channel.prepare(session, session.get(Outbox, outbox_id))
+        channel.transmit(prepared)
+    except Exception as error:  # noqa: BLE001 - any adapter failure is retried, never lost
+        status, retry_at, last_error = _after_failure(attempt, services.clock(), error)
+        _record(services, outbox_id, attempt, status=status, next_attempt_at=retry_at, last_error=last_error)
+        return Delivery(_outcome(status), retry_at)
+    _record(services, outbox_id, attempt, status="sent", sent_at=services.clock(), next_attempt_at=None)
+    return Delivery("sent")
+
+
+def _claim(services: Services, outbox_id: int, now: datetime) -> int | None:
+    """pending (or sending past its lease) -> sending, in one statement; the new attempt number if we won."""
+    claimable = or_(Outbox.status == "pending", and_(Outbox.status == "sending", Outbox.next_attempt_at <= now))
+    with UnitOfWork(services.sessions) as uow:
+        result = uow.session.execute(
+            update(Outbox).where(Outbox.id == outbox_id, claimable)
+            .values(status="sending", attempts=Outbox.attempts + 1, next_attempt_at=now + LEASE)
+            .execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            return None
+        attempt = uow.session.scalar(select(Outbox.attempts).where(Outbox.id == outbox_id))
+        uow.commit()
+        return attempt
+
+
+def _record(services: Services, outbox_id: int, attempt: int, **values) -> None:
+    """Writes the outcome unless a newer attempt took the row over (its lease had run out)."""
+    with UnitOfWork(services.sessions) as uow:
+        uow.session.execute(update(Outbox).where(Outbox.id == outbox_id, Outbox.status == "sending",
+                                                 Outbox.attempts == attempt)
+                            .values(**values).execution_options(synchronize_session=False))
+        uow.commit()
+
+
+def _after_failure(attempts: int, now: datetime, error: Exception) -> tuple[str, datetime | None, str]:
+    last_error = f"{type(error).__name__}: {error}"[:2000]
+    if attempts >= MAX_ATTEMPTS:
+        return "failed", None, last_error
+    return "pending", now + BASE_BACKOFF * (2 ** (attempts - 1)), last_error
+
+
+def _outcome(status: str) -> str:
+    return "failed" if status == "failed" else "retry"
 
 
 def due_deliveries(services: Services, until: datetime, limit: int = 1000) -> list[int]:
+    """Rows whose retry is due, and rows left ``sending`` by a worker that died (lease run out)."""
     with services.sessions() as session:
-        query = (select(Outbox.id).where(Outbox.status == "pending", Outbox.next_attempt_at <= until)
+        query = (select(Outbox.id).where(Outbox.status.in_(("pending", "sending")), Outbox.next_attempt_at <= until)
                  .order_by(Outbox.next_attempt_at).limit(limit))
         return list(session.scalars(query))

@@ -12,26 +12,53 @@ Tokens, comma-separated:
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from integrations.routing import Person
 from service.store import people_cache
-from service.store.models import Instance, Task, User
-from service.store.people_cache import Person
+from service.store.models import Group, Instance, Membership, Task, User
 
 from .errors import ProcessFailed
 
 
-def resolve(session: Session, instance: Instance, spec: str) -> list[Person]:
+def resolve(session: Session, instance: Instance, spec: str) -> list[people_cache.Person]:
     """Resolves a comma-separated recipient list, without duplicates, in order."""
-    users: dict[int, Person] = {}
+    users: dict[int, people_cache.Person] = {}
     for part in (p.strip() for p in str(spec).split(",") if p.strip()):
         for user in _resolve_one(session, instance, part):
             users.setdefault(user.id, user)
     return list(users.values())
 
 
-def _resolve_one(session: Session, instance: Instance, part: str) -> list[Person]:
+def people(session: Session, users: list[people_cache.Person]) -> list[Person]:
+    """The users with their group names (one query), as notification routing needs them."""
+    groups: dict[int, list[str]] = defaultdict(list)
+    if users:
+        query = (select(Membership.user_id, Group.name).join(Group, Group.id == Membership.group_id)
+                 .where(Membership.user_id.in_([u.id for u in users])).order_by(Group.name))
+        for user_id, name in session.execute(query):
+            groups[user_id].append(name)
+    return [Person(u.id, u.username, u.email, tuple(groups[u.id])) for u in users]
+
+
+def task_element(spec: str) -> str | None:
+    """The task element a recipient list is about (``assignee:review`` -> ``review``), if any."""
+    for part in (p.strip() for p in str(spec).split(",")):
+        kind, _, rest = part.partition(":")
+        if kind in ("assignee", "assignee_manager") and rest:
+            return rest.partition(":")[0]
+    return None
+
+
+def latest_task(session: Session, instance_id: int, element_id: str) -> Task | None:
+    query = select(Task).where(Task.instance_id == instance_id, Task.element_id == element_id)
+    return session.scalars(query.order_by(Task.id.desc()).limit(1)).first()
+
+
+def _resolve_one(session: Session, instance: Instance, part: str) -> list[people_cache.Person]:
     kind, _, rest = part.partition(":")
     if kind == "owner":
         return _active(session, [instance.started_by])
@@ -40,10 +67,11 @@ def _resolve_one(session: Session, instance: Instance, part: str) -> list[Person
     if kind == "group" and rest:
         return group_members(session, rest)
     if kind == "user" and rest:
-        return [Person.of(u) for u in session.scalars(select(User).where(User.username == rest, User.active))]
+        return [people_cache.Person.of(u) for u in session.scalars(select(User).where(User.username == rest,
+                                                                                    User.active))]
     if kind in ("assignee", "assignee_manager") and rest:
         element, _, levels = rest.partition(":")
-        task = _latest_task(session, instance.id, element)
+        task = latest_task(session, instance.id, element)
         if task is None:
             raise ProcessFailed(f"recipient {part!r}: no task {element!r} in this instance")
         if kind == "assignee":
@@ -52,7 +80,7 @@ def _resolve_one(session: Session, instance: Instance, part: str) -> list[Person
         holder = task.assignee_id or task.completed_by
         if holder:
             return _managers(session, holder, _levels(levels or "1", part))
-        managers: dict[int, Person] = {}  # nobody holds it: the managers of everyone who could
+        managers: dict[int, people_cache.Person] = {}  # nobody holds it: the managers of everyone who could
         for member in group_members(session, task.candidate_group):
             for manager in _managers(session, member.id, _levels(levels or "1", part)):
                 managers.setdefault(manager.id, manager)
@@ -66,12 +94,7 @@ def _levels(text: str, part: str) -> int:
     return int(text)
 
 
-def _latest_task(session: Session, instance_id: int, element_id: str) -> Task | None:
-    query = select(Task).where(Task.instance_id == instance_id, Task.element_id == element_id)
-    return session.scalars(query.order_by(Task.id.desc()).limit(1)).first()
-
-
-def _managers(session: Session, user_id: int | None, levels: int) -> list[Person]:
+def _managers(session: Session, user_id: int | None, levels: int) -> list[people_cache.Person]:
     """The manager `levels` steps up the org chart; where the chain ends sooner, its top.
 
     An escalation "two levels up" from someone who reports to the VP still reaches the VP,
@@ -86,10 +109,10 @@ def _managers(session: Session, user_id: int | None, levels: int) -> list[Person
     return [top] if top is not None and top.active else []
 
 
-def group_members(session: Session, name: str | None) -> list[Person]:
+def group_members(session: Session, name: str | None) -> list[people_cache.Person]:
     return list(people_cache.group_members(session, name)) if name else []
 
 
-def _active(session: Session, ids) -> list[Person]:
+def _active(session: Session, ids) -> list[people_cache.Person]:
     people = (people_cache.person(session, i) for i in ids if i is not None)
     return [p for p in people if p is not None and p.active]

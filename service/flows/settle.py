@@ -9,6 +9,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.engine.runner import EngineError
+from service.logging_setup import annotate
 from service.store.models import Instance, Task
 
 from . import audit
@@ -51,9 +52,10 @@ def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ct
     rows, if the caller has read them already.
     """
     session = uow.session
+    annotate(instance_id=instance.id)  # later log lines of this request or job name the instance
     snapshot = services.engine.snapshot(workflow, now)
     instance.state = services.engine.dump(workflow)
-    instance.data = _json_safe(snapshot.data)
+    instance.data = json_safe(snapshot.data)
     instance.updated_at = now
     completed = snapshot.completed and instance.status == "running"
     if completed:
@@ -83,7 +85,7 @@ def schedule_after_commit(services: Services, uow: UnitOfWork, instance: Instanc
         uow.after_commit(lambda: services.alarm.schedule(instance_id, wakeup))
 
 
-def _json_safe(data: dict) -> dict:
+def json_safe(data: dict) -> dict:
     """Instance data is a JSON column; the engine may hold dates and other objects."""
     return audit.jsonable({k: v for k, v in data.items() if _is_plain(v)})
 

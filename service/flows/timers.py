@@ -24,6 +24,7 @@ class WakeResult:
     outcome: str  # fired | not_due | idle | failed
     next_wakeup_at: datetime | None = None
     fired: list[str] = field(default_factory=list)
+    lateness_s: list[float] = field(default_factory=list)  # fire time minus due time, per fired timer
 
 
 def fire_due_timers(services: Services, instance_id: int) -> WakeResult:
@@ -50,7 +51,7 @@ def _fire(services: Services, instance_id: int) -> WakeResult:
             return WakeResult("idle")
         if instance.next_wakeup_at >= now:
             return WakeResult("not_due", instance.next_wakeup_at)
-        ctx = OperatorContext(uow.session, instance, now, knowledge_base=services.knowledge_base)
+        ctx = OperatorContext.of(services, uow.session, instance, now)
         with engine_errors():
             workflow = services.engine.restore(instance.state)
             fired = services.engine.fire_due_timers(workflow, now, ctx)
@@ -62,7 +63,8 @@ def _fire(services: Services, instance_id: int) -> WakeResult:
             instance.next_wakeup_at = now + STUCK_RETRY
             schedule_after_commit(services, uow, instance)
         uow.commit()
-        return WakeResult("fired", instance.next_wakeup_at, [t.element_id for t in fired])
+        return WakeResult("fired", instance.next_wakeup_at, [t.element_id for t in fired],
+                          [(now - t.due).total_seconds() for t in fired])
 
 
 def _record_incident(services: Services, instance_id: int, message: str) -> None:

@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from service.store import people_cache, queries
-from service.store.models import Instance, Task
+from service.store.models import AuditEvent, Instance, Task
 
 from . import org
 
@@ -17,11 +17,17 @@ def groups_of(session: Session, user_id: int) -> list[str]:
     return sorted(people_cache.groups_of(session, user_id))
 
 
+TOOK_PART = ("instance_frozen", "instance_released")  # acting on an instance, not only on its tasks
+
+
 def participants(session: Session, instance: Instance) -> set[int]:
+    """Who started it, holds or held its tasks, or froze or released it."""
     people = {instance.started_by} if instance.started_by else set()
     for assignee, completer in session.execute(select(Task.assignee_id, Task.completed_by)
                                                .where(Task.instance_id == instance.id)):
         people |= {p for p in (assignee, completer) if p}
+    people |= set(session.scalars(select(AuditEvent.actor_id).where(
+        AuditEvent.instance_id == instance.id, AuditEvent.kind.in_(TOOK_PART), AuditEvent.actor_id.is_not(None))))
     return people
 
 
@@ -32,6 +38,8 @@ def can_see_instance(session: Session, user_id: int, instance: Instance) -> bool
     if user_id in people:
         return True
     mine = groups_of(session, user_id)
+    if instance.frozen and instance.release_group in mine:
+        return True  # the people who may release a frozen instance must be able to look at it (R4)
     open_for_me = session.scalar(select(Task.id).where(  # work I could claim: I am about to take part
         Task.instance_id == instance.id, Task.status == "open", Task.assignee_id.is_(None),
         Task.candidate_group.in_(mine)).limit(1))

@@ -7,6 +7,8 @@ from rq import Queue
 
 from service import runtime
 from service.flows.outbox import deliver
+from service.logging_setup import annotate
+from service.ops.shared_metrics import count_failure
 
 DELIVER = "service.jobs.outbox.deliver_outbox"
 
@@ -30,8 +32,12 @@ class RqOutboxDispatcher:
 
 
 def deliver_outbox(outbox_id: int) -> str:
+    """Delivers one row; a channel that refused is counted as a job failure (`retry`, or `failed` for good)."""
     services = runtime.current()
+    annotate(outbox_id=outbox_id)
     result = deliver(services, outbox_id)
     if result.outcome == "retry":
         services.outbox.dispatch_at(outbox_id, result.retry_at)
+    if result.outcome in ("retry", "failed"):
+        count_failure(services.redis, services.config.queue_prefix, "deliver_outbox", f"delivery_{result.outcome}")
     return result.outcome

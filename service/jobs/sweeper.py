@@ -8,6 +8,7 @@ idempotent. Outbox rows whose delivery job was lost are dispatched again too.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -18,6 +19,7 @@ from service.flows.context import Services
 from service.flows.outbox import due_deliveries
 from service.store import queries
 
+from . import heartbeat
 from .alarm import wake_job_id
 from .dispatcher import TimerDispatcher
 
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 IN_FLIGHT = {"queued", "started", "scheduled", "deferred"}
 STALE_AFTER = timedelta(seconds=120)
 SWEEP_LIMIT = 5000
+HEARTBEAT_MIN_TTL_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def sweep(services: Services, horizon: timedelta = timedelta(seconds=60)) -> Swe
 
 
 def run_forever(services: Services, stop: threading.Event, interval_s: float, resolution_s: float) -> None:
-    """The `handoff sweeper` process: a punctual dispatcher thread plus a periodic sweep."""
+    """The `handoff sweeper` process: a punctual dispatcher thread plus a periodic sweep and a heartbeat."""
     config = services.config
     dispatcher = TimerDispatcher(services.redis, [config.timer_queue, config.outbox_queue], resolution_s)
     thread = None
@@ -63,6 +66,8 @@ def run_forever(services: Services, stop: threading.Event, interval_s: float, re
             thread = threading.Thread(target=dispatcher.run, args=(stop,), name="timer-dispatcher", daemon=True)
             thread.start()
         try:
+            heartbeat.beat(services.redis, config.queue_prefix, heartbeat.SWEEPER,
+                           max(HEARTBEAT_MIN_TTL_S, 3 * interval_s))
             result = sweep(services, timedelta(seconds=config.sweep_horizon_s))
             if result.scheduled or result.redelivered:
                 log.info("sweep: re-armed %s alarms, re-sent %s deliveries", result.scheduled, result.redelivered)
@@ -70,3 +75,5 @@ def run_forever(services: Services, stop: threading.Event, interval_s: float, re
             log.exception("sweep failed; retrying")
         stop.wait(interval_s)
     thread.join(timeout=2)
+    with contextlib.suppress(Exception):  # best effort: the entry expires on its own anyway
+        heartbeat.stop(services.redis, config.queue_prefix, heartbeat.SWEEPER)

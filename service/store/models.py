@@ -262,6 +262,8 @@ class Signature(Base):
     role: Mapped[str | None] = mapped_column(String(100))
     signed_at: Mapped[datetime]
     content_sha256: Mapped[str] = mapped_column(String(64))
+    provider: Mapped[str] = mapped_column(String(50), default="builtin", server_default="builtin")
+    proof: Mapped[str | None] = mapped_column(String(500))  # the provider's seal of this record
 
 
 class KbProduct(Base):

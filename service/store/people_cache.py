@@ -50,12 +50,13 @@ class Person:
     email: str | None
     manager_id: int | None
     active: bool
+    time_zone: str = "UTC"
     password_hash: str | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, user: User) -> Person:
         return cls(user.id, user.username, user.display_name, user.email, user.manager_id, user.active,
-                   user.password_hash)
+                   user.time_zone, user.password_hash)
 
 
 class PeopleCache:

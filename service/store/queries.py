@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from service.store import people_cache
 from service.store.models import Group, Instance, Membership, ProcessVersion
@@ -75,3 +75,16 @@ def accepted_not_invoiced(session: Session, now: datetime, days: int = 7) -> lis
                                     Instance.stage_entered_at < now - timedelta(days=days))
              .order_by(Instance.stage_entered_at))
     return list(session.scalars(query))
+
+
+def newest_files(session: Session) -> dict[str, str]:
+    """Every file of the newest version of every process: the library as deployed."""
+    newest = (select(ProcessVersion.process_id, func.max(ProcessVersion.version).label("v"))
+              .group_by(ProcessVersion.process_id).subquery())
+    rows = session.scalars(select(ProcessVersion).options(undefer(ProcessVersion.files)).join(
+        newest, (newest.c.process_id == ProcessVersion.process_id) & (newest.c.v == ProcessVersion.version))
+        .order_by(ProcessVersion.deployed_at, ProcessVersion.id))  # the latest deploy's copy of a shared file wins
+    files: dict[str, str] = {}
+    for row in rows:
+        files.update(row.files)
+    return files

@@ -1,1 +1,35 @@
-"""Pages for people (Flask stays in this layer and in `api`)."""
+"""Pages for people: server-rendered Jinja, with a little JavaScript that calls the HTTP API."""
+
+from __future__ import annotations
+
+from flask import Flask, g
+from sqlalchemy import func, select
+
+from service.flows.visibility import groups_of
+from service.store.models import Message
+
+from . import pages_designer, pages_inbox, pages_instances, pages_manager, pages_tasks, session_auth
+from .formatting import register_filters
+
+
+def init_web(app: Flask) -> None:
+    services = app.extensions["handoff"]
+    app.secret_key = services.config.signing_key()
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    # A form's fields keep the order its designer wrote them in (Jinja's tojson sorts keys by default).
+    app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
+    for module in (session_auth, pages_tasks, pages_instances, pages_manager, pages_designer, pages_inbox):
+        app.register_blueprint(module.bp)
+    register_filters(app)
+
+    @app.context_processor
+    def header():
+        user = g.get("user")
+        if user is None:
+            return {"csrf_token": session_auth.csrf_token}
+        with services.sessions() as session:
+            groups = groups_of(session, user.id)
+            unread = session.scalar(select(func.count(Message.id)).where(
+                Message.recipient_id == user.id, Message.read_at.is_(None)))
+        return {"csrf_token": session_auth.csrf_token, "me": user, "my_groups": groups, "unread": unread,
+                "api_token": g.get("token")}

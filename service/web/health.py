@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template_string, request
-from rq import Worker
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from service.store.migrate import pending_migrations
+from service.ops import checks
 from service.store.models import Instance, ProcessVersion, Task
 
 bp = Blueprint("health", __name__)
@@ -23,37 +22,30 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hand
 <p><a href="/health?format=json">JSON</a></p></body></html>"""
 
 
-def _check(fn):
-    try:
-        detail = fn()
-        return {"ok": True, "detail": detail}
-    except Exception as error:  # noqa: BLE001 - a health page reports, it does not fail
-        return {"ok": False, "detail": f"{type(error).__name__}: {error}"}
+def _entry(check) -> dict:
+    return {"ok": check.ok, "detail": check.line()}
+
+
+def _database(engine):
+    """Reachable and migrated, shown as one line."""
+    reached = checks.database(engine)
+    if not reached.ok:
+        return reached
+    schema = checks.migrations(engine)
+    return reached if schema.ok else schema
 
 
 def build_report(services) -> dict:
-    def database():
-        with services.sessions() as session:
-            session.execute(text("SELECT 1"))
-        pending = pending_migrations(services.db_engine)
-        if pending:
-            raise RuntimeError(f"pending migrations: {', '.join(pending)} (run `handoff db upgrade`)")
-        return services.db_engine.url.render_as_string(hide_password=True)
-
-    def redis():
-        services.redis.ping()
-        return "reachable"
-
-    def workers():
-        count = len(Worker.all(connection=services.redis))
-        if count == 0:
-            raise RuntimeError("no RQ worker is running: timers will not fire (run `handoff worker`)")
-        return f"{count} running"
-
-    checks = {"database": _check(database), "redis": _check(redis), "workers": _check(workers)}
-    report = {"ok": all(c["ok"] for c in checks.values()), "checks": checks, "processes": [],
+    """The same checks as `handoff doctor` (database with its migrations, Redis, workers), as a page."""
+    database = _database(services.db_engine)
+    config = services.config
+    redis = checks.redis_reachable(services.redis, checks.safe_url(config.redis_url))
+    workers = checks.workers(services.redis, [config.timer_queue, config.outbox_queue]) if redis.ok else \
+        checks.skipped("workers", "no Redis")
+    report_checks = {"database": _entry(database), "redis": _entry(redis), "workers": _entry(workers)}
+    report = {"ok": all(c["ok"] for c in report_checks.values()), "checks": report_checks, "processes": [],
               "running": 0, "open_tasks": 0}
-    if checks["database"]["ok"]:
+    if database.ok:
         with services.sessions() as session:
             rows = session.execute(select(ProcessVersion.process_id, func.max(ProcessVersion.version))
                                    .group_by(ProcessVersion.process_id).order_by(ProcessVersion.process_id))

@@ -16,10 +16,12 @@ from datetime import timedelta
 
 import pytest
 from freezegun import freeze_time
+from rq import Worker
 from sqlalchemy import text
 
 from service.clock import utcnow
 from service.flows import instances
+from service.jobs import heartbeat
 from service.jobs.alarm import wake_job_id
 from service.jobs.sweeper import sweep
 from service.store.db import make_engine
@@ -49,10 +51,13 @@ def completed(services, instance_id):
     return instance(services, instance_id).status == "completed"
 
 
-def test_real_worker_and_sweeper_fire_a_timer_on_time(services, child_env):
+def test_real_worker_and_sweeper_fire_a_timer_on_time(services, child_env, config):
     deploy_fixtures(services)
-    started = instances.start_process(services, "wait_then_finish", {"wait_for": "PT1S"})
     with running(child_env, "worker", "sweeper"):
+        # Lateness is the timer machinery's, not the processes' start-up: arm the timer once both run.
+        wait_until(lambda: Worker.all(connection=services.redis) and heartbeat.alive(
+            services.redis, config.queue_prefix, heartbeat.SWEEPER), timeout_s=30)
+        started = instances.start_process(services, "wait_then_finish", {"wait_for": "PT1S"})
         wait_until(lambda: completed(services, started.instance_id), timeout_s=30)
     [fired] = events(services, "timer_fired", started.instance_id)
     assert 0 < fired.data["lateness_s"] < 1.0

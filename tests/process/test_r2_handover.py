@@ -60,7 +60,7 @@ def test_the_handover_completes_only_when_all_three_parts_carry_both_signatures(
     library.task(project, "update_package", "rep", {"open_items": [
         {"item": "Written confirmation of the deployment environment", "owner": "Customer IT lead"}]})
     with services.sessions() as session:
-        checks = verify(session, project, instance(services, project).data)
+        checks = verify(session, services.signer, project, instance(services, project).data)
     assert {(c.section, c.role, c.valid) for c in checks if c.section == "open_items"} == {
         ("open_items", "sales", False), ("open_items", "delivery", False)}  # changed content breaks them
     assert {c.valid for c in checks if c.section != "open_items"} == {True}

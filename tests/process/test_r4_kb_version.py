@@ -8,7 +8,7 @@ from service.clock import utcnow
 from service.flows import instances
 from service.flows.errors import Forbidden, InstanceFrozen
 from service.store.models import KbProduct
-from tests.process.conftest import KB_VERSION
+from tests.library import KB_VERSION
 from tests.support import events, inbox, instance, open_elements, run_jobs, task_by_element
 
 NEW_VERSION = "V3.3-202605 security module"
@@ -53,6 +53,7 @@ def test_a_changed_version_freezes_the_project_and_tells_the_product_owner(servi
     # The product owner confirms the new version applies: the project is released and rebound.
     instances.release(services, project, actor_id=library.people["product"], data={"kb_version": NEW_VERSION})
     assert not instance(services, project).frozen
+    assert instance(services, project).data["kb_version"] == NEW_VERSION  # shown at once, not at the next step
     library.task(project, "implementation", "delivery", {"implementation_done": True})
     assert open_elements(services, project) == ["uat"]
     assert instance(services, project).data["kb_version"] == NEW_VERSION

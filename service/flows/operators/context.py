@@ -13,7 +13,9 @@ from typing import ClassVar
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from integrations.esign import Signer
 from integrations.knowledge_base import DatabaseKnowledgeBase, KnowledgeBase
+from integrations.routing import Routing
 from service.engine.specs import OperatorCall
 from service.store.models import Instance, Outbox
 
@@ -30,7 +32,15 @@ class OperatorContext:
     now: datetime
     new_outbox: list[Outbox] = field(default_factory=list)
     knowledge_base: KnowledgeBase = field(default_factory=DatabaseKnowledgeBase)
+    signer: Signer | None = None
+    routing: Routing = field(default_factory=Routing)
     runner: ClassVar = None
+
+    @classmethod
+    def of(cls, services, session: Session, instance: Instance, now: datetime) -> OperatorContext:
+        """The context a flow gives the operators of one instance, with the service's adapters."""
+        return cls(session, instance, now, knowledge_base=services.knowledge_base, signer=services.signer,
+                   routing=services.routing)
 
     def __call__(self, call: OperatorCall) -> dict | None:
         return type(self).runner(self, call)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
-
 from service.engine.specs import OperatorCall
-from service.store.models import Outbox, Task
+from service.store.models import Outbox
 
 from .. import audit, recipients
+from . import fanout
 from .context import OperatorContext
 
 RESERVED = {"to", "channel", "subject", "unless_claimed"}
@@ -21,8 +20,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def _claimed(ctx: OperatorContext, element_id: str) -> bool:
-    task = ctx.session.scalars(select(Task).where(Task.instance_id == ctx.instance.id, Task.element_id == element_id)
-                               .order_by(Task.id.desc()).limit(1)).first()
+    task = recipients.latest_task(ctx.session, ctx.instance.id, element_id)
     return task is not None and task.assignee_id is not None
 
 
@@ -32,24 +30,27 @@ def _send(ctx: OperatorContext, call: OperatorCall, kind: str) -> dict:
         audit.record(ctx.session, ctx.now, f"{kind}_skipped", instance_id=ctx.instance.id,
                      element_id=call.element_id, data={"reason": f"{unless} is claimed"})
         return {f"{call.element_id}_sent_to": []}
-    channel = str(call.params.get("channel") or "inapp")
+    only = str(call.params["channel"]) if call.params.get("channel") else None
     subject = str(call.params.get("subject") or call.element_id)
-    users = recipients.resolve(ctx.session, ctx.instance, str(ctx.require(call, "to")))
+    to = str(ctx.require(call, "to"))
+    users = recipients.resolve(ctx.session, ctx.instance, to)
     body = {k: _jsonable(v) for k, v in call.params.items() if k not in RESERVED}
-    for user in users:
-        ctx.add_outbox(Outbox(
-            created_at=ctx.now, instance_id=ctx.instance.id, channel=channel, recipient_id=user.id, topic=kind,
-            payload={"subject": subject[:300], "element_id": call.element_id, "kind": kind, "body": body},
-            dedup_key=f"{kind}:{ctx.instance.id}:{call.task_id}:{user.id}:{channel}", next_attempt_at=ctx.now,
-        ))
+    about = call.params.get("task") or recipients.task_element(to)
+    payload = {"subject": subject[:300], "element_id": call.element_id, "kind": kind, "body": body,
+               "link": fanout.task_link(ctx, str(about) if about else None)}
+    rows = fanout.notification_rows(ctx, users, topic=kind, payload=payload, only=only,
+                                    key=f"{kind}:{ctx.instance.id}:{call.task_id}")
     audit.record(ctx.session, ctx.now, kind, instance_id=ctx.instance.id, element_id=call.element_id,
-                 data={**body, "recipients": [u.username for u in users], "subject": subject, "channel": channel})
+                 data={**body, "recipients": [u.username for u in users], "subject": subject,
+                       "channels": sorted({r.channel for r in rows})})
     return {f"{call.element_id}_sent_to": [u.username for u in users]}
 
 
 def notify(ctx: OperatorContext, call: OperatorCall) -> dict:
-    """``to`` (see `recipients`), ``subject``, optional ``channel`` and ``unless_claimed`` (a task element:
-    send nothing once someone has claimed it); other parameters form the body."""
+    """``to`` (see `recipients`), ``subject``, optional ``channel`` (only that channel, whatever the
+    notification settings say) and ``unless_claimed`` (a task element: send nothing once someone has
+    claimed it); other parameters form the body. Messages link to the task named by a ``task``
+    parameter or by an ``assignee:TASK`` recipient, else to the instance."""
     return _send(ctx, call, "notify")
 
 

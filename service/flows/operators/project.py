@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from service.engine.specs import OperatorCall
-from service.store.models import Customer, Outbox
+from service.store.models import Customer
 
 from .. import audit, recipients, signatures
 from ..errors import ProcessFailed
 from ..names import split_names
+from . import fanout
 from .context import OperatorContext
 
 
@@ -56,7 +57,8 @@ def kb_check(ctx: OperatorContext, call: OperatorCall) -> dict:
     """Compares the knowledge-base version bound at the opportunity with the current one (R4).
 
     On a mismatch the instance is frozen (no task of it completes) and the product
-    owners are told; a product owner's release lets it go on.
+    owners are told; a product owner's release lets it go on. ``rebinds`` names the
+    variable a release may set to the current version (offered on the project's page).
     """
     product, bound = str(ctx.require(call, "product")), str(ctx.require(call, "version"))
     current = ctx.knowledge_base.current_version(ctx.session, product)
@@ -67,15 +69,16 @@ def kb_check(ctx: OperatorContext, call: OperatorCall) -> dict:
         reason = f"knowledge-base version of {product}: bound {bound}, current {current or 'unknown'}"
         ctx.instance.frozen, ctx.instance.frozen_reason = True, reason
         ctx.instance.release_group = str(call.params.get("released_by") or "product")
+        rebinds = str(call.params.get("rebinds") or "")
+        rebind = {rebinds: current} if rebinds and current else {}
         audit.record(ctx.session, ctx.now, "instance_frozen", instance_id=ctx.instance.id,
-                     element_id=call.element_id, reason=reason)
+                     element_id=call.element_id, reason=reason, rebind=rebind)
         to = str(call.params.get("notify") or "group:product")
-        for user in recipients.resolve(ctx.session, ctx.instance, to):
-            ctx.add_outbox(Outbox(
-                created_at=ctx.now, instance_id=ctx.instance.id, channel="inapp", recipient_id=user.id,
-                topic="notify", payload={"subject": f"Project frozen: {reason}", "kind": "kb_mismatch",
-                                         "body": {"product": product, "bound": bound, "current": current}},
-                dedup_key=f"kb:{ctx.instance.id}:{call.task_id}:{user.id}", next_attempt_at=ctx.now))
+        facts = {"product": product, "bound": bound, "current": current}
+        payload = {"subject": f"Project frozen: {reason}", "kind": "kb_mismatch", "body": facts,
+                   "link": f"/instances/{ctx.instance.id}"}
+        fanout.notification_rows(ctx, recipients.resolve(ctx.session, ctx.instance, to), topic="notify",
+                                 payload=payload, key=f"kb:{ctx.instance.id}:{call.task_id}")
     return {"kb_current_version": current, "kb_version_matches": matches}
 
 
@@ -92,7 +95,7 @@ def verify_signatures(ctx: OperatorContext, call: OperatorCall) -> dict:
     """Are all ``sections`` signed by every role in ``roles``, with content unchanged since? (R2)"""
     sections, roles = split_names(ctx.require(call, "sections")), split_names(ctx.require(call, "roles"))
     result = str(call.params.get("result") or "signatures_valid")
-    gaps = signatures.missing(signatures.verify(ctx.session, ctx.instance.id, call.data), sections, roles)
+    gaps = signatures.missing(signatures.verify(ctx.session, ctx.signer, ctx.instance.id, call.data), sections, roles)
     audit.record(ctx.session, ctx.now, "signatures_verified", instance_id=ctx.instance.id,
                  element_id=call.element_id, valid=not gaps, missing=gaps)
     return {result: not gaps, f"{result}_missing": gaps}

@@ -1,0 +1,69 @@
+"""One notification as people read it: subject, the facts the diagram passed, a link to the page.
+
+The e-mail and webhook channels both render an outbox row through this, so a
+message says the same thing whichever way it travels.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from service.store.models import Outbox
+
+
+@dataclass(frozen=True)
+class Notice:
+    delivery_id: int
+    kind: str
+    subject: str
+    body: dict[str, Any]
+    link: str
+    instance_id: int | None
+    created_at: datetime
+    recipient: str | None = None
+
+    @property
+    def facts(self) -> list[tuple[str, str]]:
+        return [(_label(name), _text(value)) for name, value in self.body.items()]
+
+    def as_json(self) -> dict[str, Any]:
+        """A chat bot shows ``text``; a program reads the rest."""
+        return {"delivery_id": self.delivery_id, "event": self.kind, "subject": self.subject,
+                "text": f"{self.subject}\n{self.link}", "link": self.link, "instance_id": self.instance_id,
+                "recipient": self.recipient, "created_at": self.created_at.isoformat(), "body": self.body}
+
+    def as_text(self) -> str:
+        lines = [self.subject, ""] + [f"{label}: {value}" for label, value in self.facts]
+        return "\n".join(lines + ["", f"Open it in Handoff: {self.link}", ""])
+
+    def as_html(self) -> str:
+        rows = "".join(f"<tr><th align='left'>{html.escape(label)}</th><td>{html.escape(value)}</td></tr>"
+                       for label, value in self.facts)
+        link = html.escape(self.link, quote=True)
+        return (f"<!doctype html><html><body><h2>{html.escape(self.subject)}</h2>"
+                f"{f'<table>{rows}</table>' if rows else ''}"
+                f"<p><a href=\"{link}\">Open it in Handoff</a></p></body></html>")
+
+
+def notice_of(row: Outbox, base_url: str, recipient: str | None = None) -> Notice:
+    payload = row.payload or {}
+    path = payload.get("link") or (f"/instances/{row.instance_id}" if row.instance_id else "/")
+    subject = " ".join(str(payload.get("subject") or row.topic).split())  # one line: it becomes a header
+    return Notice(delivery_id=row.id, kind=str(payload.get("kind") or row.topic), subject=subject,
+                  body=dict(payload.get("body") or {}), link=base_url.rstrip("/") + path,
+                  instance_id=row.instance_id, created_at=row.created_at, recipient=recipient)
+
+
+def _label(name: str) -> str:
+    words = str(name).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)

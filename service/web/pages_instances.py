@@ -1,0 +1,98 @@
+"""Projects: the list I may see, one instance's page (diagram, timeline, timers, tasks), and starting one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, render_template
+from sqlalchemy import select
+
+from service.clock import utcnow
+from service.engine.timers import pending_timers
+from service.flows import signatures, visibility
+from service.store import queries
+from service.store.models import AuditEvent, Customer, Document, Instance, Task, User
+
+from .choices import with_choices
+from .session_auth import page_login_required
+
+bp = Blueprint("instances_pages", __name__)
+
+STAGES = ["Opportunity", "Contract co-signing", "Handover", "Implementation", "UAT complete",
+          "Customer acceptance", "Invoicing", "Payment received"]
+
+
+def _services():
+    return current_app.extensions["handoff"]
+
+
+@bp.get("/projects")
+@page_login_required
+def projects():
+    """Every instance I take part in or manage, newest first, with its stage and open work."""
+    now = utcnow()
+    with _services().sessions() as session:
+        rows = session.scalars(select(Instance).order_by(Instance.id.desc()).limit(500)).all()
+        visible = [i for i in rows if visibility.can_see_instance(session, g.user.id, i)]
+        open_tasks = session.execute(select(Task.instance_id, Task.due_at).where(
+            Task.status == "open", Task.instance_id.in_([i.id for i in visible]))).all() if visible else []
+        customers = dict(session.execute(select(Customer.id, Customer.name)).all())
+    counts: dict[int, list[int]] = {}
+    for instance_id, due in open_tasks:
+        entry = counts.setdefault(instance_id, [0, 0])
+        entry[0] += 1
+        entry[1] += bool(due and due < now)
+    return render_template("projects.html", instances=visible, counts=counts, customers=customers, stages=STAGES)
+
+
+@bp.get("/instances/<int(max=9223372036854775807):instance_id>")
+@page_login_required
+def instance_page(instance_id: int):
+    services, now = _services(), utcnow()
+    with services.sessions() as session:
+        instance = session.get(Instance, instance_id)
+        if instance is None or not visibility.can_see_instance(session, g.user.id, instance):
+            abort(404, description=f"There is no project or process {instance_id} that you can see.")
+        names = dict(session.execute(select(User.id, User.display_name)).all())
+        events = session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
+                                 .order_by(AuditEvent.id.desc()).limit(300)).all()
+        tasks = session.scalars(select(Task).where(Task.instance_id == instance_id).order_by(Task.id)).all()
+        timers = pending_timers(services.engine.restore(instance.state)) if instance.status == "running" else []
+        checks = signatures.verify(session, services.signer, instance_id, instance.data)
+        documents = session.scalars(select(Document).where(Document.instance_id == instance_id)
+                                    .order_by(Document.id)).all()
+        customer = session.get(Customer, instance.customer_id) if instance.customer_id else None
+        may_release = instance.frozen and instance.release_group in visibility.groups_of(session, g.user.id)
+        frozen_event = next((e for e in events if e.kind == "instance_frozen"), None) if instance.frozen else None
+        rebind = (frozen_event.data.get("rebind") or {}) if frozen_event else {}
+        return render_template("instance.html", instance=instance, events=events, tasks=tasks, timers=timers,
+                               checks=checks, documents=documents, customer=customer, names=names, now=now,
+                               version=instance.process_version.version, may_release=may_release, rebind=rebind)
+
+
+@bp.get("/instances/<int(max=9223372036854775807):instance_id>/signatures")
+@page_login_required
+def signatures_page(instance_id: int):
+    """Whether the signatures on this project still hold, and if not, why (R2)."""
+    services = _services()
+    with services.sessions() as session:
+        instance = session.get(Instance, instance_id)
+        if instance is None or not visibility.can_see_instance(session, g.user.id, instance):
+            abort(404, description=f"There is no project or process {instance_id} that you can see.")
+        checks = signatures.verify(session, services.signer, instance_id, instance.data)
+        customer = session.get(Customer, instance.customer_id) if instance.customer_id else None
+        return render_template("signatures.html", instance=instance, customer=customer, checks=checks,
+                               broken=[c for c in checks if not c.valid])
+
+
+@bp.get("/start/<process_id>")
+@page_login_required
+def start(process_id: str):
+    services = _services()
+    with services.sessions() as session:
+        version = queries.latest_version(session, process_id)
+        if version is None:
+            abort(404, description=f"No process {process_id!r} is deployed.")
+        parsed = services.library.get(version.content_hash)
+        allowed = parsed.start_lane is None or parsed.start_lane in visibility.groups_of(session, g.user.id)
+        form = with_choices(session, parsed.forms.get(parsed.start_form_key) if parsed.start_form_key else None)
+        return render_template("start.html", version=version, form=form or {"type": "object", "properties": {}},
+                               allowed=allowed, lane=parsed.start_lane)

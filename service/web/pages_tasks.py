@@ -1,0 +1,94 @@
+"""My tasks (mine, my groups', my tree's overdue) and the task page with its form, sealed sections and signatures."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, url_for
+from sqlalchemy import select
+
+from service.clock import utcnow
+from service.flows import org, recipients, signatures, visibility
+from service.flows.names import split_names
+from service.store.models import Customer, Instance, Task, User
+
+from .choices import with_choices
+from .session_auth import page_login_required
+
+bp = Blueprint("tasks_pages", __name__)
+
+
+def _services():
+    return current_app.extensions["handoff"]
+
+
+def _rows(session, tasks: list[Task], now) -> list[dict]:
+    """Each task with what a person scans for: which project, whose, when due, late or not."""
+    instances = {i.id: i for i in session.scalars(select(Instance).where(
+        Instance.id.in_({t.instance_id for t in tasks})))} if tasks else {}
+    people = dict(session.execute(select(User.id, User.display_name).where(
+        User.id.in_({t.assignee_id for t in tasks if t.assignee_id}))).all()) if tasks else {}
+    return [{"task": t, "instance": instances.get(t.instance_id), "assignee": people.get(t.assignee_id),
+             "overdue": t.due_at is not None and t.due_at < now}
+            for t in sorted(tasks, key=lambda t: (t.due_at is None, t.due_at or now, t.id))]
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("tasks_pages.my_tasks"))
+
+
+@bp.get("/tasks")
+@page_login_required
+def my_tasks():
+    now = utcnow()
+    with _services().sessions() as session:
+        lists = {scope: _rows(session, visibility.task_lists(session, g.user.id, scope, now), now)
+                 for scope in ("mine", "groups")}
+        tree = org.reporting_tree(session, g.user.id)
+        if tree:
+            lists["team"] = [row for row in _rows(session, visibility.task_lists(session, g.user.id, "overdue", now),
+                                                  now) if row["task"].assignee_id != g.user.id]
+        return render_template("tasks.html", lists=lists)
+
+
+@bp.get("/tasks/<int(max=9223372036854775807):task_id>")
+@page_login_required
+def task_page(task_id: int):
+    services, now = _services(), utcnow()
+    with services.sessions() as session:
+        task = session.get(Task, task_id)
+        if task is None or not visibility.can_see_task(session, g.user.id, task):
+            abort(404, description=f"There is no task {task_id} that you can see.")
+        instance = session.get(Instance, task.instance_id)
+        parsed = services.library.get(instance.process_version.content_hash)
+        info = parsed.user_tasks.get(task.element_id)
+        signs = split_names((info.properties if info else {}).get("signs"))
+        sealed = {key: instance.data.get(key) for key in (instance.sealed or []) if key in instance.data}
+        checks = signatures.verify(session, services.signer, instance.id, instance.data) if signs or sealed else []
+        customer = session.get(Customer, instance.customer_id) if instance.customer_id else None
+        assignee = session.get(User, task.assignee_id) if task.assignee_id else None
+        may_claim = (task.status == "open" and task.assignee_id is None
+                     and task.candidate_group in visibility.groups_of(session, g.user.id))
+        reassign_to = _reassign_choices(session, task) if task.status == "open" else []
+        return render_template(
+            "task.html", task=task, instance=instance, customer=customer, assignee=assignee,
+            form=with_choices(session, parsed.form_for(task.element_id)), sealed=sealed, signs=signs, checks=checks,
+            signed_content={key: instance.data.get(key) for key in signs}, may_claim=may_claim,
+            mine=task.assignee_id == g.user.id and task.status == "open", reassign_to=reassign_to,
+            overdue=task.status == "open" and task.due_at is not None and task.due_at < now)
+
+
+
+def _reassign_choices(session, task: Task) -> list[User]:
+    """For a manager above the holder (or the group, if unclaimed): the group's members and the manager's team (R9).
+
+    The flow decides; this only spares a manager a list of names the server would refuse.
+    """
+    holders = [task.assignee_id] if task.assignee_id else [u.id for u in recipients.group_members(
+        session, task.candidate_group)]
+    if not any(org.is_manager_of(session, g.user.id, holder) for holder in holders):
+        return []
+    team = org.reporting_tree(session, g.user.id)
+    members = {u.id for u in recipients.group_members(session, task.candidate_group)} if task.candidate_group else set()
+    people = session.scalars(select(User).where(User.id.in_(team | members), User.active.is_(True))
+                             .order_by(User.display_name))
+    return [p for p in people if p.id != task.assignee_id]

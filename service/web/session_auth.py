@@ -1,0 +1,80 @@
+"""Logging in to the pages: a signed session cookie holding the same bearer token the API accepts.
+
+Why the API token: the pages' JavaScript calls the HTTP API with it, so every change a
+person makes in a browser passes the API's own authorization, validation and version
+checks; a password change revokes page sessions exactly as it revokes API tokens.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+
+from service.api.auth import authenticate, issue_token, user_from_token
+
+bp = Blueprint("session_auth", __name__)
+
+
+def page_login_required(view):
+    """Sets `g.user` (and `g.token`) from the session; sends people who are not logged in to the login page."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        token = session.get("token")
+        user = user_from_token(token) if token else None
+        if user is None:
+            session.clear()
+            return redirect(url_for("session_auth.login", next=request.full_path.rstrip("?")))
+        g.user, g.token = user, token
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def csrf_token() -> str:
+    """One per session, checked on the pages' own form posts (the API needs none: it takes bearer tokens)."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(24)
+    return session["csrf"]
+
+
+def check_csrf() -> None:
+    sent = request.form.get("csrf", "")
+    if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
+        abort(400, description="the form expired: reload the page and try again")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: a login link must not send people elsewhere."""
+    if not target or urlsplit(target).netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("tasks_pages.my_tasks")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        check_csrf()
+        services = current_app.extensions["handoff"]
+        with services.sessions() as db:
+            user = authenticate(db, request.form.get("username", "").strip(), request.form.get("password", ""))
+            token = issue_token(user) if user else None
+        if token:
+            session.clear()
+            session["token"] = token
+            session["tz"] = request.form.get("tz", "")[:64]  # the browser's own zone: times read as on its clock
+            return redirect(_safe_next(request.form.get("next")))
+        error = "Wrong user name or password."
+    status = 401 if error else 200
+    return render_template("login.html", error=error, next=request.values.get("next", "")), status
+
+
+@bp.post("/logout")
+def logout():
+    check_csrf()
+    session.clear()
+    return redirect(url_for("session_auth.login"))

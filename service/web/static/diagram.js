@@ -1,0 +1,23 @@
+// The instance's own BPMN, drawn by bpmn-js, with done / active / overdue / frozen elements marked.
+"use strict";
+
+(async () => {
+  const box = document.getElementById("diagram");
+  if (!box) return;
+  try {
+    const diagram = await Handoff.api("GET", `/instances/${box.dataset.instance}/diagram`);
+    const viewer = new BpmnJS({ container: box });
+    await viewer.importXML(diagram.xml);
+    const canvas = viewer.get("canvas");
+    const registry = viewer.get("elementRegistry");
+    const mark = (ids, marker) => ids.filter((id) => registry.get(id)).forEach((id) => canvas.addMarker(id, marker));
+    mark(diagram.done, "highlight-done");
+    mark(diagram.active, "highlight-active");
+    mark(diagram.overdue, "highlight-overdue");
+    if (diagram.frozen) mark(diagram.active, "highlight-frozen");
+    canvas.zoom("fit-viewport");
+    box.dataset.marked = JSON.stringify({ done: diagram.done, active: diagram.active, overdue: diagram.overdue });
+  } catch (error) {
+    box.textContent = `The diagram could not be drawn: ${Handoff.explain(error)}`;
+  }
+})();
