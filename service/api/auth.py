@@ -10,8 +10,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash
 
 from service.clock import utcnow
-from service.store import people_cache
 from service.store.models import User
+from service.store.people_cache import Person
 
 SALT = "handoff-api-token"
 
@@ -21,7 +21,7 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(config.signing_key(), salt=SALT)
 
 
-def _password_version(user: User | people_cache.Person) -> str:
+def _password_version(user: User | Person) -> str:
     """Changes whenever the password does: older tokens stop working."""
     return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
@@ -41,7 +41,7 @@ def authenticate(session, username: str, password: str) -> User | None:
     return user
 
 
-def user_from_token(token: str) -> people_cache.Person | None:
+def user_from_token(token: str) -> Person | None:
     services = current_app.extensions["handoff"]
     try:
         claims, issued = _serializer().loads(token, return_timestamp=True)
@@ -51,7 +51,7 @@ def user_from_token(token: str) -> people_cache.Person | None:
     if not isinstance(claims, dict) or age > claims.get("ttl", services.config.token_max_age_s):
         return None
     with services.sessions() as session:  # no database work when this process has a current copy
-        user = people_cache.person(session, claims.get("uid"))
+        user = services.people.person(session, claims.get("uid"))
     if user is None or not user.active or claims.get("pwv") != _password_version(user):
         return None
     return user

@@ -143,7 +143,7 @@ def reassign_task(services: Services, task_id: int, new_assignee_id: int, actor_
         session = uow.session
         task = _open_task(uow, task_id, expected_version)
         holders = [task.assignee_id] if task.assignee_id else [
-            u.id for u in recipients.group_members(session, task.candidate_group)]
+            u.id for u in recipients.group_members(session, task.candidate_group, services.people)]
         if not any(org.is_manager_of(session, actor_id, holder) for holder in holders):
             raise Forbidden("only a manager of the person holding the task (or of its group) can reassign it")
         if not (queries.is_member(session, new_assignee_id, task.candidate_group)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.store import people_cache
 from service.store.models import User
 
 MAX_DEPTH = 50
@@ -14,12 +13,12 @@ MAX_DEPTH = 50
 def chain_of_managers(session: Session, user_id: int) -> list[int]:
     """The user's manager, their manager, and so on up (cycles in bad data are cut)."""
     chain: list[int] = []
-    user = people_cache.person(session, user_id)
+    user = session.get(User, user_id)
     while user is not None and user.manager_id is not None and len(chain) < MAX_DEPTH:
         if user.manager_id in chain:
             break
         chain.append(user.manager_id)
-        user = people_cache.person(session, user.manager_id)
+        user = session.get(User, user.manager_id)
     return chain
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from service.store import people_cache, queries
-from service.store.models import AuditEvent, Instance, Task
+from service.store import queries
+from service.store.models import AuditEvent, Group, Instance, Membership, Task
 
 from . import org
 
@@ -14,7 +14,8 @@ ADMIN_GROUP = "admins"
 
 
 def groups_of(session: Session, user_id: int) -> list[str]:
-    return sorted(people_cache.groups_of(session, user_id))
+    query = select(Group.name).join(Membership, Membership.group_id == Group.id).where(Membership.user_id == user_id)
+    return sorted(session.scalars(query))
 
 
 TOOK_PART = ("instance_frozen", "instance_released")  # acting on an instance, not only on its tasks

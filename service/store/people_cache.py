@@ -1,16 +1,18 @@
 """People, their groups and each group's members, copied in each process and dropped on any change.
 
-Why: every API request needs its caller's user row, and flows ask who is in a group at many
-steps; these rows change rarely, so a database round trip for them is mostly waste.
+Why: every API request needs its caller's user row, and every notification needs who is in
+a group and which groups each recipient belongs to; these rows change rarely, so a database
+round trip for them at every request and step is mostly waste.
 
-How a change is seen at once, by every process: a commit that wrote user, group or membership
-rows (through the service's sessions: ORM objects or ORM-enabled statements) sets a new random
-"generation" in Redis right after the commit. Every read first asks Redis for the generation
-(one GET, far cheaper than a database round trip) and uses only copies made under the same one;
-random values (not a counter) mean that a generation Redis lost and made again never matches
-an old copy. Reads go to the database when Redis does not answer, when the session holds
-people changes not yet committed, or when a copy is older than `MAX_AGE_S` (the bound for
-changes made behind the service's back, e.g. by hand in psql, or a signal Redis lost).
+How a change is seen at once, by every process: the cache `watch`es the service's session
+factory; a commit that wrote user, group or membership rows (ORM objects or ORM-enabled
+statements) sets a new random "generation" in Redis right after the commit. Every read first
+asks Redis for the generation (one GET, far cheaper than a database round trip) and uses only
+copies made under the same one; random values (not a counter) mean that a generation Redis
+lost and made again never matches an old copy. Reads go to the database when there is no
+Redis or it does not answer, when the session holds people changes not yet committed, or
+when a copy is older than `MAX_AGE_S` (the bound for changes made behind the service's
+back, e.g. by hand in psql, or a signal Redis lost).
 """
 
 from __future__ import annotations
@@ -25,19 +27,24 @@ from typing import TypeVar
 
 import redis
 from sqlalchemy import bindparam, event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from .models import Group, Membership, User
 
 log = logging.getLogger(__name__)
 
-SESSION_KEY = "handoff_people_cache"  # in Session.info: the cache the session's reads may use
 CHANGED = "handoff_people_changed"  # in Session.info: this transaction wrote people rows
 PEOPLE_TABLES = {"user", "group", "membership"}
 PEOPLE_MODELS = (User, Group, Membership)
 MAX_AGE_S = 60.0
 MAX_ENTRIES = 10_000
 T = TypeVar("T")
+
+# Built once: building a statement costs more than a cache hit.
+GROUPS_OF = (select(Group.name).join(Membership, Membership.group_id == Group.id)
+             .where(Membership.user_id == bindparam("user_id")).order_by(Group.name))
+MEMBERS = (select(User).join(Membership, Membership.user_id == User.id).join(Group, Group.id == Membership.group_id)
+           .where(Group.name == bindparam("name"), User.active).order_by(User.id))
 
 
 @dataclass(frozen=True)
@@ -60,29 +67,45 @@ class Person:
 
 
 class PeopleCache:
-    """Copies keyed by what was asked, each tagged with the generation it was made under."""
+    """Copies keyed by what was asked, each tagged with the generation it was made under.
 
-    def __init__(self, connection: redis.Redis | None, key: str):
+    Without a Redis connection nothing is kept: every read goes to the database.
+    """
+
+    def __init__(self, connection: redis.Redis | None = None, key: str = "people-generation"):
         self.connection = connection
         self.key = key
         self._entries: dict[Hashable, tuple[bytes, float, object]] = {}
         self._lock = threading.Lock()
 
-    def generation(self) -> bytes | None:
-        """The generation now (a new one if Redis lost it); None when Redis does not answer."""
-        if self.connection is None:
-            return None
-        try:
-            value = self.connection.get(self.key)
-            if value is None:
-                self.connection.set(self.key, _random_generation(), nx=True)
-                value = self.connection.get(self.key)
-            return value
-        except redis.RedisError:
-            log.warning("people cache: Redis did not answer; reading people from the database")
+    # --- the questions asked often ---------------------------------------------------------------
+
+    def person(self, session: Session, user_id: int | None) -> Person | None:
+        """The user with this id (active or not), or None."""
+        if not isinstance(user_id, int):
             return None
 
-    def get(self, key: Hashable, load: Callable[[], T]) -> T:
+        def load() -> Person | None:
+            user = session.get(User, user_id)
+            return Person.of(user) if user is not None else None
+
+        return self._read(session, ("person", user_id), load)
+
+    def groups_of(self, session: Session, user_id: int) -> tuple[str, ...]:
+        """The names of the user's groups, sorted."""
+        return self._read(session, ("groups", user_id),
+                          lambda: tuple(session.scalars(GROUPS_OF, {"user_id": user_id})))
+
+    def group_members(self, session: Session, name: str) -> tuple[Person, ...]:
+        """The group's active members, by id."""
+        return self._read(session, ("members", name),
+                          lambda: tuple(Person.of(u) for u in session.scalars(MEMBERS, {"name": name})))
+
+    # --- copies and generations ------------------------------------------------------------------
+
+    def _read(self, session: Session, key: Hashable, load: Callable[[], T]) -> T:
+        if self.connection is None or _pending_changes(session):
+            return load()
         generation = self.generation()  # read before loading: a change committed meanwhile moves it on
         if generation is None:
             return load()
@@ -97,6 +120,18 @@ class PeopleCache:
             self._entries[key] = (generation, now, value)
         return value
 
+    def generation(self) -> bytes | None:
+        """The generation now (a new one if Redis lost it); None when Redis does not answer."""
+        try:
+            value = self.connection.get(self.key)
+            if value is None:
+                self.connection.set(self.key, _random_generation(), nx=True)
+                value = self.connection.get(self.key)
+            return value
+        except redis.RedisError:
+            log.warning("people cache: Redis did not answer; reading people from the database")
+            return None
+
     def changed(self) -> None:
         """Called after a commit that wrote people rows: every process's copies stop matching."""
         if self.connection is None:
@@ -106,17 +141,22 @@ class PeopleCache:
         except redis.RedisError:
             log.exception("people cache: could not signal a change; other processes see it within %s s", MAX_AGE_S)
 
+    # --- noticing changes ------------------------------------------------------------------------
+
+    def watch(self, sessions: sessionmaker) -> None:
+        """A commit of a session made by `sessions` that wrote people rows signals a change."""
+        event.listen(sessions, "after_flush", _note_flushed)
+        event.listen(sessions, "do_orm_execute", _note_statement)
+        event.listen(sessions, "after_commit", self._signal)
+        event.listen(sessions, "after_rollback", _forget)
+
+    def _signal(self, session: Session) -> None:
+        if session.info.pop(CHANGED, False):
+            self.changed()
+
 
 def _random_generation() -> str:
     return secrets.token_hex(8)
-
-
-def cached(session: Session, key: Hashable, load: Callable[[], T]) -> T:
-    """`load()`, or the copy the session's cache holds; the database while people changes are pending."""
-    cache = session.info.get(SESSION_KEY)
-    if cache is None or _pending_changes(session):
-        return load()
-    return cache.get(key, load)
 
 
 def _pending_changes(session: Session) -> bool:
@@ -126,69 +166,17 @@ def _pending_changes(session: Session) -> bool:
                for o in pending)
 
 
-# --- the questions asked often -------------------------------------------------------------------
-
-
-def person(session: Session, user_id: int | None) -> Person | None:
-    """The user with this id (active or not), or None."""
-    if not isinstance(user_id, int):
-        return None
-
-    def load() -> Person | None:
-        user = session.get(User, user_id)
-        return Person.of(user) if user is not None else None
-
-    return cached(session, ("person", user_id), load)
-
-
-# Built once: building a statement costs more than a cache hit.
-GROUPS_OF = (select(Group.name).join(Membership, Membership.group_id == Group.id)
-             .where(Membership.user_id == bindparam("user_id")))
-MEMBERS = (select(User).join(Membership, Membership.user_id == User.id).join(Group, Group.id == Membership.group_id)
-           .where(Group.name == bindparam("name"), User.active).order_by(User.id))
-
-
-def groups_of(session: Session, user_id: int) -> frozenset[str]:
-    """The names of the user's groups."""
-    return cached(session, ("groups", user_id),
-                  lambda: frozenset(session.scalars(GROUPS_OF, {"user_id": user_id})))
-
-
-def group_members(session: Session, name: str) -> tuple[Person, ...]:
-    """The group's active members, by id."""
-    return cached(session, ("members", name),
-                  lambda: tuple(Person.of(u) for u in session.scalars(MEMBERS, {"name": name})))
-
-
-# --- noticing changes ----------------------------------------------------------------------------
-
-
-def attach(sessions, cache: PeopleCache) -> None:
-    """Sessions made by the factory `sessions` read through `cache` and signal it after people changes."""
-    sessions.configure(info={SESSION_KEY: cache})
-
-
-@event.listens_for(Session, "after_flush")
 def _note_flushed(session: Session, _flush_context) -> None:
-    if SESSION_KEY in session.info and any(
-            isinstance(o, PEOPLE_MODELS) for pending in (session.new, session.dirty, session.deleted) for o in pending):
+    if any(isinstance(o, PEOPLE_MODELS) for pending in (session.new, session.dirty, session.deleted) for o in pending):
         session.info[CHANGED] = True
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _note_statement(state) -> None:
     """ORM-enabled UPDATE / DELETE / INSERT statements (e.g. deleting a person's memberships)."""
-    if (SESSION_KEY in state.session.info and (state.is_update or state.is_delete or state.is_insert)
+    if ((state.is_update or state.is_delete or state.is_insert)
             and getattr(getattr(state.statement, "table", None), "name", None) in PEOPLE_TABLES):
         state.session.info[CHANGED] = True
 
 
-@event.listens_for(Session, "after_commit")
-def _signal(session: Session) -> None:
-    if session.info.pop(CHANGED, False):
-        session.info[SESSION_KEY].changed()
-
-
-@event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(CHANGED, None)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, undefer
 
-from service.store import people_cache
 from service.store.models import Group, Instance, Membership, ProcessVersion
 
 
@@ -38,8 +37,10 @@ def due_wakeups(session: Session, until: datetime, limit: int) -> list[tuple[int
 
 
 def is_member(session: Session, user_id: int, group_name: str | None) -> bool:
-    """From the people cache (see `people_cache`): asked at every claim and visibility check."""
-    return group_name is not None and group_name in people_cache.groups_of(session, user_id)
+    if group_name is None:
+        return False
+    return bool(session.scalar(select(exists().where(
+        Membership.user_id == user_id, Membership.group_id == Group.id, Group.name == group_name))))
 
 
 def overdue_tasks(session: Session, people: set[int], now: datetime) -> list:

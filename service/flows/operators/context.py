@@ -18,6 +18,7 @@ from integrations.knowledge_base import DatabaseKnowledgeBase, KnowledgeBase
 from integrations.routing import Routing
 from service.engine.specs import OperatorCall
 from service.store.models import Instance, Outbox
+from service.store.people_cache import PeopleCache
 
 from ..errors import ProcessFailed
 
@@ -34,13 +35,14 @@ class OperatorContext:
     knowledge_base: KnowledgeBase = field(default_factory=DatabaseKnowledgeBase)
     signer: Signer | None = None
     routing: Routing = field(default_factory=Routing)
+    people: PeopleCache = field(default_factory=PeopleCache)
     runner: ClassVar = None
 
     @classmethod
     def of(cls, services, session: Session, instance: Instance, now: datetime) -> OperatorContext:
         """The context a flow gives the operators of one instance, with the service's adapters."""
         return cls(session, instance, now, knowledge_base=services.knowledge_base, signer=services.signer,
-                   routing=services.routing)
+                   routing=services.routing, people=services.people)
 
     def __call__(self, call: OperatorCall) -> dict | None:
         return type(self).runner(self, call)
