@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,16 +93,17 @@ def _number(env, name: str, default, kind):
 
 @dataclass(frozen=True)
 class Config:
-    database_url: str
+    database_url: str = field(repr=False)  # may carry a password
     redis_url: str
     data_dir: Path
     queue_prefix: str = "handoff"
     sweep_interval_s: float = 5.0
     sweep_horizon_s: float = 60.0
     dispatch_resolution_s: float = 0.02
-    secret_key: str | None = None
+    secret_key: str | None = field(default=None, repr=False)
     token_max_age_s: int = 12 * 3600
     base_url: str = "http://127.0.0.1:5000"
+    metrics_token: str | None = field(default=None, repr=False)  # when set, /metrics asks for it
     notify_config: Path | None = None
     smtp: SmtpSettings | None = None
     webhook_timeout_s: float = 10.0
@@ -119,6 +121,7 @@ class Config:
             sweep_interval_s=float(env.get("HANDOFF_SWEEP_INTERVAL", 5.0)),
             secret_key=env.get("HANDOFF_SECRET_KEY"),
             base_url=(env.get("HANDOFF_BASE_URL") or cls.base_url).rstrip("/"),
+            metrics_token=env.get("HANDOFF_METRICS_TOKEN") or None,
             notify_config=Path(env["HANDOFF_NOTIFY_CONFIG"]).resolve() if env.get("HANDOFF_NOTIFY_CONFIG") else None,
             smtp=SmtpSettings.from_env(env),
             webhook_timeout_s=_number(env, "HANDOFF_WEBHOOK_TIMEOUT", cls.webhook_timeout_s, float),
@@ -134,9 +137,19 @@ class Config:
             import secrets
 
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        return path.read_text().strip()
+            try:  # created readable by us alone, and by exactly one of several processes starting together
+                descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(descriptor, "w") as file:
+                    file.write(secrets.token_urlsafe(48))
+        for _ in range(50):  # another process may be writing it this very moment
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.01)
+        raise RuntimeError(f"{path} is empty: delete it, or set HANDOFF_SECRET_KEY")
 
     @property
     def timer_queue(self) -> str:

@@ -58,6 +58,24 @@ class Library:
         self.task(instance_id, "delivery_signs", "delivery", {"delivery_decision": "accept"})
 
 
+    def deliver(self, instance_id: int):
+        """Implementation done and UAT passed: the project waits for the customer's acceptance."""
+        self.task(instance_id, "implementation", "delivery", {"implementation_done": True})
+        self.task(instance_id, "uat", "delivery", {"uat_passed": True})
+
+    def to_acceptance(self) -> int:
+        """A new project taken through contract, handover and delivery, up to the acceptance task."""
+        project = self.won_project()
+        self.describe_opportunity(project)
+        self.cosign(project)
+        self.hand_over(project)
+        self.deliver(project)
+        return project
+
+    def accept(self, instance_id: int, accepted_on: str) -> None:
+        self.task(instance_id, "acceptance", "delivery", {"acceptance_document": self.document("delivery"),
+                                                          "accepted_on": accepted_on})
+
 
 def make_library(services) -> Library:
     deploy_library(services)

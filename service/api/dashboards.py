@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import abort
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -16,6 +17,12 @@ from .common import actor_id, services
 from .tasks import task_dict
 
 blp = Blueprint("dashboards", __name__, url_prefix="/api/v1/dashboards", description="Dashboards (R10)")
+
+
+def _overview_allowed(session) -> None:
+    """Every project's figures are for managers, finance, executives and admins; my own tree is anyone's."""
+    if not dashboards.may_see_overview(session, actor_id()):
+        abort(403, description="the dashboards over every project are for managers, finance and executives")
 
 
 class BoardProject(Schema):
@@ -56,6 +63,7 @@ class NotInvoiced(Schema):
 def stage_board():
     """Eight columns; each project with its time in stage, red when overdue or a freeze timed out (R1.2, R5)."""
     with services().sessions() as session:
+        _overview_allowed(session)
         return dashboards.stage_board(session, utcnow())
 
 
@@ -111,6 +119,7 @@ def collaboration_quality(window):
     """Handover completeness and delay rates, customer updates: from the log, with the instances counted."""
     now = utcnow()
     with services().sessions() as session:
+        _overview_allowed(session)
         return metrics.collaboration_quality(session, now - timedelta(days=window["days"]), now)
 
 
@@ -122,6 +131,7 @@ def process_health(window):
     """Per rep: stage work done, response time against 48 h, data freshness (30 days)."""
     now = utcnow()
     with services().sessions() as session:
+        _overview_allowed(session)
         return metrics.process_health(session, now - timedelta(days=window["days"]), now)
 
 
@@ -131,4 +141,5 @@ def process_health(window):
 def accepted_not_invoiced():
     """Accepted more than 7 days ago, not invoiced: one click to the document, the terms and finance (R6)."""
     with services().sessions() as session:
+        _overview_allowed(session)
         return dashboards.accepted_not_invoiced(session, utcnow())

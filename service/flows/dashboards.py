@@ -20,6 +20,17 @@ STAGES = ["Opportunity", "Contract co-signing", "Handover", "Implementation", "U
           "Customer acceptance", "Invoicing", "Payment received"]
 
 
+OVERVIEW_GROUPS = ("finance", "executives", "admins")  # see every project's figures without managing anyone
+
+
+def may_see_overview(session: Session, user_id: int) -> bool:
+    """The stage board, the money waiting and the quality figures show every project and every rep:
+    for people who manage someone, and for finance, executives and admins (R10)."""
+    if org.reporting_tree(session, user_id):
+        return True
+    return any(queries.is_member(session, user_id, group) for group in OVERVIEW_GROUPS)
+
+
 def stage_board(session: Session, now: datetime) -> list[dict]:
     """R1.2: per stage, its running projects, time in stage, and red when work is overdue or a freeze timed out."""
     red_flags = {e.data.get("project_id") for e in session.scalars(

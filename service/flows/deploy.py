@@ -32,8 +32,10 @@ def deploy(services: Services, files: dict[str, str], deployed_by: str | None = 
 
     Unchanged processes keep their version; running instances keep theirs. With
     `on_top_of_deployed`, the upload changes the library as deployed: a designer can send
-    one edited diagram without its forms, tables and called processes.
+    one edited diagram without its forms, tables and called processes, and only processes
+    made of a file that was sent get a new version.
     """
+    sent = set(files)
     if on_top_of_deployed:
         with services.sessions() as session:
             files = {**queries.newest_files(session), **files}
@@ -45,6 +47,8 @@ def deploy(services: Services, files: dict[str, str], deployed_by: str | None = 
     results = []
     with UnitOfWork(services.sessions) as uow:
         for bundle in split_bundles(files):
+            if on_top_of_deployed and not sent.intersection(bundle.files):
+                continue  # untouched by this upload: it stays exactly as deployed
             results.append(_deploy_bundle(uow.session, bundle, deployed_by, now))
         uow.commit()
     return results

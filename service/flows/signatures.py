@@ -66,11 +66,17 @@ def verify(session: Session, provider: Signer, instance_id: int, data: dict) -> 
 
 
 def _check(provider: Signer, sig: Signature, username: str, data: dict) -> SignatureCheck:
+    """Content first: it is what people signed. A record without a proof predates provider seals (0004):
+    its hash alone is checked, and its provider reads ``builtin (unsealed)``."""
     problem = None
+    if sig.proof is None:
+        valid = sig.content_sha256 == canonical_hash(data.get(sig.section))
+        return SignatureCheck(sig.section, username, sig.role, sig.signed_at, valid, f"{sig.provider} (unsealed)",
+                              None if valid else f"{sig.section} changed after it was signed")
     if sig.provider != provider.name:
         problem = f"signed with {sig.provider}, which this service cannot check"
     elif not provider.check(sig.content_sha256, sig.signer_id, sig.signed_at, _scope(sig.instance_id, sig.section),
-                            sig.proof or ""):
+                            sig.proof):
         problem = "the signature record was altered after signing"
     elif sig.content_sha256 != canonical_hash(data.get(sig.section)):
         problem = f"{sig.section} changed after it was signed"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, g, request
 from sqlalchemy import func, select
 
+from service.flows.dashboards import may_see_overview
 from service.flows.visibility import groups_of
 from service.store.models import Message
 
@@ -15,12 +16,20 @@ from .formatting import register_filters
 def init_web(app: Flask) -> None:
     services = app.extensions["handoff"]
     app.secret_key = services.config.signing_key()
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=services.config.base_url.startswith("https://"))
     # A form's fields keep the order its designer wrote them in (Jinja's tojson sorts keys by default).
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
     for module in (session_auth, pages_tasks, pages_instances, pages_manager, pages_designer, pages_inbox):
         app.register_blueprint(module.bp)
     register_filters(app)
+
+    @app.after_request
+    def not_cached(response):
+        """A page carries the viewer's API token: the back button after logging out must not show it again."""
+        if response.mimetype == "text/html" and not request.path.startswith(("/api/", "/static/")):
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
     @app.context_processor
     def header():
@@ -29,7 +38,9 @@ def init_web(app: Flask) -> None:
             return {"csrf_token": session_auth.csrf_token}
         with services.sessions() as session:
             groups = groups_of(session, user.id)
+            overview = may_see_overview(session, user.id)
             unread = session.scalar(select(func.count(Message.id)).where(
                 Message.recipient_id == user.id, Message.read_at.is_(None)))
         return {"csrf_token": session_auth.csrf_token, "me": user, "my_groups": groups, "unread": unread,
+                "may_see_dashboard": overview,
                 "api_token": g.get("token")}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, render_template
+from flask import Blueprint, abort, current_app, g, render_template, request
 from sqlalchemy import select
 
 from service.clock import utcnow
@@ -16,31 +16,43 @@ from .session_auth import page_login_required
 
 bp = Blueprint("instances_pages", __name__)
 
-STAGES = ["Opportunity", "Contract co-signing", "Handover", "Implementation", "UAT complete",
-          "Customer acceptance", "Invoicing", "Payment received"]
+PER_PAGE = 50
 
 
 def _services():
     return current_app.extensions["handoff"]
 
 
+def _visible_instance(session, instance_id: int) -> Instance:
+    """The instance, if the viewer takes part in it or manages someone who does; else a 404 page."""
+    instance = session.get(Instance, instance_id)
+    if instance is None or not visibility.can_see_instance(session, g.user.id, instance):
+        abort(404, description=f"There is no project or process {instance_id} that you can see.")
+    return instance
+
+
 @bp.get("/projects")
 @page_login_required
 def projects():
-    """Every instance I take part in or manage, newest first, with its stage and open work."""
-    now = utcnow()
+    """Every instance I take part in or manage, newest first, a page at a time, with its stage and open work."""
+    now, page = utcnow(), max(1, min(request.args.get("page", 1, type=int), 10**6))
     with _services().sessions() as session:
-        rows = session.scalars(select(Instance).order_by(Instance.id.desc()).limit(500)).all()
-        visible = [i for i in rows if visibility.can_see_instance(session, g.user.id, i)]
+        statement = select(Instance).order_by(Instance.id.desc())
+        visible = visibility.visible_instances(session, g.user.id)
+        if visible is not None:
+            statement = statement.where(visible)
+        rows = session.scalars(statement.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).all()
+        shown = rows[:PER_PAGE]
         open_tasks = session.execute(select(Task.instance_id, Task.due_at).where(
-            Task.status == "open", Task.instance_id.in_([i.id for i in visible]))).all() if visible else []
+            Task.status == "open", Task.instance_id.in_([i.id for i in shown]))).all() if shown else []
         customers = dict(session.execute(select(Customer.id, Customer.name)).all())
     counts: dict[int, list[int]] = {}
     for instance_id, due in open_tasks:
         entry = counts.setdefault(instance_id, [0, 0])
         entry[0] += 1
         entry[1] += bool(due and due < now)
-    return render_template("projects.html", instances=visible, counts=counts, customers=customers, stages=STAGES)
+    return render_template("projects.html", instances=shown, counts=counts, customers=customers, page=page,
+                           more=len(rows) > PER_PAGE)
 
 
 @bp.get("/instances/<int(max=9223372036854775807):instance_id>")
@@ -48,9 +60,7 @@ def projects():
 def instance_page(instance_id: int):
     services, now = _services(), utcnow()
     with services.sessions() as session:
-        instance = session.get(Instance, instance_id)
-        if instance is None or not visibility.can_see_instance(session, g.user.id, instance):
-            abort(404, description=f"There is no project or process {instance_id} that you can see.")
+        instance = _visible_instance(session, instance_id)
         names = dict(session.execute(select(User.id, User.display_name)).all())
         events = session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
                                  .order_by(AuditEvent.id.desc()).limit(300)).all()
@@ -74,9 +84,7 @@ def signatures_page(instance_id: int):
     """Whether the signatures on this project still hold, and if not, why (R2)."""
     services = _services()
     with services.sessions() as session:
-        instance = session.get(Instance, instance_id)
-        if instance is None or not visibility.can_see_instance(session, g.user.id, instance):
-            abort(404, description=f"There is no project or process {instance_id} that you can see.")
+        instance = _visible_instance(session, instance_id)
         checks = signatures.verify(session, services.signer, instance_id, instance.data)
         customer = session.get(Customer, instance.customer_id) if instance.customer_id else None
         return render_template("signatures.html", instance=instance, customer=customer, checks=checks,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, g, render_template
+from flask import Blueprint, abort, current_app, g, render_template
 from sqlalchemy import select
 
 from service.clock import utcnow
@@ -21,6 +21,8 @@ bp = Blueprint("manager_pages", __name__)
 def dashboard():
     services, now = current_app.extensions["handoff"], utcnow()
     with services.sessions() as session:
+        if not dashboards.may_see_overview(session, g.user.id):
+            abort(403, description="The dashboard is for managers, finance and executives. Your work is in My tasks.")
         tree = dashboards.manager_view(session, g.user.id, now, now - timedelta(days=30))
         names = dict(session.execute(select(User.id, User.display_name)).all())
         instances = {i.id: i for i in session.scalars(select(Instance).where(Instance.id.in_(

@@ -48,10 +48,17 @@ def check_csrf() -> None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: a login link must not send people elsewhere."""
-    if not target or urlsplit(target).netloc or not target.startswith("/") or target.startswith("//"):
+    """Only a path on this site: a login link must not send people elsewhere.
+
+    The target is rebuilt from its path and query, and refused if a browser could read it as
+    another host (``//host``, ``/\\host``) or it carries control characters.
+    """
+    parts = urlsplit(target or "")
+    unsafe = (not target or parts.scheme or parts.netloc or not parts.path.startswith("/")
+              or parts.path.startswith("//") or "\\" in target or any(ord(c) < 32 for c in target))
+    if unsafe:
         return url_for("tasks_pages.my_tasks")
-    return target
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -51,3 +51,14 @@ def test_a_signature_from_another_key_does_not_verify(services):
     with services.sessions() as session:
         [check] = verify(session, BuiltinSigner("a different secret"), project, data)
     assert not check.valid and check.problem == "the signature record was altered after signing"
+
+
+def test_a_signature_made_before_provider_seals_is_checked_by_its_content_alone(services):
+    _, project, data = signed_project(services)
+    with services.sessions() as session:  # as rows signed before migration 0004 are
+        session.execute(update(Signature).values(proof=None))
+        session.commit()
+        [check] = verify(session, services.signer, project, data)
+        assert (check.valid, check.provider) == (True, "builtin (unsealed)")
+        [check] = verify(session, services.signer, project, {"requirements": {"items": ["changed"]}})
+    assert not check.valid and check.problem == "requirements changed after it was signed"

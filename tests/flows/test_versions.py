@@ -55,3 +55,17 @@ def test_an_invalid_file_is_refused_whole_with_its_problems(services, tmp_path):
         deploying.deploy(services, read_tree(broken), "designer")
     assert any("review_deadline" in str(p) and "PT72H" in str(p) for p in refused.value.problems)
     assert count(services, ProcessVersion) == 0
+
+
+def test_an_upload_on_top_of_the_deployed_library_versions_only_the_processes_it_touches(services):
+    import json
+
+    from service.engine.bundle import read_tree
+    from service.flows.deploy import deploy
+    from tests.support import REPO, deploy_library
+
+    deploy_library(services)
+    form = json.loads(read_tree(REPO)["forms/lead/follow_up.json"])
+    form["description"] = "Call the lead back today."
+    results = deploy(services, {"forms/lead/follow_up.json": json.dumps(form)}, "designer", on_top_of_deployed=True)
+    assert [(r.process_id, r.version, r.created) for r in results] == [("lead_response", 2, True)]

@@ -22,14 +22,8 @@ REP_ADDRESS = "rita.patel@acme.test"
 
 def accept_project(lib) -> int:
     """Takes a project to acceptance: finance is told (in-app and the team chat) and the push goes out."""
-    project = lib.won_project()
-    lib.describe_opportunity(project)
-    lib.cosign(project)
-    lib.hand_over(project)
-    lib.task(project, "implementation", "delivery", {"implementation_done": True})
-    lib.task(project, "uat", "delivery", {"uat_passed": True})
-    lib.task(project, "acceptance", "delivery", {"acceptance_document": lib.document("delivery"),
-                                                 "accepted_on": "2026-04-06"})
+    project = lib.to_acceptance()
+    lib.accept(project, "2026-04-06")
     return project
 
 

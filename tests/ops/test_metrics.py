@@ -71,3 +71,14 @@ def test_a_scrape_with_the_database_down_answers_and_says_so(services, tmp_path)
     assert metrics['handoff_up{source="database"}'] == 0
     assert metrics['handoff_up{source="redis"}'] == 1
     assert "handoff_tasks_open" not in metrics and "handoff_timer_lateness_seconds_count" in metrics
+
+
+def test_a_metrics_token_keeps_the_figures_from_whoever_reaches_the_port(services):
+    from dataclasses import replace
+
+    guarded = replace(services, config=replace(services.config, metrics_token="scrape-secret"))
+    client = create_app(guarded.config, guarded).test_client()
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    response = client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"})
+    assert response.status_code == 200 and b"handoff_" in response.data

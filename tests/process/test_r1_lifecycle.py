@@ -14,14 +14,8 @@ T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
 
 def test_a_project_goes_from_opportunity_to_payment_received(services, library):
-    project = library.won_project()
-    library.describe_opportunity(project)
-    library.cosign(project)
-    library.hand_over(project)
-    library.task(project, "implementation", "delivery", {"implementation_done": True})
-    library.task(project, "uat", "delivery", {"uat_passed": True})
-    library.task(project, "acceptance", "delivery", {"acceptance_document": library.document("delivery"),
-                                                     "accepted_on": "2026-03-20"})
+    project = library.to_acceptance()
+    library.accept(project, "2026-03-20")
     library.task(project, "invoicing", "finance", {"invoice_number": "INV-77", "invoiced_amount": 800000})
     library.task(project, "payment", "finance", {"received_amount": 800000, "received_on": "2026-04-20"})
     assert open_elements(services, project) == ["commitment_letter"]

@@ -14,19 +14,9 @@ from tests.support import events, inbox, instance, open_elements, run_jobs, task
 T0 = datetime(2026, 4, 6, 2, 0, tzinfo=UTC)
 
 
-def to_acceptance(library) -> int:
-    project = library.won_project()
-    library.describe_opportunity(project)
-    library.cosign(project)
-    library.hand_over(project)
-    library.task(project, "implementation", "delivery", {"implementation_done": True})
-    library.task(project, "uat", "delivery", {"uat_passed": True})
-    return project
-
-
 def test_acceptance_sets_awaiting_payment_pushes_finance_and_asks_the_rep_at_once(services, library):
     with freeze_time(T0):
-        project = to_acceptance(library)
+        project = library.to_acceptance()
         document = library.document("delivery")
         result = library.task(project, "acceptance", "delivery", {"acceptance_document": document,
                                                                   "accepted_on": "2026-04-06"})
@@ -55,7 +45,7 @@ def test_an_acceptance_without_the_signed_document_is_refused(services, library)
 
     from service.flows.errors import FormInvalid
 
-    project = to_acceptance(library)
+    project = library.to_acceptance()
     with pytest.raises(FormInvalid) as refused:
         library.task(project, "acceptance", "delivery", {"accepted_on": "2026-04-06"})
     assert refused.value.errors == {"acceptance_document": ["'acceptance_document' is a required property"]}
@@ -67,7 +57,7 @@ def test_an_acceptance_without_the_signed_document_is_refused(services, library)
 
 def test_accepted_but_not_invoiced_for_7_days_is_listed(services, library):
     with freeze_time(T0) as clock:
-        project = to_acceptance(library)
+        project = library.to_acceptance()
         library.task(project, "acceptance", "delivery", {"acceptance_document": library.document("delivery"),
                                                          "accepted_on": "2026-04-06"})
         clock.move_to(T0 + timedelta(days=6, hours=23))
@@ -86,7 +76,7 @@ def test_accepted_but_not_invoiced_for_7_days_is_listed(services, library):
 def test_the_finance_push_is_dropped_once_as_a_file_for_the_finance_system(services, library, config):
     import json
 
-    project = to_acceptance(library)
+    project = library.to_acceptance()
     library.task(project, "acceptance", "delivery", {"acceptance_document": library.document("delivery"),
                                                      "accepted_on": "2026-04-06"})
     run_jobs(services)
@@ -105,7 +95,7 @@ def test_acceptance_is_all_or_nothing_when_one_effect_fails(services, library, m
     from service.flows.errors import ProcessFailed
     from service.flows.operators import OPERATORS
 
-    project = to_acceptance(library)
+    project = library.to_acceptance()
 
     def finance_unreachable(ctx, call):
         raise ProcessFailed("finance push refused")
@@ -123,7 +113,7 @@ def test_acceptance_is_all_or_nothing_when_one_effect_fails(services, library, m
 
 def test_a_late_payment_commitment_letter_escalates_and_payment_closes_the_project(services, library):
     with freeze_time(T0) as clock:
-        project = to_acceptance(library)
+        project = library.to_acceptance()
         library.task(project, "acceptance", "delivery", {"acceptance_document": library.document("delivery"),
                                                          "accepted_on": "2026-04-06"})
         clock.move_to(T0 + timedelta(days=3, seconds=1))

@@ -15,12 +15,7 @@ SIGNED = b"%PDF-1.4 signed acceptance of ACME Education"
 
 
 def test_finance_sees_the_acceptance_and_confirms_payment(person, library, services, tmp_path: Path):
-    project = library.won_project()
-    library.describe_opportunity(project)
-    library.cosign(project)
-    library.hand_over(project)
-    library.task(project, "implementation", "delivery", {"implementation_done": True})
-    library.task(project, "uat", "delivery", {"uat_passed": True})
+    project = library.to_acceptance()
 
     delivery = person("delivery")
     page = claim(delivery, "Upload the customer's signed acceptance")

@@ -43,10 +43,32 @@ def test_pages_need_a_login_and_come_back_to_where_you_were(app):
 
 def test_a_login_link_cannot_send_you_to_another_site(app):
     client = app.test_client()
-    for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+    for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)", "/\\evil.example/",
+                   "/\\/evil.example/", "/tasks\r\nLocation: https://evil.example/"):
         response = client.post("/login", data={"csrf": csrf_of(client), "username": "vp", "password": PASSWORD,
                                                "next": target})
         assert response.location == "/tasks"
+    response = client.post("/login", data={"csrf": csrf_of(client), "username": "vp", "password": PASSWORD,
+                                           "next": "/projects?page=2"})
+    assert response.location == "/projects?page=2"
+
+
+def test_the_dashboard_is_for_managers_finance_and_executives(app):
+    rep = logged_in(app, "rep")
+    assert "Dashboard" not in rep.get("/tasks").get_data(as_text=True)
+    assert rep.get("/dashboard", headers={"Accept": "text/html"}).status_code == 403
+    token = re.search(r'name="api-token" content="([^"]+)"', rep.get("/tasks").get_data(as_text=True)).group(1)
+    for figure in ("stage-board", "accepted-not-invoiced", "collaboration-quality", "process-health"):
+        response = rep.get(f"/api/v1/dashboards/{figure}", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 403, figure
+    assert rep.get("/api/v1/dashboards/my-tree", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    for person in ("sales_mgr", "finance", "vp"):
+        assert logged_in(app, person).get("/dashboard").status_code == 200, person
+
+
+def test_pages_are_not_kept_in_the_browser_cache(app):
+    client = logged_in(app, "rep")
+    assert client.get("/tasks").headers["Cache-Control"] == "no-store"  # they carry the API token
 
 
 def test_forms_without_their_csrf_token_are_refused(app):

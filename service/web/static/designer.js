@@ -12,13 +12,15 @@
     }
   }
   const deployed = document.getElementById("preview-xml");
-  if (deployed) show(deployed.textContent);
+  if (deployed) show(JSON.parse(deployed.textContent));
 
   const diagrams = document.getElementById("diagrams");
   const forms = document.getElementById("forms");
   diagrams.addEventListener("change", async () => {
     const bpmn = [...diagrams.files].find((file) => file.name.endsWith(".bpmn"));
-    if (bpmn) show(await bpmn.text());
+    if (!bpmn) return;
+    document.getElementById("preview-title").textContent = `Preview: ${bpmn.name} (chosen, not deployed yet)`;
+    show(await bpmn.text());
   });
 
   /** Where a chosen file goes in the library: diagrams under bpmn/, forms under forms/<area>/. */
