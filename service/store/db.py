@@ -24,9 +24,10 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 
 def _postgresql_settings(dbapi_connection, _record):
-    """lz4 for values PostgreSQL compresses (an instance's serialized state, ~11 KB, is written at every step):
-    several times cheaper than the default pglz. A session setting, so no migration; older values stay readable.
-    A server built without lz4 keeps its default."""
+    """lz4 for the values PostgreSQL compresses: an instance's serialized state (~11 KB) is written at every
+    step, and lz4 compresses it several times faster than the default pglz (~0.1 ms of PostgreSQL CPU less per
+    write, ~10 % larger). A session setting, so no migration; values written before stay readable. A server
+    built without lz4 (or older than PostgreSQL 14) keeps its default."""
     try:
         dbapi_connection.execute("SET default_toast_compression = 'lz4'")
         dbapi_connection.commit()
