@@ -21,6 +21,7 @@ from .flows.context import Services
 from .flows.deploy import bundle_loader
 from .redis_conn import connect
 from .store.db import make_engine, make_session_factory
+from .store.people_cache import PeopleCache
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -35,6 +36,8 @@ def build(config: Config, redis_client: redis.Redis | None = None) -> Services:
     sessions = make_session_factory(engine)
     routing = Routing.load(config.notify_config)
     conn = redis_client or connect(config.redis_url, config.data_dir)
+    people = PeopleCache(conn, f"{config.queue_prefix}:people-generation")
+    people.watch(sessions)
     services = Services(
         sessions=sessions,
         library=SpecLibrary(bundle_loader(sessions)),
@@ -43,6 +46,7 @@ def build(config: Config, redis_client: redis.Redis | None = None) -> Services:
         channels=build_channels(config, routing),
         signer=BuiltinSigner(config.signing_key()),
         routing=routing,
+        people=people,
         config=config,
         redis=conn,
         db_engine=engine,

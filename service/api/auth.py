@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash
 
 from service.clock import utcnow
 from service.store.models import User
+from service.store.people_cache import Person
 
 SALT = "handoff-api-token"
 
@@ -20,7 +21,7 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(config.signing_key(), salt=SALT)
 
 
-def _password_version(user: User) -> str:
+def _password_version(user: User | Person) -> str:
     """Changes whenever the password does: older tokens stop working."""
     return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
@@ -40,7 +41,7 @@ def authenticate(session, username: str, password: str) -> User | None:
     return user
 
 
-def user_from_token(token: str) -> User | None:
+def user_from_token(token: str) -> Person | None:
     services = current_app.extensions["handoff"]
     try:
         claims, issued = _serializer().loads(token, return_timestamp=True)
@@ -49,12 +50,11 @@ def user_from_token(token: str) -> User | None:
     age = (utcnow() - issued).total_seconds()
     if not isinstance(claims, dict) or age > claims.get("ttl", services.config.token_max_age_s):
         return None
-    with services.sessions() as session:
-        user = session.get(User, claims.get("uid"))
-        if user is None or not user.active or claims.get("pwv") != _password_version(user):
-            return None
-        session.expunge(user)
-        return user
+    with services.sessions() as session:  # no database work when this process has a current copy
+        user = services.people.person(session, claims.get("uid"))
+    if user is None or not user.active or claims.get("pwv") != _password_version(user):
+        return None
+    return user
 
 
 def login_required(view):

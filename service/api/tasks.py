@@ -21,9 +21,10 @@ from .idempotency import idempotent
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="People's work")
 
 
-def task_dict(task: Task, now) -> dict:
-    view = {c.name: getattr(task, c.name) for c in Task.__table__.columns}
-    view["overdue"] = task.status == "open" and task.due_at is not None and task.due_at < now
+def task_dict(task: Task | dict, now) -> dict:
+    """A task row (or the column values a flow returned) as the API shows it."""
+    view = dict(task) if isinstance(task, dict) else {c.name: getattr(task, c.name) for c in Task.__table__.columns}
+    view["overdue"] = view["status"] == "open" and view["due_at"] is not None and view["due_at"] < now
     return view
 
 
@@ -81,9 +82,7 @@ def _after(task_id: int):
 @login_required
 def claim(body, task_id: int):
     """Takes a task of one of my groups."""
-    with services().sessions() as session:
-        _visible_task(session, task_id)
-    flows.claim_task(services(), task_id, actor_id(), expected_version(body["version"]))
+    flows.claim_task(services(), task_id, actor_id(), expected_version(body["version"]), only_visible=True)
     return _after(task_id)
 
 
@@ -93,9 +92,7 @@ def claim(body, task_id: int):
 @login_required
 def unclaim(body, task_id: int):
     """Hands a task back to its group."""
-    with services().sessions() as session:
-        _visible_task(session, task_id)
-    flows.unclaim_task(services(), task_id, actor_id(), expected_version(body["version"]))
+    flows.unclaim_task(services(), task_id, actor_id(), expected_version(body["version"]), only_visible=True)
     return _after(task_id)
 
 
@@ -106,10 +103,9 @@ def unclaim(body, task_id: int):
 @blp.response(200, schemas.TaskSchema)
 def complete(body, task_id: int):
     """Submits the form; 422 names every invalid field, 409 if the task moved on, 403 if it is not yours."""
-    with services().sessions() as session:
-        _visible_task(session, task_id)
-    flows.complete_task(services(), task_id, actor_id(), body["data"], expected_version(body["version"]))
-    return _after(task_id)
+    result = flows.complete_task(services(), task_id, actor_id(), body["data"], expected_version(body["version"]),
+                                 only_visible=True)
+    return task_dict(result.task, utcnow())
 
 
 @blp.route("/<int(max=9223372036854775807):task_id>/reassign", methods=["POST"])

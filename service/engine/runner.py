@@ -119,7 +119,7 @@ class Engine:
         completed = workflow.is_completed()
         return Snapshot(
             completed=completed,
-            user_tasks=user_tasks(workflow, now or datetime.now(UTC)),
+            user_tasks=user_tasks(workflow, now or datetime.now(UTC), pending),
             pending_timers=pending,
             next_wakeup_at=pending[0].due if pending and not completed else None,
             data=current_data(workflow),

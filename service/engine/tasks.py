@@ -48,15 +48,16 @@ def _assignee(task) -> str | None:
     return str(value) if value else None
 
 
-def _due(workflow, task, now: datetime) -> datetime | None:
+def _due(workflow, task, now: datetime, pending: list[timers.PendingTimer] | None) -> datetime | None:
     raw = task.task_spec.extensions.get("dueDate")
     if raw:
         return due_time(render(task, raw), now)
-    sla = [t.due for t in timers.timers_of_task(workflow, task)]
+    sla = [t.due for t in timers.timers_of_task(workflow, task, pending)]
     return min(sla) if sla else None
 
 
-def user_tasks(workflow, now: datetime) -> list[UserTaskState]:
+def user_tasks(workflow, now: datetime, pending: list[timers.PendingTimer] | None = None) -> list[UserTaskState]:
+    """`pending`: the workflow's pending timers, if the caller has them (each open task looks for its SLA)."""
     views = []
     for task in workflow.get_tasks(spec_class=CamundaUserTask):
         state = _state(task)
@@ -66,7 +67,7 @@ def user_tasks(workflow, now: datetime) -> list[UserTaskState]:
         is_open = state == "open"
         views.append(UserTaskState(
             task_id=str(task.id), element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id, lane=spec.lane,
-            form_key=spec.form.key, state=state, due_at=_due(workflow, task, now) if is_open else None,
+            form_key=spec.form.key, state=state, due_at=_due(workflow, task, now, pending) if is_open else None,
             data=task.data, candidate_group=_candidate_group(task) if is_open else spec.lane,
             assignee=_assignee(task) if is_open else None,
             properties=dict(spec.extensions),

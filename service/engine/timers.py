@@ -77,12 +77,12 @@ def next_wakeup(workflow) -> datetime | None:
     return timers[0].due if timers else None
 
 
-def timers_of_task(workflow, task) -> list[PendingTimer]:
-    """Boundary timers attached to a task (its SLA clock)."""
+def timers_of_task(workflow, task, pending: list[PendingTimer] | None = None) -> list[PendingTimer]:
+    """Boundary timers attached to a task (its SLA clock); `pending`: the workflow's, if already known."""
     if task.parent is None:
         return []
     ids = {str(c.id) for c in task.parent.children if c is not task}
-    return [t for t in pending_timers(workflow) if t.task_id in ids]
+    return [t for t in (pending_timers(workflow) if pending is None else pending) if t.task_id in ids]
 
 
 def _skip_missed_cycles(workflow, now: datetime) -> dict[str, int]:

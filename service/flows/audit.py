@@ -7,6 +7,8 @@ They commit or roll back with everything else in the transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 from service.store.models import AuditEvent, Task
 
 BUFFER = "handoff_audit_rows"
+INSERT = insert(AuditEvent.__table__)  # built once: building a statement costs more than running it
 
 
 def record(session: Session, at: datetime, kind: str, *, instance_id: int | None = None,
@@ -28,12 +31,23 @@ def record(session: Session, at: datetime, kind: str, *, instance_id: int | None
     session.info.setdefault(BUFFER, []).append((row, task_row))
 
 
+@contextmanager
+def held(session: Session) -> Iterator[None]:
+    """Entries recorded so far stay buffered through a flush inside this block (one INSERT at commit)."""
+    rows = session.info.pop(BUFFER, None)
+    try:
+        yield
+    finally:
+        if rows:
+            session.info[BUFFER] = rows + session.info.get(BUFFER, [])
+
+
 @event.listens_for(Session, "after_flush")
 def _write_buffered(session: Session, _flush_context) -> None:
     rows = session.info.pop(BUFFER, None)
     if rows:
         values = [{**row, "task_id": task.id if task is not None else row["task_id"]} for row, task in rows]
-        session.connection().execute(insert(AuditEvent), values)
+        session.connection().execute(INSERT, values)
 
 
 @event.listens_for(Session, "before_commit")

@@ -17,6 +17,7 @@ from integrations.routing import Routing
 from service.clock import utcnow
 from service.engine.library import SpecLibrary
 from service.engine.runner import Engine
+from service.store.people_cache import PeopleCache
 
 
 class AlarmClock(Protocol):
@@ -61,6 +62,7 @@ class Services:
     # runtime.build keys it with the service's secret; unkeyed, signatures verify only in this process's lifetime
     signer: Signer = field(default_factory=lambda: BuiltinSigner(secrets.token_bytes(32)))
     routing: Routing = field(default_factory=Routing)  # who wants which channels (HANDOFF_NOTIFY_CONFIG)
+    people: PeopleCache = field(default_factory=PeopleCache)  # runtime.build gives it Redis; without, no copies
     config: Any = None  # service.config.Config, when built by service.runtime
     redis: Any = None
     db_engine: Any = None

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from service.store import queries
 from service.store.models import Instance, Task, User
 
-from . import audit, discipline, documents, forms, org, recipients, signatures
+from . import audit, discipline, documents, forms, org, recipients, signatures, visibility
 from .context import Services
 from .errors import Conflict, Forbidden, InstanceFrozen, NotFound, ProcessFailed
 from .names import split_names
@@ -25,10 +26,12 @@ class InstanceResult:
     row_version: int
     status: str
     next_wakeup_at: datetime | None
+    task: dict | None = None  # the task row acted on, as committed: callers answer without reading it again
 
 
-def _result(instance: Instance) -> InstanceResult:
-    return InstanceResult(instance.id, instance.row_version, instance.status, instance.next_wakeup_at)
+def _result(instance: Instance, task: Task | None = None) -> InstanceResult:
+    row = {c.name: getattr(task, c.name) for c in Task.__table__.columns} if task is not None else None
+    return InstanceResult(instance.id, instance.row_version, instance.status, instance.next_wakeup_at, row)
 
 
 def start_process(services: Services, process_id: str, data: dict | None = None, *,
@@ -67,11 +70,31 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         return _result(instance)
 
 
-def _open_task(uow: UnitOfWork, task_id: int, expected_version: int | None, with_instance: bool = False) -> Task:
-    options = [joinedload(Task.instance)] if with_instance else []  # one round trip where both are needed
-    task = uow.session.get(Task, task_id, options=options)
-    if task is None:
-        raise NotFound(f"no task {task_id}")
+def _open_task(uow: UnitOfWork, task_id: int, expected_version: int | None, seen_by: int | None = None) -> Task:
+    return _still_open(uow, uow.session.get(Task, task_id), task_id, expected_version, seen_by)
+
+
+TASK_WITH_OPEN_ROWS = select(Task).options(joinedload(Task.instance)).where(  # built once, run at each completion
+    Task.instance_id == select(Task.instance_id).where(Task.id == bindparam("task_id")).scalar_subquery(),
+    or_(Task.id == bindparam("task_id"), Task.status == "open"))
+
+
+def _task_with_open_rows(uow: UnitOfWork, task_id: int) -> tuple[Task | None, dict[str, Task]]:
+    """The task with its instance, and the instance's open task rows (settle needs them), in one round trip."""
+    rows = uow.session.scalars(TASK_WITH_OPEN_ROWS, {"task_id": task_id}).all()
+    task = next((row for row in rows if row.id == task_id), None)
+    return task, {row.engine_task_id: row for row in rows if row.status == "open"}
+
+
+def _still_open(uow: UnitOfWork, task: Task | None, task_id: int, expected_version: int | None,
+                seen_by: int | None) -> Task:
+    """The task, if it is still open at the version the caller saw.
+
+    With `seen_by`, a task that person may not see is NotFound (its existence is not theirs
+    to know), checked in this transaction rather than in one of the caller's own.
+    """
+    if task is None or (seen_by is not None and not visibility.can_see_task(uow.session, seen_by, task)):
+        raise NotFound(f"no task {task_id} that you can see" if seen_by is not None else f"no task {task_id}")
     if expected_version is not None and task.row_version != expected_version:
         raise Conflict(f"task {task_id} changed (version {task.row_version}, you sent {expected_version})")
     if task.status != "open":
@@ -79,11 +102,12 @@ def _open_task(uow: UnitOfWork, task_id: int, expected_version: int | None, with
     return task
 
 
-def claim_task(services: Services, task_id: int, actor_id: int, expected_version: int | None = None) -> int:
+def claim_task(services: Services, task_id: int, actor_id: int, expected_version: int | None = None, *,
+               only_visible: bool = False) -> int:
     """A candidate-group member takes an open task; returns the task's new version."""
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
-        task = _open_task(uow, task_id, expected_version)
+        task = _open_task(uow, task_id, expected_version, seen_by=actor_id if only_visible else None)
         if task.assignee_id == actor_id:
             return task.row_version
         if task.assignee_id is not None:
@@ -97,10 +121,11 @@ def claim_task(services: Services, task_id: int, actor_id: int, expected_version
         return task.row_version
 
 
-def unclaim_task(services: Services, task_id: int, actor_id: int, expected_version: int | None = None) -> int:
+def unclaim_task(services: Services, task_id: int, actor_id: int, expected_version: int | None = None, *,
+                 only_visible: bool = False) -> int:
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
-        task = _open_task(uow, task_id, expected_version)
+        task = _open_task(uow, task_id, expected_version, seen_by=actor_id if only_visible else None)
         if task.assignee_id != actor_id:
             raise Forbidden("only the assignee can hand a task back")
         task.assignee_id = None
@@ -118,7 +143,7 @@ def reassign_task(services: Services, task_id: int, new_assignee_id: int, actor_
         session = uow.session
         task = _open_task(uow, task_id, expected_version)
         holders = [task.assignee_id] if task.assignee_id else [
-            u.id for u in recipients.group_members(session, task.candidate_group)]
+            u.id for u in recipients.group_members(session, task.candidate_group, services.people)]
         if not any(org.is_manager_of(session, actor_id, holder) for holder in holders):
             raise Forbidden("only a manager of the person holding the task (or of its group) can reassign it")
         if not (queries.is_member(session, new_assignee_id, task.candidate_group)
@@ -132,11 +157,16 @@ def reassign_task(services: Services, task_id: int, new_assignee_id: int, actor_
 
 
 def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
-                  expected_version: int | None = None) -> InstanceResult:
-    """The assignee submits the task's form; the process moves on in the same transaction."""
+                  expected_version: int | None = None, *, only_visible: bool = False) -> InstanceResult:
+    """The assignee submits the task's form; the process moves on in the same transaction.
+
+    `only_visible`: a task the actor may not see is NotFound rather than Forbidden (the API's rule).
+    The result carries the completed task row.
+    """
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
-        task = _open_task(uow, task_id, expected_version, with_instance=True)
+        task, open_rows = _task_with_open_rows(uow, task_id)
+        task = _still_open(uow, task, task_id, expected_version, actor_id if only_visible else None)
         instance = task.instance
         if instance.status != "running":
             raise Conflict(f"instance {instance.id} is {instance.status}: {instance.error or 'nothing can change'}")
@@ -158,9 +188,9 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
             _sign_and_seal(uow, services.signer, instance, task, parsed.user_tasks[task.element_id].properties,
                            submitted, actor_id, now)
             services.engine.complete(workflow, task.engine_task_id, data, ctx)
-        settle(services, uow, instance, workflow, ctx, now, actor_id)
+        settle(services, uow, instance, workflow, ctx, now, actor_id, open_rows)
         uow.commit()
-        return _result(instance)
+        return _result(instance, task)
 
 
 def _fire_overdue(services: Services, uow: UnitOfWork, instance: Instance, workflow, ctx, now: datetime) -> None:

@@ -8,39 +8,37 @@ Tokens, comma-separated:
 - ``assignee_manager:ELEMENT`` / ``assignee_manager:ELEMENT:2`` - that person's manager one or two levels up;
   unassigned, the managers of the candidate group's members;
 - ``group:NAME`` - every active member; ``user:NAME`` - one person.
+
+People, groups and members come from a `PeopleCache` (see `service.store.people_cache`) when the
+caller passes the service's; without one, from the database.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from integrations.routing import Person
-from service.store.models import Group, Instance, Membership, Task, User
+from integrations import routing
+from service.store.models import Instance, Task, User
+from service.store.people_cache import PeopleCache, Person
 
 from .errors import ProcessFailed
 
+NO_CACHE = PeopleCache()  # reads through to the database
 
-def resolve(session: Session, instance: Instance, spec: str) -> list[User]:
+
+def resolve(session: Session, instance: Instance, spec: str, cache: PeopleCache = NO_CACHE) -> list[Person]:
     """Resolves a comma-separated recipient list, without duplicates, in order."""
-    users: dict[int, User] = {}
+    users: dict[int, Person] = {}
     for part in (p.strip() for p in str(spec).split(",") if p.strip()):
-        for user in _resolve_one(session, instance, part):
+        for user in _resolve_one(session, instance, part, cache):
             users.setdefault(user.id, user)
     return list(users.values())
 
 
-def people(session: Session, users: list[User]) -> list[Person]:
-    """The users with their group names (one query), as notification routing needs them."""
-    groups: dict[int, list[str]] = defaultdict(list)
-    if users:
-        query = (select(Membership.user_id, Group.name).join(Group, Group.id == Membership.group_id)
-                 .where(Membership.user_id.in_([u.id for u in users])).order_by(Group.name))
-        for user_id, name in session.execute(query):
-            groups[user_id].append(name)
-    return [Person(u.id, u.username, u.email, tuple(groups[u.id])) for u in users]
+def people(session: Session, users: list[Person], cache: PeopleCache = NO_CACHE) -> list[routing.Person]:
+    """The users with their group names, as notification routing needs them."""
+    return [routing.Person(u.id, u.username, u.email, cache.groups_of(session, u.id)) for u in users]
 
 
 def task_element(spec: str) -> str | None:
@@ -57,16 +55,16 @@ def latest_task(session: Session, instance_id: int, element_id: str) -> Task | N
     return session.scalars(query.order_by(Task.id.desc()).limit(1)).first()
 
 
-def _resolve_one(session: Session, instance: Instance, part: str) -> list[User]:
+def _resolve_one(session: Session, instance: Instance, part: str, cache: PeopleCache) -> list[Person]:
     kind, _, rest = part.partition(":")
     if kind == "owner":
-        return _active(session, [instance.started_by])
+        return _active(session, [instance.started_by], cache)
     if kind == "owner_manager":
-        return _managers(session, instance.started_by, _levels(rest or "1", part))
+        return _managers(session, instance.started_by, _levels(rest or "1", part), cache)
     if kind == "group" and rest:
-        return group_members(session, rest)
+        return group_members(session, rest, cache)
     if kind == "user" and rest:
-        return list(session.scalars(select(User).where(User.username == rest, User.active)))
+        return [Person.of(u) for u in session.scalars(select(User).where(User.username == rest, User.active))]
     if kind in ("assignee", "assignee_manager") and rest:
         element, _, levels = rest.partition(":")
         task = latest_task(session, instance.id, element)
@@ -74,13 +72,13 @@ def _resolve_one(session: Session, instance: Instance, part: str) -> list[User]:
             raise ProcessFailed(f"recipient {part!r}: no task {element!r} in this instance")
         if kind == "assignee":
             holder = task.assignee_id or task.completed_by
-            return _active(session, [holder]) if holder else group_members(session, task.candidate_group)
+            return _active(session, [holder], cache) if holder else group_members(session, task.candidate_group, cache)
         holder = task.assignee_id or task.completed_by
         if holder:
-            return _managers(session, holder, _levels(levels or "1", part))
-        managers: dict[int, User] = {}  # nobody holds it: the managers of everyone who could
-        for member in group_members(session, task.candidate_group):
-            for manager in _managers(session, member.id, _levels(levels or "1", part)):
+            return _managers(session, holder, _levels(levels or "1", part), cache)
+        managers: dict[int, Person] = {}  # nobody holds it: the managers of everyone who could
+        for member in group_members(session, task.candidate_group, cache):
+            for manager in _managers(session, member.id, _levels(levels or "1", part), cache):
                 managers.setdefault(manager.id, manager)
         return list(managers.values())
     raise ProcessFailed(f"unknown recipient {part!r} (see service/flows/recipients.py)")
@@ -92,28 +90,25 @@ def _levels(text: str, part: str) -> int:
     return int(text)
 
 
-def _managers(session: Session, user_id: int | None, levels: int) -> list[User]:
+def _managers(session: Session, user_id: int | None, levels: int, cache: PeopleCache) -> list[Person]:
     """The manager `levels` steps up the org chart; where the chain ends sooner, its top.
 
     An escalation "two levels up" from someone who reports to the VP still reaches the VP,
     rather than nobody.
     """
-    user = session.get(User, user_id) if user_id else None
+    user = cache.person(session, user_id) if user_id else None
     top = None
     for _ in range(levels):
         if user is None or user.manager_id is None:
             break
-        user = top = session.get(User, user.manager_id)
+        user = top = cache.person(session, user.manager_id)
     return [top] if top is not None and top.active else []
 
 
-def group_members(session: Session, name: str | None) -> list[User]:
-    if not name:
-        return []
-    query = (select(User).join(Membership, Membership.user_id == User.id)
-             .join(Group, Group.id == Membership.group_id).where(Group.name == name, User.active))
-    return list(session.scalars(query.order_by(User.id)))
+def group_members(session: Session, name: str | None, cache: PeopleCache = NO_CACHE) -> list[Person]:
+    return list(cache.group_members(session, name)) if name else []
 
 
-def _active(session: Session, ids) -> list[User]:
-    return [u for u in (session.get(User, i) for i in ids if i is not None) if u is not None and u.active]
+def _active(session: Session, ids, cache: PeopleCache) -> list[Person]:
+    people = (cache.person(session, i) for i in ids if i is not None)
+    return [p for p in people if p is not None and p.active]

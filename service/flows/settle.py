@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from service.engine.runner import EngineError
 from service.logging_setup import annotate
-from service.store.models import Instance
+from service.store.models import Instance, Task
 
 from . import audit
 from .context import Services
@@ -44,31 +44,39 @@ def log_timer(session, instance: Instance, timer, now: datetime) -> None:
 
 
 def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ctx: OperatorContext,
-           now: datetime, actor_id: int | None = None) -> None:
+           now: datetime, actor_id: int | None = None, open_rows: dict[str, Task] | None = None) -> None:
+    """Writes the instance row, then its task rows, log entries and outbox rows.
+
+    The instance row is written (and so locked) first, as in every flow: two transactions
+    on one instance never hold each other's rows. `open_rows`: the instance's open task
+    rows, if the caller has read them already.
+    """
     session = uow.session
     annotate(instance_id=instance.id)  # later log lines of this request or job name the instance
     snapshot = services.engine.snapshot(workflow, now)
-    changes = project_tasks(session, instance, snapshot, now, actor_id)
-    for kind, task in changes:
-        actor = actor_id if kind == "task_completed" else None
-        audit.record(session, now, kind, instance_id=instance.id, task_row=task, actor_id=actor,
-                     element_id=task.element_id, name=task.name, candidate_group=task.candidate_group,
-                     due_at=task.due_at)
     instance.state = services.engine.dump(workflow)
     instance.data = json_safe(snapshot.data)
     instance.updated_at = now
-    if snapshot.completed and instance.status == "running":
+    completed = snapshot.completed and instance.status == "running"
+    if completed:
         instance.status = "completed"
         instance.completed_at = now
-        audit.record(session, now, "instance_completed", instance_id=instance.id)
     running = instance.status == "running" and not instance.frozen
     previous, instance.next_wakeup_at = instance.next_wakeup_at, snapshot.next_wakeup_at if running else None
-    wakeup = instance.next_wakeup_at
+    with audit.held(session):  # the log is written once, at commit
+        session.flush()
+    for change in project_tasks(session, instance, snapshot, now, actor_id, open_rows):
+        actor = actor_id if change.kind == "task_completed" else None
+        audit.record(session, now, change.kind, instance_id=instance.id, task_id=change.task_id, actor_id=actor,
+                     element_id=change.element_id, name=change.name, candidate_group=change.candidate_group,
+                     due_at=change.due_at)
+    if completed:
+        audit.record(session, now, "instance_completed", instance_id=instance.id)
+    outbox_ids = ctx.write_outbox()
+    wakeup, instance_id = instance.next_wakeup_at, instance.id
     moved = wakeup is not None and wakeup != previous  # an alarm already set for this moment stays set
-    rows, instance_id = ctx.new_outbox, instance.id
-    if moved or rows:
-        uow.after_commit(lambda: services.signal_committed([(instance_id, wakeup)] if moved else [],
-                                                           [row.id for row in rows]))
+    if moved or outbox_ids:
+        uow.after_commit(lambda: services.signal_committed([(instance_id, wakeup)] if moved else [], outbox_ids))
 
 
 def schedule_after_commit(services: Services, uow: UnitOfWork, instance: Instance) -> None:

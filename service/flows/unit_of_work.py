@@ -39,6 +39,8 @@ class UnitOfWork:
             self.session.close()
         if isinstance(exc, StaleDataError):  # raised by an autoflush before commit
             raise Conflict("the instance was changed by someone else; reload and retry") from exc
+        if isinstance(exc, IntegrityError):  # raised by a statement before commit (e.g. a task or outbox row)
+            raise Conflict("a conflicting change was committed first") from exc
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after.append(callback)

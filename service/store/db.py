@@ -18,7 +18,21 @@ def make_engine(url: str, **kwargs) -> Engine:
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     # No pre-ping: it costs a round trip per transaction. Connections are recycled instead, and a
     # connection lost to a database restart fails one request, which the client may retry.
-    return create_engine(url, pool_recycle=1800, **kwargs)
+    engine = create_engine(url, pool_recycle=1800, **kwargs)
+    event.listen(engine, "connect", _postgresql_settings)
+    return engine
+
+
+def _postgresql_settings(dbapi_connection, _record):
+    """lz4 for the values PostgreSQL compresses: an instance's serialized state (~11 KB) is written at every
+    step, and lz4 compresses it several times faster than the default pglz (~0.1 ms of PostgreSQL CPU less per
+    write, ~10 % larger). A session setting, so no migration; values written before stay readable. A server
+    built without lz4 (or older than PostgreSQL 14) keeps its default."""
+    try:
+        dbapi_connection.execute("SET default_toast_compression = 'lz4'")
+        dbapi_connection.commit()
+    except Exception:  # noqa: BLE001 - an optimisation only
+        dbapi_connection.rollback()
 
 
 def _sqlite_pragmas(dbapi_connection, _record):

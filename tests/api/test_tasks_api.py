@@ -119,3 +119,14 @@ def test_a_retried_completion_returns_the_first_answer_instead_of_a_conflict(api
     first = api.client.post(f"/api/v1/tasks/{task['id']}/complete", headers=rep, json=body)
     again = api.client.post(f"/api/v1/tasks/{task['id']}/complete", headers=rep, json=body)
     assert first.status_code == again.status_code == 200 and first.json == again.json
+
+
+def test_the_completion_answer_is_the_task_as_stored(api):
+    api.start_project()
+    [task] = tasks(api, "rep")
+    rep = api.login("rep")
+    done = api.client.post(f"/api/v1/tasks/{task['id']}/complete", headers=rep,
+                           json={"data": {**OPPORTUNITY, "customer_id": api.customer_id}, "version": task["version"]})
+    stored = api.client.get(f"/api/v1/tasks/{task['id']}", headers=rep).json
+    assert done.status_code == 200 and done.json["version"] == task["version"] + 1
+    assert done.json == {key: stored[key] for key in done.json}

@@ -12,18 +12,19 @@ import hashlib
 from typing import Any
 
 from integrations.routing import Target
-from service.store.models import Outbox, User
+from service.store.models import Outbox
+from service.store.people_cache import Person
 
 from .. import recipients
 from .context import OperatorContext
 
 
-def notification_rows(ctx: OperatorContext, users: list[User], *, topic: str, payload: dict[str, Any], key: str,
+def notification_rows(ctx: OperatorContext, users: list[Person], *, topic: str, payload: dict[str, Any], key: str,
                       only: str | None = None) -> list[Outbox]:
     """`key` names the event (e.g. ``notify:INSTANCE:TASK``); `only` is a channel the diagram insists on."""
     routing = ctx.routing
     rows, seen = [], set()
-    for person in recipients.people(ctx.session, users):
+    for person in recipients.people(ctx.session, users, ctx.people):
         for target in routing.targets(person, only):
             if target.key in seen:
                 continue

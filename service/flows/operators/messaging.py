@@ -33,7 +33,7 @@ def _send(ctx: OperatorContext, call: OperatorCall, kind: str) -> dict:
     only = str(call.params["channel"]) if call.params.get("channel") else None
     subject = str(call.params.get("subject") or call.element_id)
     to = str(ctx.require(call, "to"))
-    users = recipients.resolve(ctx.session, ctx.instance, to)
+    users = recipients.resolve(ctx.session, ctx.instance, to, ctx.people)
     body = {k: _jsonable(v) for k, v in call.params.items() if k not in RESERVED}
     about = call.params.get("task") or recipients.task_element(to)
     payload = {"subject": subject[:300], "element_id": call.element_id, "kind": kind, "body": body,

@@ -77,7 +77,7 @@ def kb_check(ctx: OperatorContext, call: OperatorCall) -> dict:
         facts = {"product": product, "bound": bound, "current": current}
         payload = {"subject": f"Project frozen: {reason}", "kind": "kb_mismatch", "body": facts,
                    "link": f"/instances/{ctx.instance.id}"}
-        fanout.notification_rows(ctx, recipients.resolve(ctx.session, ctx.instance, to), topic="notify",
+        fanout.notification_rows(ctx, recipients.resolve(ctx.session, ctx.instance, to, ctx.people), topic="notify",
                                  payload=payload, key=f"kb:{ctx.instance.id}:{call.task_id}")
     return {"kb_current_version": current, "kb_version_matches": matches}
 
