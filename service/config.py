@@ -91,6 +91,9 @@ def _number(env, name: str, default, kind):
     return value
 
 
+_KEYS: dict[Path, str] = {}
+
+
 @dataclass(frozen=True)
 class Config:
     database_url: str = field(repr=False)  # may carry a password
@@ -133,6 +136,8 @@ class Config:
         if self.secret_key:
             return self.secret_key
         path = self.data_dir / "secret_key"
+        if path in _KEYS:
+            return _KEYS[path]
         if not path.exists():
             import secrets
 
@@ -147,6 +152,7 @@ class Config:
         for _ in range(50):  # another process may be writing it this very moment
             key = path.read_text().strip()
             if key:
+                _KEYS[path] = key  # read once per process: every API request signs or checks with it
                 return key
             time.sleep(0.01)
         raise RuntimeError(f"{path} is empty: delete it, or set HANDOFF_SECRET_KEY")
