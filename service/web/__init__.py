@@ -38,7 +38,7 @@ def init_web(app: Flask) -> None:
             return {"csrf_token": session_auth.csrf_token}
         with services.sessions() as session:
             groups = groups_of(session, user.id)
-            overview = may_see_overview(session, user.id)
+            overview = may_see_overview(session, user.id, groups)
             unread = session.scalar(select(func.count(Message.id)).where(
                 Message.recipient_id == user.id, Message.read_at.is_(None)))
         return {"csrf_token": session_auth.csrf_token, "me": user, "my_groups": groups, "unread": unread,

@@ -83,12 +83,10 @@ def _reassign_choices(session, task: Task) -> list[User]:
 
     The flow decides; this only spares a manager a list of names the server would refuse.
     """
-    holders = [task.assignee_id] if task.assignee_id else [u.id for u in recipients.group_members(
-        session, task.candidate_group)]
-    if not any(org.is_manager_of(session, g.user.id, holder) for holder in holders):
-        return []
+    members = {u.id for u in recipients.group_members(session, task.candidate_group)}
     team = org.reporting_tree(session, g.user.id)
-    members = {u.id for u in recipients.group_members(session, task.candidate_group)} if task.candidate_group else set()
+    if not team.intersection([task.assignee_id] if task.assignee_id else members):
+        return []
     people = session.scalars(select(User).where(User.id.in_(team | members), User.active.is_(True))
                              .order_by(User.display_name))
     return [p for p in people if p.id != task.assignee_id]

@@ -58,8 +58,7 @@ def test_an_acceptance_without_the_signed_document_is_refused(services, library)
 def test_accepted_but_not_invoiced_for_7_days_is_listed(services, library):
     with freeze_time(T0) as clock:
         project = library.to_acceptance()
-        library.task(project, "acceptance", "delivery", {"acceptance_document": library.document("delivery"),
-                                                         "accepted_on": "2026-04-06"})
+        library.accept(project, "2026-04-06")
         clock.move_to(T0 + timedelta(days=6, hours=23))
         run_jobs(services)
         assert events(services, "accepted_not_invoiced", project) == []
@@ -77,8 +76,7 @@ def test_the_finance_push_is_dropped_once_as_a_file_for_the_finance_system(servi
     import json
 
     project = library.to_acceptance()
-    library.task(project, "acceptance", "delivery", {"acceptance_document": library.document("delivery"),
-                                                     "accepted_on": "2026-04-06"})
+    library.accept(project, "2026-04-06")
     run_jobs(services)
     run_jobs(services)
     [dropped] = list((config.data_dir / "finance-drop").glob("*.json"))
@@ -102,8 +100,7 @@ def test_acceptance_is_all_or_nothing_when_one_effect_fails(services, library, m
 
     monkeypatch.setitem(OPERATORS, "push", finance_unreachable)
     with pytest.raises(ProcessFailed):
-        library.task(project, "acceptance", "delivery", {"acceptance_document": library.document("delivery"),
-                                                         "accepted_on": "2026-04-06"})
+        library.accept(project, "2026-04-06")
     row = instance(services, project)
     assert (row.project_status, row.stage) == (None, "Customer acceptance")
     assert open_elements(services, project) == ["acceptance"]
@@ -114,8 +111,7 @@ def test_acceptance_is_all_or_nothing_when_one_effect_fails(services, library, m
 def test_a_late_payment_commitment_letter_escalates_and_payment_closes_the_project(services, library):
     with freeze_time(T0) as clock:
         project = library.to_acceptance()
-        library.task(project, "acceptance", "delivery", {"acceptance_document": library.document("delivery"),
-                                                         "accepted_on": "2026-04-06"})
+        library.accept(project, "2026-04-06")
         clock.move_to(T0 + timedelta(days=3, seconds=1))
         run_jobs(services)
         late = [m for m in inbox(services, library.people["sales_mgr"]) if m.body.get("kind") == "escalate"]
