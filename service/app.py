@@ -10,6 +10,7 @@ from .config import Config
 def create_app(config: Config | None = None, services=None) -> Flask:
     from . import runtime
     from .api import init_api
+    from .api.boundary import init_boundary
     from .web import init_web
     from .web.health import bp as health_bp
     from .web.metrics import init_metrics
@@ -22,6 +23,7 @@ def create_app(config: Config | None = None, services=None) -> Flask:
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.extensions["handoff"] = services
     init_request_ids(app)
+    init_boundary(app, config.max_upload_bytes, config.max_body_bytes)
     app.register_blueprint(health_bp)
     init_metrics(app, services)
     init_api(app)

@@ -9,6 +9,8 @@
   (see `integrations.routing`); without it everybody is notified in-app only.
 - ``HANDOFF_SMTP_*``: the mail server for the e-mail channel (see `SmtpSettings`).
 - ``HANDOFF_FINANCE_*``: how finance pushes leave (see `FinanceSettings`).
+- ``HANDOFF_MAX_UPLOAD_MB`` (25): the largest document or deploy upload; ``HANDOFF_MAX_BODY_KB`` (1024): the
+  largest other request body. Larger ones are refused with 413 before they are read.
 """
 
 from __future__ import annotations
@@ -111,6 +113,8 @@ class Config:
     smtp: SmtpSettings | None = None
     webhook_timeout_s: float = 10.0
     finance: FinanceSettings = field(default_factory=FinanceSettings)
+    max_upload_mb: float = 25.0  # a document or a deploy upload; larger bodies are refused unread (413)
+    max_body_kb: float = 1024.0  # any other request body (JSON, a page's form)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Config:
@@ -129,6 +133,8 @@ class Config:
             smtp=SmtpSettings.from_env(env),
             webhook_timeout_s=_number(env, "HANDOFF_WEBHOOK_TIMEOUT", cls.webhook_timeout_s, float),
             finance=FinanceSettings.from_env(env),
+            max_upload_mb=_number(env, "HANDOFF_MAX_UPLOAD_MB", cls.max_upload_mb, float),
+            max_body_kb=_number(env, "HANDOFF_MAX_BODY_KB", cls.max_body_kb, float),
         )
 
     def signing_key(self) -> str:
@@ -156,6 +162,14 @@ class Config:
                 return key
             time.sleep(0.01)
         raise RuntimeError(f"{path} is empty: delete it, or set HANDOFF_SECRET_KEY")
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def max_body_bytes(self) -> int:
+        return int(self.max_body_kb * 1024)
 
     @property
     def timer_queue(self) -> str:

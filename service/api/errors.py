@@ -8,9 +8,11 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from service.flows.errors import FlowError
+
+from .boundary import too_large_message
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +40,14 @@ def register(app: Flask) -> None:
             for location in data["messages"].values():
                 errors.update(location)
         code = (error.name or "error").lower().replace(" ", "_")
+        description = error.description or error.name
         if error.code == 422:
             code = "invalid_request"
-        return error_body(code, error.description or error.name, errors, error.code or 500)
+        if error.code == 413:  # also raised by Werkzeug itself, mid-read, for a chunked body without a length
+            code = "too_large"
+            if description == RequestEntityTooLarge.description:
+                description = too_large_message(request.content_length, request.max_content_length or 0)
+        return error_body(code, description, errors, error.code or 500)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -19,7 +19,6 @@ from .context import Services
 from .errors import FormInvalid
 from .unit_of_work import UnitOfWork
 
-MAX_BYTES = 25 * 1024 * 1024
 ALLOWED_TYPES = {
     "application/pdf", "image/png", "image/jpeg", "text/plain",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -41,11 +40,11 @@ def storage_path(root: Path, sha256: str) -> Path:
 def upload(services: Services, content: bytes, filename: str, content_type: str, actor_id: int | None,
            instance_id: int | None = None) -> Stored:
     """Stores a file after checking its size and type; the same bytes are stored once."""
-    errors = {}
+    errors, limit = {}, services.config.max_upload_bytes  # HANDOFF_MAX_UPLOAD_MB
     if not content:
         errors["file"] = ["the file is empty"]
-    elif len(content) > MAX_BYTES:
-        errors["file"] = [f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB"]
+    elif len(content) > limit:
+        errors["file"] = [f"the file is larger than {services.config.max_upload_mb:g} MB"]
     if content_type not in ALLOWED_TYPES:
         errors["content_type"] = [f"{content_type!r} is not accepted (PDF, PNG, JPEG, text, Word, Excel)"]
     if errors:

@@ -1,0 +1,113 @@
+"""What no handler can take is refused before any handler reads it: oversize bodies and control characters.
+
+One hook for every route (the API and the pages' own forms), so no route can forget:
+
+- **Size.** A body larger than its limit is a 413 *before* it is read: a multipart upload (documents, deploy)
+  may carry `HANDOFF_MAX_UPLOAD_MB`, any other body (JSON, a login form) `HANDOFF_MAX_BODY_KB`. The declared
+  ``Content-Length`` is checked first; a chunked body without one is cut off by Werkzeug at the same limit.
+- **Control characters.** NUL and the other C0 controls (tab, newline and carriage return excepted) and lone
+  UTF-16 surrogates are refused with 422 wherever they appear: a JSON value or key at any depth, the query
+  string, form fields, uploaded file names, the URL's own parameters. PostgreSQL cannot store NUL in text, a
+  lone surrogate cannot be encoded, and no person types either; refusing them here means a 4xx, never a 500.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, current_app, request
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnprocessableEntity
+
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+MESSAGE = "holds a control character (such as NUL) or a lone surrogate, which are not accepted"
+ENVELOPE = 64 * 1024  # multipart boundaries and part headers around an upload of the largest size
+
+
+def init_boundary(app: Flask, max_upload_bytes: int, max_body_bytes: int) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes + ENVELOPE  # Werkzeug's own ceiling for every request
+    app.config["HANDOFF_MAX_BODY"] = max_body_bytes
+
+    @app.before_request
+    def refuse_what_no_handler_can_take() -> None:
+        limit_body()
+        errors = control_characters()
+        if errors:
+            error = UnprocessableEntity(f"{len(errors)} field(s) {MESSAGE}")
+            error.data = {"messages": {"request": errors}}  # read by errors.py like webargs' own 422s
+            raise error
+
+
+def limit_body() -> None:
+    """Sets this request's limit by its kind of body, and refuses a declared length over it unread."""
+    if request.mimetype != "multipart/form-data":
+        request.max_content_length = current_app.config["HANDOFF_MAX_BODY"]  # Flask 3.1: per request
+    limit = request.max_content_length
+    if limit is not None and request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge(too_large_message(request.content_length, limit))
+
+
+def too_large_message(length: int | None, limit: int) -> str:
+    kind = "request body"
+    if request.mimetype == "multipart/form-data":
+        kind, limit = "upload", max(limit - ENVELOPE, 0)
+    sent = f" is {_size(length)}" if length else " is too large"
+    return f"this {kind}{sent}; at most {_size(limit)} is accepted"
+
+
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):.1f} MB" if count >= 1024 * 1024 else f"{count / 1024:.0f} KB"
+
+
+def control_characters() -> dict[str, list[str]]:
+    """Field path → message, for every place of the request that holds a forbidden character."""
+    errors: dict[str, list[str]] = {}
+    for name, value in (request.view_args or {}).items():
+        _check_text(errors, name, value)
+    with_body = request.method in ("POST", "PUT", "PATCH")
+    for source in (request.args, request.form) if with_body else (request.args,):
+        for name, values in source.lists():
+            _check_text(errors, name, name, what="this field name")
+            for value in values:
+                _check_text(errors, name, value)
+    if with_body:
+        for name, upload in request.files.items(multi=True):
+            _check_text(errors, name, name, what="this field name")
+            _check_text(errors, name, upload.filename or "", what="the file name")
+        if request.is_json:
+            _walk_json(errors, _json_body())
+    return errors
+
+
+def _json_body():
+    """The parsed body (cached for the handler), or None when it is not JSON at all (the handler says so)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        raise BadRequest("the JSON body is nested too deeply") from None
+
+
+def _walk_json(errors: dict[str, list[str]], document) -> None:
+    """Every key and string at any depth; iterative, so a deeply nested body cannot exhaust the stack."""
+    stack = [("", document)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            _check_text(errors, path, value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                child = _join(path, key)
+                _check_text(errors, child, key, what="this key")
+                stack.append((child, item))
+        elif isinstance(value, list):
+            stack.extend((_join(path, str(index)), item) for index, item in enumerate(value))
+
+
+def _join(path: str, key: str) -> str:
+    shown = FORBIDDEN.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), key)
+    return f"{path}.{shown}" if path else shown
+
+
+def _check_text(errors: dict[str, list[str]], path: str, value, what: str = "this value") -> None:
+    if isinstance(value, str) and FORBIDDEN.search(value):
+        shown = FORBIDDEN.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), path)
+        errors.setdefault(shown or "body", []).append(f"{what} {MESSAGE}")
