@@ -42,8 +42,14 @@ def limit_body() -> None:
     if request.mimetype != "multipart/form-data":
         request.max_content_length = current_app.config["HANDOFF_MAX_BODY"]  # Flask 3.1: per request
     limit = request.max_content_length
-    if limit is not None and request.content_length is not None and request.content_length > limit:
-        raise RequestEntityTooLarge(too_large_message(request.content_length, limit))
+    if limit is None:
+        return
+    if request.content_length is not None:
+        if request.content_length > limit:
+            raise RequestEntityTooLarge(too_large_message(request.content_length, limit))
+    elif request.environ.get("wsgi.input_terminated"):  # chunked: no length to check before reading
+        request.get_data(cache=True)  # Werkzeug stops at the limit, silently: the rest would be lost
+        request.stream.read(1)  # at the limit this raises 413; a body that ended before it reads nothing
 
 
 def too_large_message(length: int | None, limit: int) -> str:

@@ -36,9 +36,12 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         errors = {}
         data = getattr(error, "data", None) or {}
-        if "messages" in data:  # webargs/marshmallow: {"json": {"field": ["message"]}}
-            for location in data["messages"].values():
-                errors.update(location)
+        if "messages" in data:  # webargs/marshmallow: {"json": {"field": ["message"]}} or {"json": ["message"]}
+            for location, messages in data["messages"].items():
+                if isinstance(messages, dict):
+                    errors.update(messages)
+                else:
+                    errors[location] = messages
         code = (error.name or "error").lower().replace(" ", "_")
         description = error.description or error.name
         if error.code == 422:

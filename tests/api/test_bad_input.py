@@ -101,3 +101,136 @@ def test_a_json_body_nested_too_deeply_is_a_4xx(api):
     response = api.client.post(f"/api/v1/customers/{api.customer_id}/changes", headers=api.login("rep"),
                                data=deep, content_type="application/json")
     assert 400 <= response.status_code < 500, response.status_code
+
+
+class CountingStream(io.RawIOBase):
+    """A request body of `size` bytes that counts what the server reads of it."""
+
+    def __init__(self, size: int):
+        self.size, self.position, self.read_bytes = size, 0, 0
+
+    def readable(self):
+        return True
+
+    def seekable(self):  # the test client measures the body by seeking to its end and back
+        return True
+
+    def seek(self, offset, whence=0):
+        self.position = {0: offset, 1: self.position + offset, 2: self.size + offset}[whence]
+        return self.position
+
+    def tell(self):
+        return self.position
+
+    def readinto(self, buffer):
+        count = max(0, min(len(buffer), self.size - self.position))
+        buffer[:count] = b" " * count
+        self.position += count
+        self.read_bytes += count
+        return count
+
+
+def send_declared(api, path: str, size: int, content_type: str, headers: dict | None = None):
+    stream = CountingStream(size)
+    response = api.client.post(path, input_stream=stream, content_type=content_type,
+                               headers={"Content-Length": str(size), **(headers or {})})
+    return response, stream
+
+
+def test_a_200_mb_json_body_is_413_before_a_byte_is_read(api):
+    response, stream = send_declared(api, f"/api/v1/customers/{api.customer_id}/changes", 200 * 1024 * 1024,
+                                     "application/json", api.login("rep"))
+    assert response.status_code == 413
+    assert response.json["code"] == "too_large"
+    assert response.json["message"] == "this request body is 200.0 MB; at most 1.0 MB is accepted"
+    assert stream.read_bytes == 0
+
+
+def test_a_json_body_just_over_its_limit_is_413_and_an_upload_may_be_larger(api):
+    rep = api.login("rep")
+    response, stream = send_declared(api, "/api/v1/processes/project_lifecycle/instances", 1024 * 1024 + 1,
+                                     "application/json", rep)
+    assert (response.status_code, stream.read_bytes) == (413, 0)
+    pdf = io.BytesIO(b"%PDF-" + b"x" * 2 * 1024 * 1024)
+    upload = api.client.post("/api/v1/documents", headers=rep, content_type="multipart/form-data",
+                             data={"file": (pdf, "big.pdf", "application/pdf")})
+    assert upload.status_code == 201, upload.json
+
+
+def test_an_upload_over_the_upload_limit_is_413_unread_on_documents_and_deploy(api):
+    for path, who in (("/api/v1/documents", "rep"), ("/api/v1/processes/deploy", "designer")):
+        response, stream = send_declared(api, path, 200 * 1024 * 1024, "multipart/form-data; boundary=x",
+                                         api.login(who))
+        assert response.status_code == 413, path
+        assert response.json["message"] == "this upload is 200.0 MB; at most 25.0 MB is accepted"
+        assert stream.read_bytes == 0
+
+
+def test_a_chunked_body_without_a_length_is_cut_off_at_the_limit(api):
+    stream = CountingStream(50 * 1024 * 1024)
+    response = api.client.post(f"/api/v1/customers/{api.customer_id}/changes", input_stream=stream,
+                               content_type="application/json",
+                               headers={**api.login("rep"), "Transfer-Encoding": "chunked"},
+                               environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""})
+    assert response.status_code == 413 and response.json["code"] == "too_large"
+    assert stream.read_bytes <= 2 * 1024 * 1024  # read up to the limit, not the 50 MB
+
+
+def test_a_page_form_that_is_too_large_is_a_readable_413_page(api):
+    response, stream = send_declared(api, "/login", 5 * 1024 * 1024, "application/x-www-form-urlencoded",
+                                     {"Accept": "text/html"})
+    assert response.status_code == 413 and stream.read_bytes == 0
+    page = response.get_data(as_text=True)
+    assert "this request body is 5.0 MB; at most 1.0 MB is accepted" in page and "<html" in page.lower()
+
+
+def test_the_limits_are_configurable(services):
+    from dataclasses import replace
+
+    from service.app import create_app
+
+    app = create_app(replace(services.config, max_upload_mb=1, max_body_kb=4), services)
+    client = app.test_client()
+    stream = CountingStream(8 * 1024)
+    response = client.post("/api/v1/auth/token", input_stream=stream, content_type="application/json",
+                           headers={"Content-Length": str(8 * 1024)})
+    assert response.status_code == 413 and response.json["message"].endswith("at most 4 KB is accepted")
+
+
+def test_a_real_gunicorn_answers_413_to_a_declared_200_mb_body_without_waiting_for_it(child_env, tmp_path):
+    """Honest end to end: only the headers are sent; a server that tried to read the body would hang."""
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.support import wait_until
+
+    log = tmp_path / "gunicorn.log"
+    env = {**child_env, "HANDOFF_SECRET_KEY": "bad-input-test", "HANDOFF_LOG_FORMAT": "text"}
+    argv = [str(Path(sys.executable).parent / "gunicorn"), "--no-control-socket", "-w", "1", "-b", "127.0.0.1:0",
+            "service.wsgi:app"]
+    with log.open("w") as out:
+        child = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        def port():
+            assert child.poll() is None, log.read_text()
+            found = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", log.read_text())
+            return int(found.group(1)) if found else None
+
+        bound = wait_until(port, timeout_s=60, poll_s=0.1)
+        with socket.create_connection(("127.0.0.1", bound), timeout=10) as connection:
+            connection.sendall(b"POST /api/v1/auth/token HTTP/1.1\r\nHost: localhost\r\n"
+                               b"Content-Type: application/json\r\nContent-Length: 209715200\r\n\r\n{\"user")
+            answer = b""
+            while b"\r\n\r\n" not in answer:
+                answer += connection.recv(65536)
+            head, _, body = answer.partition(b"\r\n\r\n")
+            length = int(re.search(rb"(?i)content-length: (\d+)", head).group(1))
+            while len(body) < length:
+                body += connection.recv(65536)
+        assert head.startswith(b"HTTP/1.1 413"), head
+        assert b"this request body is 200.0 MB; at most 1.0 MB is accepted" in body
+    finally:
+        child.terminate()
+        child.wait(timeout=20)
