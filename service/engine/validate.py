@@ -23,6 +23,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import XSD_PATH, BpmnValidator
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 
+from . import form_patterns
 from .bundle import BPMN_SUFFIXES, DMN_SUFFIX, FORMS_PREFIX, new_parser
 from .validate_checks import (
     BPMN_NS,
@@ -186,13 +187,27 @@ def _load_forms(forms: dict[str, str], root: str) -> tuple[dict[str, object], di
             schemas[key], problems[key] = None, [Problem(path, None, "-", f"invalid JSON: {exc!r}")]
             continue
         schemas[key] = schema
+        problems[key] = pattern_problems(path, text, schema)
         try:
             Draft202012Validator.check_schema(schema)
         except Exception as exc:
+            if getattr(exc, "validator", None) == "format" and any(
+                    repr(getattr(exc, "instance", None)) in problem.message for problem in problems[key]):
+                continue  # an invalid pattern, already said with its line
             where = getattr(exc, "json_path", "$")
             message = getattr(exc, "message", None) or repr(exc)
-            problems[key] = [Problem(path, None, "-", one_line(f"not a valid JSON Schema: {message} (at {where})"))]
+            problems[key].append(Problem(path, None, "-", one_line(f"not a valid JSON Schema: {message} (at {where})")))
     return schemas, problems
+
+
+def pattern_problems(path: str, text: str, schema) -> list[Problem]:
+    """A ``pattern`` that is not a regular expression, or that would hold a worker backtracking (`form_patterns`)."""
+    found = []
+    for pattern in dict.fromkeys(form_patterns.patterns_in(schema)):
+        reason = form_patterns.problem_with(pattern)
+        if reason:
+            found.append(Problem(path, form_patterns.line_of(text, pattern), "-", one_line(reason)))
+    return found
 
 
 def _load_document(path: str, text: str) -> tuple[object | None, list[Problem]]:

@@ -6,9 +6,43 @@ task cannot rewrite what another task (or another person) decided.
 
 from __future__ import annotations
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+
+from service.engine.form_patterns import PatternTimeout, search
 
 from .errors import FormInvalid
+
+NOT_IN_TIME = "this value could not be checked in time against the form's pattern"
+
+
+def _pattern(validator, pattern, instance, schema):
+    """Draft 2020-12's ``pattern``, matched with a time limit (`form_patterns.search`)."""
+    if not validator.is_type(instance, "string"):
+        return
+    try:
+        if not search(pattern, instance):
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+    except PatternTimeout:
+        yield ValidationError(NOT_IN_TIME)
+
+
+def _pattern_properties(validator, patterns, instance, schema):
+    """Draft 2020-12's ``patternProperties``, its keys matched with the same time limit."""
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for key, value in instance.items():
+            try:
+                matched = search(pattern, key)
+            except PatternTimeout:
+                yield ValidationError(f"the key {key!r} {NOT_IN_TIME}", path=[key])
+                continue
+            if matched:
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+BoundedValidator = validators.extend(Draft202012Validator, {"pattern": _pattern,
+                                                            "patternProperties": _pattern_properties})
 
 
 def validate(schema: dict | None, data: dict) -> None:
@@ -37,7 +71,7 @@ def _validator(schema: dict) -> Draft202012Validator:
     """Forms are parsed once per process version and kept; so are their validators."""
     cached = _validators.get(id(schema))
     if cached is None or cached[0] is not schema:
-        cached = _validators[id(schema)] = (schema, Draft202012Validator(schema, format_checker=FormatChecker()))
+        cached = _validators[id(schema)] = (schema, BoundedValidator(schema, format_checker=FormatChecker()))
     return cached[1]
 
 

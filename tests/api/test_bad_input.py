@@ -234,3 +234,73 @@ def test_a_real_gunicorn_answers_413_to_a_declared_200_mb_body_without_waiting_f
     finally:
         child.terminate()
         child.wait(timeout=20)
+
+
+def _deploy_unchecked_start_pattern(services, pattern: str) -> None:
+    """A lifecycle version whose start form has `pattern`, stored as a deploy before this check would have."""
+    import json
+
+    from service.engine.bundle import split_bundles
+    from service.store import queries
+    from service.store.models import ProcessVersion
+
+    with services.sessions() as session:
+        files = dict(queries.newest_files(session))
+        form = json.loads(files["forms/lifecycle/start.json"])
+        form["properties"]["customer"]["pattern"] = pattern
+        files["forms/lifecycle/start.json"] = json.dumps(form)
+        [bundle] = [b for b in split_bundles(files) if b.process_id == "project_lifecycle"]
+        session.add(ProcessVersion(process_id=bundle.process_id, name=bundle.name, content_hash=bundle.content_hash,
+                                   version=queries.next_version_number(session, bundle.process_id),
+                                   files=bundle.files, deployed_at=services.clock(), deployed_by="before-the-check"))
+        session.commit()
+
+
+@pytest.mark.parametrize(("pattern", "message"), [
+    ("^(a+)+$", "does not match"),  # 30 s and a 500 with Python's re; the regex module needs no backtracking
+    ("^(a|a)*$", "could not be checked in time"),  # backtracks in any engine: stopped at the time limit
+])
+def test_a_catastrophic_pattern_is_a_422_on_its_field_in_bounded_time(api, services, pattern, message):
+    import time
+
+    _deploy_unchecked_start_pattern(services, pattern)
+    started = time.perf_counter()
+    response = api.client.post("/api/v1/processes/project_lifecycle/instances", headers=api.login("rep"),
+                               json={"data": {"customer_id": api.customer_id, "customer": "a" * 31 + "!"}})
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 422, response.json
+    assert message in response.json["errors"]["customer"][0]
+    assert elapsed < 2.0, elapsed
+    fine = api.client.post("/api/v1/processes/project_lifecycle/instances", headers=api.login("rep"),
+                           json={"data": {"customer_id": api.customer_id, "customer": "aaaa"}})
+    assert fine.status_code == 201, fine.json
+
+
+def test_deploy_refuses_a_catastrophic_or_invalid_pattern_with_file_and_line(api, services):
+    import json
+
+    from service.store import queries
+
+    with services.sessions() as session:
+        files = dict(queries.newest_files(session))
+    form = json.loads(files["forms/lifecycle/opportunity.json"])
+    form["properties"]["product"]["pattern"] = "^(a+)+$"
+    form["properties"]["kb_version"]["pattern"] = "^(a|aa)+$"
+    form["properties"]["customer"] = {"type": "string", "pattern": "(unclosed"}
+    text = json.dumps(form, indent=2)
+    lines = text.splitlines()
+    line = {p: next(i for i, row in enumerate(lines, 1) if json.dumps(p) in row)
+            for p in ("^(a+)+$", "^(a|aa)+$", "(unclosed")}
+    response = api.client.post("/api/v1/processes/deploy?with_deployed=true", headers=api.login("designer"),
+                               content_type="multipart/form-data", data={
+                                   "forms/lifecycle/opportunity.json": (io.BytesIO(text.encode()), "opportunity.json"),
+                                   "bpmn/project_lifecycle.bpmn": (io.BytesIO(files["bpmn/project_lifecycle.bpmn"]
+                                                                              .encode()), "project_lifecycle.bpmn")})
+    assert response.status_code == 422, response.json
+    problems = [p for p in response.json["errors"]["problems"] if "pattern" in p]
+    assert any(p.startswith(f"forms/lifecycle/opportunity.json:{line['^(a+)+$']}: -: pattern '^(a+)+$' repeats")
+               for p in problems), problems
+    assert any(p.startswith(f"forms/lifecycle/opportunity.json:{line['^(a|aa)+$']}: -: pattern '^(a|aa)+$' takes "
+                            "too long") for p in problems), problems
+    assert any(p.startswith(f"forms/lifecycle/opportunity.json:{line['(unclosed']}: -: pattern '(unclosed' is not a "
+                            "valid regular expression") for p in problems), problems
