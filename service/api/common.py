@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import abort, current_app, g, request
 
 
@@ -33,3 +35,21 @@ def visible_instance(session, instance_id: int):
     if instance is None or not visibility.can_see_instance(session, actor_id(), instance):
         abort(404, description=f"no instance {instance_id} that you can see")
     return instance
+
+
+def authorized_first(check):
+    """Runs ``check(actor_id, **url_parameters)`` before the body is parsed (place it above `blp.arguments`).
+
+    Someone who may not act at all hears 403 (or 404), never a 422 about the fields they sent or left out.
+    The use case checks again in its own transaction; this only puts the answers in the right order.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            check(actor_id(), **kwargs)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate

@@ -12,10 +12,16 @@ from service.store.models import Customer
 
 from . import schemas
 from .auth import login_required
-from .common import actor_id, expected_version, services
+from .common import actor_id, authorized_first, expected_version, services
 
 blp = Blueprint("customers", __name__, url_prefix="/api/v1/customers", description="Customers (R8)")
 EDITORS = ("sales", "sales-managers", "admins")
+
+
+def _editor(actor: int) -> None:
+    with services().sessions() as session:
+        if not any(queries_people.in_group(session, actor, group) for group in EDITORS):
+            abort(403, description="only sales (or an admin) changes customer records")
 
 
 def _view(customer: Customer) -> dict:
@@ -42,14 +48,12 @@ def get_customer(customer_id: int):
 
 
 @blp.route("/<int(max=9223372036854775807):customer_id>/changes", methods=["POST"])
+@login_required
+@authorized_first(lambda actor, customer_id: _editor(actor))
 @blp.arguments(schemas.CustomerChangeSchema)
 @blp.response(200, schemas.CustomerChangedSchema)
-@login_required
 def change(body, customer_id: int):
     """Sales changes the customer; each open project's delivery manager gets the before and after."""
-    with services().sessions() as session:
-        if not any(queries_people.in_group(session, actor_id(), group) for group in EDITORS):
-            abort(403, description="only sales (or an admin) changes customer records")
     result = flows_customers.change_customer(services(), customer_id, body["changes"], actor_id(),
                                              expected_version(body["version"]))
     return {"changes": result.changes, "notified": result.notified, "version": result.row_version}

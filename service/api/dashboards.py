@@ -13,7 +13,7 @@ from service.flows import dashboards, metrics
 
 from . import schemas
 from .auth import login_required
-from .common import actor_id, services
+from .common import actor_id, authorized_first, services
 from .tasks import task_dict
 
 blp = Blueprint("dashboards", __name__, url_prefix="/api/v1/dashboards", description="Dashboards (R10)")
@@ -111,10 +111,16 @@ class Window(Schema):
     days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=3650))
 
 
+def _overview_first(actor: int) -> None:
+    with services().sessions() as session:
+        _overview_allowed(session)
+
+
 @blp.route("/collaboration-quality", methods=["GET"])
+@login_required
+@authorized_first(_overview_first)
 @blp.arguments(Window, location="query")
 @blp.response(200, Quality)
-@login_required
 def collaboration_quality(window):
     """Handover completeness and delay rates, customer updates: from the log, with the instances counted."""
     now = utcnow()
@@ -124,9 +130,10 @@ def collaboration_quality(window):
 
 
 @blp.route("/process-health", methods=["GET"])
+@login_required
+@authorized_first(_overview_first)
 @blp.arguments(Window, location="query")
 @blp.response(200, Health(many=True))
-@login_required
 def process_health(window):
     """Per rep: stage work done, response time against 48 h, data freshness (30 days)."""
     now = utcnow()

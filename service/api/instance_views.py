@@ -9,21 +9,21 @@ from service.clock import utcnow
 from service.engine.runner import element_states
 from service.engine.timers import pending_timers
 from service.flows import instances as flows
-from service.flows import visibility
+from service.flows import permissions, visibility
 from service.store.models import AuditEvent, Instance, Task
 
 from . import schemas
 from .auth import login_required
-from .common import actor_id, expected_version, services, visible_instance
+from .common import actor_id, authorized_first, expected_version, services, visible_instance
 from .instances import _instance_view
 
 blp = Blueprint("instance_views", __name__, url_prefix="/api/v1/instances", description="Instances")
 
 
 @blp.route("", methods=["GET"])
+@login_required
 @blp.arguments(schemas.InstanceListQuery, location="query")
 @blp.response(200, schemas.InstanceSchema(many=True))
-@login_required
 def list_instances(query):
     """Instances I take part in, could claim work in, or manage someone who does (admins: all); newest first."""
     with services().sessions() as session:
@@ -101,12 +101,11 @@ def _freeze_group() -> str | None:
 
 
 @blp.route("/<int(max=9223372036854775807):instance_id>/release", methods=["POST"])
+@login_required
+@authorized_first(lambda actor, instance_id: permissions.check_release(services(), instance_id, actor))
 @blp.arguments(schemas.ReleaseSchema)
 @blp.response(200, schemas.InstanceSchema)
-@login_required
 def release(body, instance_id: int):
     """The release group (product owners for a knowledge-base freeze) lets it go on, e.g. rebinding a version."""
-    with services().sessions() as session:
-        visible_instance(session, instance_id)
     flows.release(services(), instance_id, actor_id(), expected_version(body["version"]), data=body["data"])
     return _instance_view(instance_id)

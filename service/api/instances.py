@@ -7,11 +7,12 @@ from sqlalchemy import func, select
 
 from service.clock import utcnow
 from service.flows import instances as flows
+from service.flows import permissions
 from service.store.models import Instance, ProcessVersion, Task
 
 from . import schemas
 from .auth import login_required
-from .common import actor_id, services, visible_instance
+from .common import actor_id, authorized_first, services, visible_instance
 from .idempotency import idempotent
 from .tasks import task_dict
 
@@ -35,6 +36,7 @@ def list_processes():
 
 @blp.route("/processes/<process_id>/instances", methods=["POST"])
 @login_required
+@authorized_first(lambda actor, process_id: permissions.check_start(services(), process_id, actor))
 @idempotent
 @blp.arguments(schemas.StartSchema)
 @blp.response(201, schemas.InstanceSchema)

@@ -21,9 +21,9 @@ def _view(message: Message) -> dict:
 
 
 @blp.route("", methods=["GET"])
+@login_required
 @blp.arguments(schemas.InboxQuery, location="query")
 @blp.response(200, schemas.InboxSchema)
-@login_required
 def inbox(query):
     """Newest first, with how many are unread."""
     with services().sessions() as session:

@@ -14,7 +14,7 @@ from service.store.models import Group, Membership, User
 
 from . import schemas
 from .auth import login_required
-from .common import actor_id, services
+from .common import authorized_first, services
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1/people", description="People and the org chart")
 ADMINS = "admins"
@@ -35,15 +35,20 @@ def list_people():
         return [_view(session, u) for u in session.scalars(select(User).order_by(User.username))]
 
 
+def _admin(actor: int) -> None:
+    with services().sessions() as session:
+        if not queries_people.in_group(session, actor, ADMINS):
+            abort(403, description="only admins change people and the org chart")
+
+
 @blp.route("", methods=["POST"])
+@login_required
+@authorized_first(_admin)
 @blp.arguments(schemas.PersonSchema)
 @blp.response(201, schemas.PersonSchema)
-@login_required
 def save_person(body):
     """Creates or updates a person by username: name, manager, groups, active, password."""
     with services().sessions() as session:
-        if not queries_people.in_group(session, actor_id(), ADMINS):
-            abort(403, description="only admins change people and the org chart")
         user = session.scalar(select(User).where(User.username == body["username"]))
         if user is None:
             user = User(username=body["username"], created_at=utcnow())

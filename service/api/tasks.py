@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from service.clock import utcnow
 from service.flows import instances as flows
-from service.flows import visibility
+from service.flows import permissions, visibility
 from service.store.models import Instance, Task, User
 
 from . import schemas
 from .auth import login_required
-from .common import actor_id, expected_version, services
+from .common import actor_id, authorized_first, expected_version, services
 from .idempotency import idempotent
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="People's work")
@@ -36,9 +36,9 @@ def _visible_task(session, task_id: int) -> Task:
 
 
 @blp.route("", methods=["GET"])
+@login_required
 @blp.arguments(schemas.TaskListQuery, location="query")
 @blp.response(200, schemas.TaskSchema(many=True))
-@login_required
 def list_tasks(query):
     """``scope=mine`` (default), ``groups`` (claimable), ``overdue`` (mine and my reporting tree's)."""
     now = utcnow()
@@ -76,10 +76,16 @@ def _after(task_id: int):
         return task_dict(session.get(Task, task_id), utcnow())
 
 
+def _may(action: str):
+    """The task rule for `action`, asked before the body is read (`flows.permissions`)."""
+    return authorized_first(lambda actor, task_id: permissions.check_task(services(), action, task_id, actor))
+
+
 @blp.route("/<int(max=9223372036854775807):task_id>/claim", methods=["POST"])
+@login_required
+@_may("claim")
 @blp.arguments(schemas.VersionSchema)
 @blp.response(200, schemas.TaskSchema)
-@login_required
 def claim(body, task_id: int):
     """Takes a task of one of my groups."""
     flows.claim_task(services(), task_id, actor_id(), expected_version(body["version"]), only_visible=True)
@@ -87,9 +93,10 @@ def claim(body, task_id: int):
 
 
 @blp.route("/<int(max=9223372036854775807):task_id>/unclaim", methods=["POST"])
+@login_required
+@_may("unclaim")
 @blp.arguments(schemas.VersionSchema)
 @blp.response(200, schemas.TaskSchema)
-@login_required
 def unclaim(body, task_id: int):
     """Hands a task back to its group."""
     flows.unclaim_task(services(), task_id, actor_id(), expected_version(body["version"]), only_visible=True)
@@ -98,6 +105,7 @@ def unclaim(body, task_id: int):
 
 @blp.route("/<int(max=9223372036854775807):task_id>/complete", methods=["POST"])
 @login_required
+@_may("complete")
 @idempotent
 @blp.arguments(schemas.CompleteSchema)
 @blp.response(200, schemas.TaskSchema)
@@ -109,15 +117,13 @@ def complete(body, task_id: int):
 
 
 @blp.route("/<int(max=9223372036854775807):task_id>/reassign", methods=["POST"])
+@login_required
+@_may("reassign")
 @blp.arguments(schemas.ReassignSchema)
 @blp.response(200, schemas.TaskSchema)
-@login_required
 def reassign(body, task_id: int):
     """A manager of the holder (or of the group) gives the task to someone else."""
     with services().sessions() as session:
-        _visible_task(session, task_id)
         target = session.scalar(select(User.id).where(User.username == body["assignee"], User.active))
-    if target is None:
-        abort(422, description=f"no active user {body['assignee']!r}")
     flows.reassign_task(services(), task_id, target, actor_id(), expected_version(body["version"]))
     return _after(task_id)

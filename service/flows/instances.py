@@ -11,9 +11,9 @@ from sqlalchemy.orm import joinedload
 from service.store import queries
 from service.store.models import Instance, Task, User
 
-from . import audit, discipline, documents, forms, org, recipients, signatures, visibility
+from . import audit, documents, forms, org, permissions, signatures, visibility
 from .context import Services
-from .errors import Conflict, Forbidden, InstanceFrozen, NotFound, ProcessFailed
+from .errors import Conflict, Forbidden, FormInvalid, InstanceFrozen, NotFound
 from .names import split_names
 from .operators import OperatorContext
 from .settle import engine_errors, json_safe, log_timer, schedule_after_commit, settle
@@ -43,18 +43,11 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         if version is None:
             raise NotFound(f"no process {process_id!r} is deployed")
         parsed = services.library.get(version.content_hash)
+        permissions.may_start(uow.session, parsed, process_id, actor_id, now)  # 403 before any 422
         if parsed.start_form_key:
             forms.validate(parsed.forms.get(parsed.start_form_key, {}), data)
-        lane = parsed.start_lane  # the diagram says who starts it: its start event's lane
-        if actor_id is not None and lane and not queries.is_member(uow.session, actor_id, lane):
-            raise Forbidden(f"only {lane!r} can start {process_id}")
         actor = uow.session.get(User, actor_id) if actor_id is not None else None
         data["initiator"] = actor.username if actor else None  # who started it: ${initiator} in diagrams
-        for name in split_names(parsed.properties.get("start_guard")):
-            guard = discipline.GUARDS.get(name)
-            if guard is None:
-                raise ProcessFailed(f"process {process_id}: unknown start guard {name!r}")
-            guard(uow.session, actor_id, now)
         instance = Instance(process_version_id=version.id, process_id=process_id, business_key=business_key,
                             status="running", state="", data={}, started_at=now, started_by=actor_id,
                             updated_at=now)
@@ -110,10 +103,9 @@ def claim_task(services: Services, task_id: int, actor_id: int, expected_version
         task = _open_task(uow, task_id, expected_version, seen_by=actor_id if only_visible else None)
         if task.assignee_id == actor_id:
             return task.row_version
+        permissions.may_claim(uow.session, task, actor_id)  # a non-member does not learn who holds it
         if task.assignee_id is not None:
             raise Conflict(f"task {task_id} is already claimed by someone else")
-        if not queries.is_member(uow.session, actor_id, task.candidate_group):
-            raise Forbidden(f"only members of {task.candidate_group!r} can claim this task")
         task.assignee_id = actor_id
         audit.record(uow.session, now, "task_claimed", instance_id=task.instance_id, task_id=task.id,
                      actor_id=actor_id, element_id=task.element_id)
@@ -126,8 +118,7 @@ def unclaim_task(services: Services, task_id: int, actor_id: int, expected_versi
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
         task = _open_task(uow, task_id, expected_version, seen_by=actor_id if only_visible else None)
-        if task.assignee_id != actor_id:
-            raise Forbidden("only the assignee can hand a task back")
+        permissions.may_unclaim(task, actor_id)
         task.assignee_id = None
         audit.record(uow.session, now, "task_unclaimed", instance_id=task.instance_id, task_id=task.id,
                      actor_id=actor_id, element_id=task.element_id)
@@ -135,17 +126,19 @@ def unclaim_task(services: Services, task_id: int, actor_id: int, expected_versi
         return task.row_version
 
 
-def reassign_task(services: Services, task_id: int, new_assignee_id: int, actor_id: int,
+def reassign_task(services: Services, task_id: int, new_assignee_id: int | None, actor_id: int,
                   expected_version: int | None = None) -> int:
-    """A manager gives a task to someone else (R9): only above the current holder, or the group if unclaimed."""
+    """A manager gives a task to someone else (R9): only above the current holder, or the group if unclaimed.
+
+    `new_assignee_id` None: the name given is nobody's, a 422, said only to someone who may reassign.
+    """
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
         session = uow.session
         task = _open_task(uow, task_id, expected_version)
-        holders = [task.assignee_id] if task.assignee_id else [
-            u.id for u in recipients.group_members(session, task.candidate_group, services.people)]
-        if not any(org.is_manager_of(session, actor_id, holder) for holder in holders):
-            raise Forbidden("only a manager of the person holding the task (or of its group) can reassign it")
+        permissions.may_reassign(session, services, task, actor_id)
+        if new_assignee_id is None:
+            raise FormInvalid("no such active user", {"assignee": ["no active user by this name"]})
         if not (queries.is_member(session, new_assignee_id, task.candidate_group)
                 or org.is_manager_of(session, actor_id, new_assignee_id)):
             raise Forbidden(f"the new assignee must be in {task.candidate_group!r} or report to you")
@@ -172,8 +165,7 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
             raise Conflict(f"instance {instance.id} is {instance.status}: {instance.error or 'nothing can change'}")
         if instance.frozen:
             raise InstanceFrozen(f"instance {instance.id} is frozen: {instance.frozen_reason or 'no reason given'}")
-        if task.assignee_id != actor_id:
-            raise Forbidden("only the assignee can complete this task; claim it first")
+        permissions.may_complete(task, actor_id)
         _refuse_sealed(instance, data)
         parsed = services.library.get(instance.process_version.content_hash)
         schema = parsed.form_for(task.element_id)
@@ -273,9 +265,7 @@ def release(services: Services, instance_id: int, actor_id: int | None = None,
         instance = _running(uow, instance_id, expected_version)
         if not instance.frozen:
             raise Conflict(f"instance {instance_id} is not frozen")
-        group = instance.release_group
-        if actor_id is not None and group and not queries.is_member(uow.session, actor_id, group):
-            raise Forbidden(f"only {group!r} can release this instance ({instance.frozen_reason})")
+        permissions.may_release(uow.session, instance, actor_id)
         _refuse_sealed(instance, data or {})
         workflow = services.engine.restore(instance.state)
         if data:

@@ -304,3 +304,93 @@ def test_deploy_refuses_a_catastrophic_or_invalid_pattern_with_file_and_line(api
                             "too long") for p in problems), problems
     assert any(p.startswith(f"forms/lifecycle/opportunity.json:{line['(unclosed']}: -: pattern '(unclosed' is not a "
                             "valid regular expression") for p in problems), problems
+
+
+# Authorization before validation: who may not act at all hears 403 (or 401), whatever the body holds.
+def _rep_task(api) -> tuple[dict, dict]:
+    project = api.start_project()
+    return project, project["open_tasks"][0]
+
+
+def _frozen_by_admin(api) -> dict:
+    project = api.start_project()
+    frozen = api.client.post(f"/api/v1/instances/{project['id']}/freeze", headers=api.login("admin"),
+                             json={"reason": "audit"})
+    assert frozen.status_code == 200 and frozen.json["frozen"], frozen.json
+    return project
+
+
+def _start(api, who, body):
+    return api.client.post("/api/v1/processes/project_lifecycle/instances", headers=api.login(who), json=body)
+
+
+def _complete(api, who, body):
+    _project, task = _rep_task(api)
+    return api.client.post(f"/api/v1/tasks/{task['id']}/complete", headers=api.login(who), json=body)
+
+
+def _claim(api, who, body):
+    _project, task = _rep_task(api)
+    return api.client.post(f"/api/v1/tasks/{task['id']}/claim", headers=api.login(who), json=body)
+
+
+def _reassign(api, who, body):
+    _project, task = _rep_task(api)
+    return api.client.post(f"/api/v1/tasks/{task['id']}/reassign", headers=api.login(who), json=body)
+
+
+def _release(api, who, body):
+    project = _frozen_by_admin(api)
+    return api.client.post(f"/api/v1/instances/{project['id']}/release", headers=api.login(who), json=body)
+
+
+def _change_customer(api, who, body):
+    return api.client.post(f"/api/v1/customers/{api.customer_id}/changes", headers=api.login(who), json=body)
+
+
+def _deploy(api, who, body):
+    return api.client.post("/api/v1/processes/deploy", headers=api.login(who), content_type="multipart/form-data",
+                           data={"bpmn/x.bpmn": (io.BytesIO(b"not xml"), "x.bpmn")} if body else {})
+
+
+def _save_person(api, who, body):
+    return api.client.post("/api/v1/people", headers=api.login(who), json=body)
+
+
+def _dashboard(api, who, body):
+    return api.client.get(f"/api/v1/dashboards/process-health?days={body['days']}", headers=api.login(who))
+
+
+# action, who may not act, invalid bodies (missing fields / wrong types), who may act (gets the 422 instead)
+ORDER = [
+    ("start outside the start lane", _start, "legal", [{"data": {}}, {"data": "x"}, {"business_key": 5}], "rep"),
+    ("complete someone else's task", _complete, "sales_mgr", [{"data": {}}, {"data": "x"}, {"version": "x"}],
+     "rep"),
+    ("claim outside the task's group", _claim, "sales_mgr", [{"version": "x"}], None),
+    ("reassign without managing the holder", _reassign, "rep", [{}, {"assignee": "nobody"}, {"assignee": 5}],
+     "sales_mgr"),
+    ("release without being in the release group", _release, "rep", [{"data": "x"}, {"version": "x"}], "admin"),
+    ("change a customer without being sales", _change_customer, "legal", [{}, {"changes": "x"}], "rep"),
+    ("deploy without being a designer", _deploy, "rep", [{}, {"broken": True}], "designer"),
+    ("change the org chart without being an admin", _save_person, "rep", [{}, {"username": "?"}], "admin"),
+    ("read every project's health without being a manager", _dashboard, "rep", [{"days": 0}], "vp"),
+]
+
+
+@pytest.mark.parametrize(("action", "act", "outsider", "bodies", "insider"), ORDER, ids=[row[0] for row in ORDER])
+def test_403_comes_before_422_for_people_who_may_not_act(api, action, act, outsider, bodies, insider):
+    for body in bodies:
+        response = act(api, outsider, body)
+        assert response.status_code == 403, (body, response.status_code, response.json)
+        assert response.json["code"] == "forbidden"
+    if insider is not None:
+        assert act(api, insider, bodies[0]).status_code == 422  # the same body is invalid for who may act
+
+
+def test_401_comes_before_422_without_a_token(api):
+    for method, path, body in (("post", f"/api/v1/customers/{api.customer_id}/changes", {}),
+                               ("post", "/api/v1/people", {}), ("get", "/api/v1/tasks?scope=nope", None),
+                               ("get", "/api/v1/instances?per_page=0", None), ("get", "/api/v1/messages?limit=0", None),
+                               ("post", "/api/v1/processes/project_lifecycle/instances", {"data": "x"})):
+        response = getattr(api.client, method)(path, json=body)
+        assert response.status_code == 401, (path, response.status_code)

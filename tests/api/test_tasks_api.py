@@ -65,7 +65,7 @@ def test_group_work_is_claimed_then_completed_and_others_are_refused(api):
     claimed = api.client.post(f"/api/v1/tasks/{review['id']}/claim", headers=legal, json={})
     assert claimed.status_code == 200 and claimed.json["assignee_id"] == api.people["legal"]
     delivery = api.login("delivery")
-    assert api.client.post(f"/api/v1/tasks/{review['id']}/claim", headers=delivery, json={}).status_code == 409
+    assert api.client.post(f"/api/v1/tasks/{review['id']}/claim", headers=delivery, json={}).status_code == 403
     done = api.client.post(f"/api/v1/tasks/{review['id']}/complete", headers=legal,
                            json={"data": {"legal_approved": True}, "version": claimed.json["version"]})
     assert done.status_code == 200

@@ -1,0 +1,96 @@
+"""Who may act at all, asked before anything they sent is validated.
+
+Someone outside a start lane, or who does not hold a task, hears 403 (or 404 for what they may not
+see), never a 422 listing the fields a form wants: authorization comes before validation. The use
+cases in `instances` call these same rules inside their own transaction; `check_*` lets the API ask
+first, before it parses a body, with the same words.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from service.store import queries
+from service.store.models import Instance, Task
+
+from . import discipline, org, recipients, visibility
+from .context import Services
+from .errors import Forbidden, NotFound, ProcessFailed
+from .names import split_names
+
+
+def may_start(session: Session, parsed, process_id: str, actor_id: int | None, now: datetime) -> None:
+    """The diagram says who starts it (its start event's lane); a start guard may still hold someone back."""
+    lane = parsed.start_lane
+    if actor_id is not None and lane and not queries.is_member(session, actor_id, lane):
+        raise Forbidden(f"only {lane!r} can start {process_id}")
+    for name in split_names(parsed.properties.get("start_guard")):
+        guard = discipline.GUARDS.get(name)
+        if guard is None:
+            raise ProcessFailed(f"process {process_id}: unknown start guard {name!r}")
+        guard(session, actor_id, now)
+
+
+def may_complete(task: Task, actor_id: int) -> None:
+    if task.assignee_id != actor_id:
+        raise Forbidden("only the assignee can complete this task; claim it first")
+
+
+def may_claim(session: Session, task: Task, actor_id: int) -> None:
+    if task.assignee_id != actor_id and not queries.is_member(session, actor_id, task.candidate_group):
+        raise Forbidden(f"only members of {task.candidate_group!r} can claim this task")
+
+
+def may_unclaim(task: Task, actor_id: int) -> None:
+    if task.assignee_id != actor_id:
+        raise Forbidden("only the assignee can hand a task back")
+
+
+def may_reassign(session: Session, services: Services, task: Task, actor_id: int) -> None:
+    """R9: only a manager above the current holder, or above a member of the group while nobody holds it."""
+    holders = [task.assignee_id] if task.assignee_id else [
+        u.id for u in recipients.group_members(session, task.candidate_group, services.people)]
+    if not any(org.is_manager_of(session, actor_id, holder) for holder in holders):
+        raise Forbidden("only a manager of the person holding the task (or of its group) can reassign it")
+
+
+def may_release(session: Session, instance: Instance, actor_id: int | None) -> None:
+    group = instance.release_group
+    if instance.frozen and actor_id is not None and group and not queries.is_member(session, actor_id, group):
+        raise Forbidden(f"only {group!r} can release this instance ({instance.frozen_reason})")
+
+
+def check_start(services: Services, process_id: str, actor_id: int) -> None:
+    with services.sessions() as session:
+        version = queries.latest_version(session, process_id)
+        if version is None:
+            raise NotFound(f"no process {process_id!r} is deployed")
+        may_start(session, services.library.get(version.content_hash), process_id, actor_id, services.clock())
+
+
+TASK_RULES = {
+    "complete": lambda session, services, task, actor_id: may_complete(task, actor_id),
+    "claim": lambda session, services, task, actor_id: may_claim(session, task, actor_id),
+    "unclaim": lambda session, services, task, actor_id: may_unclaim(task, actor_id),
+    "reassign": may_reassign,
+}
+
+
+def check_task(services: Services, action: str, task_id: int, actor_id: int) -> None:
+    """404 for a task the actor may not see, 403 if they may not take this action on it."""
+    with services.sessions() as session:
+        task = session.get(Task, task_id)
+        if task is None or not visibility.can_see_task(session, actor_id, task):
+            raise NotFound(f"no task {task_id} that you can see")
+        if task.status == "open":  # a closed task is a 409 from the use case, whoever asks
+            TASK_RULES[action](session, services, task, actor_id)
+
+
+def check_release(services: Services, instance_id: int, actor_id: int) -> None:
+    with services.sessions() as session:
+        instance = session.get(Instance, instance_id)
+        if instance is None or not visibility.can_see_instance(session, actor_id, instance):
+            raise NotFound(f"no instance {instance_id} that you can see")
+        may_release(session, instance, actor_id)
