@@ -9,10 +9,12 @@ One hook for every route (the API and the pages' own forms), so no route can for
   UTF-16 surrogates are refused with 422 wherever they appear: a JSON value or key at any depth, the query
   string, form fields, uploaded file names, the URL's own parameters. PostgreSQL cannot store NUL in text, a
   lone surrogate cannot be encoded, and no person types either; refusing them here means a 4xx, never a 500.
+  So are ``NaN`` and ``Infinity``, which Python's JSON parser takes but no JSON column can store.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
 from flask import Flask, current_app, request
@@ -20,6 +22,7 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, Unprocessable
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 MESSAGE = "holds a control character (such as NUL) or a lone surrogate, which are not accepted"
+NOT_FINITE = "NaN and Infinity are not JSON numbers"
 ENVELOPE = 64 * 1024  # multipart boundaries and part headers around an upload of the largest size
 
 
@@ -32,7 +35,8 @@ def init_boundary(app: Flask, max_upload_bytes: int, max_body_bytes: int) -> Non
         limit_body()
         errors = control_characters()
         if errors:
-            error = UnprocessableEntity(f"{len(errors)} field(s) {MESSAGE}")
+            fields = ", ".join(sorted(errors)[:3]) + (f" and {len(errors) - 3} more" if len(errors) > 3 else "")
+            error = UnprocessableEntity(f"{fields}: {'; '.join(sorted({m for ms in errors.values() for m in ms}))}")
             error.data = {"messages": {"request": errors}}  # read by errors.py like webargs' own 422s
             raise error
 
@@ -99,6 +103,8 @@ def _walk_json(errors: dict[str, list[str]], document) -> None:
         path, value = stack.pop()
         if isinstance(value, str):
             _check_text(errors, path, value)
+        elif isinstance(value, float) and not math.isfinite(value):
+            errors.setdefault(path or "body", []).append(NOT_FINITE)
         elif isinstance(value, dict):
             for key, item in value.items():
                 child = _join(path, key)

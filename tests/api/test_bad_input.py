@@ -394,3 +394,19 @@ def test_401_comes_before_422_without_a_token(api):
                                ("post", "/api/v1/processes/project_lifecycle/instances", {"data": "x"})):
         response = getattr(api.client, method)(path, json=body)
         assert response.status_code == 401, (path, response.status_code)
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json_numbers(api, number):
+    project = api.start_project()
+    [task] = project["open_tasks"]
+    import json
+
+    from tests.api.test_tasks_api import OPPORTUNITY
+
+    valid = json.dumps({"data": {**OPPORTUNITY, "customer_id": api.customer_id, "contract_value": 1}})
+    response = api.client.post(f"/api/v1/tasks/{task['id']}/complete", headers=api.login("rep"),
+                               data=valid.replace('"contract_value": 1', f'"contract_value": {number}'),
+                               content_type="application/json")
+    assert response.status_code == 422, response.json
+    assert response.json["errors"] == {"data.contract_value": ["NaN and Infinity are not JSON numbers"]}
