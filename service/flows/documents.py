@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from service.store import queries
 from service.store.models import Document
 
 from . import audit
@@ -79,7 +80,7 @@ def check_references(session: Session, schema: dict | None, data: dict, instance
     for name in document_fields(schema):
         if name not in data:
             continue
-        row = session.get(Document, data[name]) if isinstance(data[name], int) else None
+        row = queries.by_id(session, Document, data[name]) if isinstance(data[name], int) else None
         if row is None or (row.uploaded_by != actor_id and row.instance_id != instance_id):
             errors[name] = [f"document {data[name]!r} does not exist or is not yours to attach"]
     if errors:

@@ -9,6 +9,19 @@ from sqlalchemy.orm import Session, undefer
 
 from service.store.models import Group, Instance, Membership, ProcessVersion
 
+ID_LIMIT = 2**63  # row ids are 64-bit at most: a larger number from a form names no row (and PostgreSQL refuses it)
+
+
+def by_id(session: Session, model, value):
+    """The row whose id a person typed (form data, a diagram's parameter): None unless it is a plain id of one."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    if isinstance(value, str):
+        if not value.isascii() or not value.isdigit():
+            return None
+        value = int(value)
+    return session.get(model, value) if 0 < value < ID_LIMIT else None
+
 
 def latest_version(session: Session, process_id: str) -> ProcessVersion | None:
     return session.scalars(

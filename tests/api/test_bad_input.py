@@ -410,3 +410,26 @@ def test_nan_and_infinity_are_not_json_numbers(api, number):
                                content_type="application/json")
     assert response.status_code == 422, response.json
     assert response.json["errors"] == {"data.contract_value": ["NaN and Infinity are not JSON numbers"]}
+
+
+@pytest.mark.parametrize("customer_id", [10**30, 2**63, -5])
+def test_an_id_no_row_can_have_is_a_4xx_not_a_database_error(api, customer_id):
+    """PostgreSQL refused 10**30 as a bigint: the opportunity's customer_id answered 500."""
+    from tests.api.test_tasks_api import OPPORTUNITY
+
+    project = api.start_project()
+    [task] = project["open_tasks"]
+    response = api.client.post(f"/api/v1/tasks/{task['id']}/complete", headers=api.login("rep"),
+                               json={"data": {**OPPORTUNITY, "customer_id": customer_id}})
+    assert 400 <= response.status_code < 500, response.json
+    assert api.client.get(f"/api/v1/tasks/{task['id']}", headers=api.login("rep")).json["status"] == "open"
+
+
+def test_a_document_reference_no_row_can_have_is_a_form_error(api, services):
+    from service.flows import documents
+    from service.flows.errors import FormInvalid
+
+    schema = {"properties": {"signed": {"type": "integer", "format": "document"}}}
+    with services.sessions() as session, pytest.raises(FormInvalid) as refused:
+        documents.check_references(session, schema, {"signed": 10**30}, 1, api.people["rep"])
+    assert "signed" in refused.value.errors

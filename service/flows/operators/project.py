@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from service.engine.specs import OperatorCall
+from service.store import queries
 from service.store.models import Customer
 
 from .. import audit, recipients, signatures
@@ -26,7 +27,7 @@ def set_stage(ctx: OperatorContext, call: OperatorCall) -> dict:
 def link_customer(ctx: OperatorContext, call: OperatorCall) -> dict:
     """Ties the project to its customer record, so customer changes reach it (R8)."""
     value = ctx.require(call, "customer")
-    customer = ctx.session.get(Customer, int(value)) if str(value).isdigit() else None
+    customer = queries.by_id(ctx.session, Customer, value if isinstance(value, int) else str(value))
     if customer is None:
         raise ProcessFailed(f"service task {call.element_id}: no customer {value!r}")
     ctx.instance.customer_id = customer.id
@@ -84,7 +85,8 @@ def kb_check(ctx: OperatorContext, call: OperatorCall) -> dict:
 
 def customer_history(ctx: OperatorContext, call: OperatorCall) -> dict:
     """Puts the customer's service history in the process data (R3), for a notify to carry."""
-    customer = ctx.session.get(Customer, int(ctx.require(call, "customer")))
+    value = ctx.require(call, "customer")
+    customer = queries.by_id(ctx.session, Customer, value if isinstance(value, int) else str(value))
     if customer is None:
         return {"service_history": None}
     return {"service_history": {"customer": customer.name, "complaint_types": list(customer.complaint_types or []),
