@@ -216,7 +216,7 @@ class PersonSchema(Schema):
     id = fields.Integer(dump_only=True)
     username = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_.-]{2,100}$"))
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(allow_none=True, load_default=None)
+    email = fields.Email(allow_none=True, load_default=None, validate=validate.Length(max=300))  # the column's size
     manager = fields.String(allow_none=True, load_default=None, metadata={"description": "the manager's username"})
     groups = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list)
     password = fields.String(load_only=True, load_default=None, validate=validate.Length(min=8, max=200))

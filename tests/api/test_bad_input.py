@@ -433,3 +433,11 @@ def test_a_document_reference_no_row_can_have_is_a_form_error(api, services):
     with services.sessions() as session, pytest.raises(FormInvalid) as refused:
         documents.check_references(session, schema, {"signed": 10**30}, 1, api.people["rep"])
     assert "signed" in refused.value.errors
+
+
+def test_an_email_longer_than_its_column_is_422(api):
+    """A 310-character address passed the e-mail check and PostgreSQL refused it: a 500."""
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".com"
+    response = api.client.post("/api/v1/people", headers=api.login("admin"),
+                               json={"username": "longmail", "display_name": "Long Mail", "email": email})
+    assert response.status_code == 422 and "email" in response.json["errors"], response.json
