@@ -9,7 +9,8 @@ One hook for every route (the API and the pages' own forms), so no route can for
   UTF-16 surrogates are refused with 422 wherever they appear: a JSON value or key at any depth, the query
   string, form fields, uploaded file names, the URL's own parameters. PostgreSQL cannot store NUL in text, a
   lone surrogate cannot be encoded, and no person types either; refusing them here means a 4xx, never a 500.
-  So are ``NaN`` and ``Infinity``, which Python's JSON parser takes but no JSON column can store.
+  So are ``NaN`` and ``Infinity``, which Python's JSON parser takes but no JSON column can store, and
+  JSON nested deeper than `MAX_DEPTH` levels, which the engine would recurse through at every step.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, Unprocessable
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 MESSAGE = "holds a control character (such as NUL) or a lone surrogate, which are not accepted"
+MAX_DEPTH = 32  # no form nests this deep; the engine's serializer and deep copies recurse on every level
+TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels"
 NOT_FINITE = "NaN and Infinity are not JSON numbers"
 ENVELOPE = 64 * 1024  # multipart boundaries and part headers around an upload of the largest size
 
@@ -98,9 +101,12 @@ def _json_body():
 
 def _walk_json(errors: dict[str, list[str]], document) -> None:
     """Every key and string at any depth; iterative, so a deeply nested body cannot exhaust the stack."""
-    stack = [("", document)]
+    stack = [("", document, 0)]
     while stack:
-        path, value = stack.pop()
+        path, value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            errors.setdefault(path or "body", []).append(TOO_DEEP)
+            continue
         if isinstance(value, str):
             _check_text(errors, path, value)
         elif isinstance(value, float) and not math.isfinite(value):
@@ -109,9 +115,9 @@ def _walk_json(errors: dict[str, list[str]], document) -> None:
             for key, item in value.items():
                 child = _join(path, key)
                 _check_text(errors, child, key, what="this key")
-                stack.append((child, item))
+                stack.append((child, item, depth + 1))
         elif isinstance(value, list):
-            stack.extend((_join(path, str(index)), item) for index, item in enumerate(value))
+            stack.extend((_join(path, str(index)), item, depth + 1) for index, item in enumerate(value))
 
 
 def _join(path: str, key: str) -> str:

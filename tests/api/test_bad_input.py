@@ -441,3 +441,16 @@ def test_an_email_longer_than_its_column_is_422(api):
     response = api.client.post("/api/v1/people", headers=api.login("admin"),
                                json={"username": "longmail", "display_name": "Long Mail", "email": email})
     assert response.status_code == 422 and "email" in response.json["errors"], response.json
+
+
+def test_json_nested_deeper_than_any_form_is_422_before_it_reaches_the_engine(api):
+    project = _frozen_by_admin(api)
+    deep: object = "bottom"
+    for _ in range(600):
+        deep = {"x": deep}
+    response = api.client.post(f"/api/v1/instances/{project['id']}/release", headers=api.login("admin"),
+                               json={"data": {"notes": deep}})
+    assert response.status_code == 422 and "nested deeper than 32 levels" in str(response.json["errors"])
+    shallow = api.client.post(f"/api/v1/instances/{project['id']}/release", headers=api.login("admin"),
+                              json={"data": {"notes": {"a": {"b": [1, {"c": "fine"}]}}}})
+    assert shallow.status_code == 200, shallow.json
