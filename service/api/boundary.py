@@ -4,7 +4,7 @@ One hook for every route (the API and the pages' own forms), so no route can for
 
 - **Size.** A body larger than its limit is a 413 *before* it is read: a multipart upload (documents, deploy)
   may carry `HANDOFF_MAX_UPLOAD_MB`, any other body (JSON, a login form) `HANDOFF_MAX_BODY_KB`. The declared
-  ``Content-Length`` is checked first; a chunked body without one is cut off by Werkzeug at the same limit.
+  ``Content-Length`` is checked first; a chunked body without one is read up to the limit and refused past it.
 - **Control characters.** NUL and the other C0 controls (tab, newline and carriage return excepted) and lone
   UTF-16 surrogates are refused with 422 wherever they appear: a JSON value or key at any depth, the query
   string, form fields, uploaded file names, the URL's own parameters. PostgreSQL cannot store NUL in text, a
@@ -121,11 +121,14 @@ def _walk_json(errors: dict[str, list[str]], document) -> None:
 
 
 def _join(path: str, key: str) -> str:
-    shown = FORBIDDEN.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), key)
-    return f"{path}.{shown}" if path else shown
+    return f"{path}.{_escaped(key)}" if path else _escaped(key)
+
+
+def _escaped(text: str) -> str:
+    """A field name as it can be shown and stored: forbidden characters written as ``\x00``, ``\ud800``."""
+    return FORBIDDEN.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
 
 
 def _check_text(errors: dict[str, list[str]], path: str, value, what: str = "this value") -> None:
     if isinstance(value, str) and FORBIDDEN.search(value):
-        shown = FORBIDDEN.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), path)
-        errors.setdefault(shown or "body", []).append(f"{what} {MESSAGE}")
+        errors.setdefault(_escaped(path) or "body", []).append(f"{what} {MESSAGE}")
