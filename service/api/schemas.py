@@ -221,6 +221,9 @@ class PersonSchema(Schema):
     groups = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list)
     password = fields.String(load_only=True, load_default=None, validate=validate.Length(min=8, max=200))
     active = fields.Boolean(load_default=True)
+    locked_until = fields.DateTime(dump_only=True, allow_none=True,
+                                   metadata={"description": "set while failed logins lock this login"})
+    failed_logins = fields.Integer(dump_only=True, metadata={"description": "failed logins in a row"})
 
 
 class DiagramSchema(Schema):

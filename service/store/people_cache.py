@@ -59,11 +59,12 @@ class Person:
     active: bool
     time_zone: str = "UTC"
     password_hash: str | None = field(default=None, repr=False)
+    token_epoch: int = 0  # tokens issued under an older epoch are refused (logout, password change)
 
     @classmethod
     def of(cls, user: User) -> Person:
         return cls(user.id, user.username, user.display_name, user.email, user.manager_id, user.active,
-                   user.time_zone, user.password_hash)
+                   user.time_zone, user.password_hash, user.token_epoch or 0)
 
 
 class PeopleCache:
