@@ -19,6 +19,8 @@ from flask import Flask, current_app, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from service.api.errors import error_body
 from service.config import EMBEDDED, Config
@@ -41,7 +43,8 @@ def storage_uri(config: Config) -> str:
 def init_throttle(app: Flask, config: Config) -> Limiter:
     limiter = Limiter(
         get_remote_address, app=app, storage_uri=storage_uri(config), strategy="moving-window",
-        storage_options={"socket_connect_timeout": REDIS_TIMEOUT_S, "socket_timeout": REDIS_TIMEOUT_S},
+        storage_options={"socket_connect_timeout": REDIS_TIMEOUT_S, "socket_timeout": REDIS_TIMEOUT_S,
+                         "retry": Retry(NoBackoff(), 0)},  # no retries: the in-memory counts take over at once
         key_prefix=f"{config.queue_prefix}:logins", in_memory_fallback_enabled=True, swallow_errors=True,
         headers_enabled=False)
     per_user = limiter.shared_limit(config.login_limit_per_user, scope="login-username", key_func=_username,
@@ -86,7 +89,7 @@ def _retry_after() -> int:
     """Seconds until the breached window lets one more attempt in (at least 1)."""
     limit = current_app.extensions["handoff_limiter"].current_limit
     try:
-        reset_at = limit.reset_at if limit is not None else time.time() + 60
+        reset_at = limit.window.reset_time if limit is not None else time.time() + 60
     except Exception:  # the storage went away between the check and this answer
         reset_at = time.time() + 60
-    return max(1, math.ceil(reset_at - time.time()))
+    return max(1, math.ceil(round(reset_at - time.time(), 2)))  # Redis keeps the window's times to 1e-4 s
