@@ -11,6 +11,7 @@
 - ``HANDOFF_FINANCE_*``: how finance pushes leave (see `FinanceSettings`).
 - ``HANDOFF_COOKIE_SECURE``: page cookies only over HTTPS (default: on when ``HANDOFF_BASE_URL`` is https).
 - ``HANDOFF_HSTS``: ``Strict-Transport-Security`` max-age in seconds (default 0: not sent).
+- ``HANDOFF_PROXY_HOPS``: reverse proxies in front whose ``X-Forwarded-For``/``-Proto`` are trusted (default 0).
 - ``HANDOFF_LOGIN_LIMIT_PER_USER`` / ``_PER_ADDRESS``: failed logins allowed per username / client address
   (Flask-Limiter strings, e.g. ``10/minute;100/day``); ``HANDOFF_LOCKOUT_AFTER`` failures in a row lock a
   login for ``HANDOFF_LOCKOUT_MINUTES`` (0: no lockout).
@@ -151,6 +152,7 @@ class Config:
     finance: FinanceSettings = field(default_factory=FinanceSettings)
     cookie_secure: bool | None = None  # None: on when base_url is https
     hsts_max_age_s: int = 0
+    proxy_hops: int = 0  # reverse proxies trusted for X-Forwarded-For / -Proto
     login_limit_per_user: str = "10/minute;100/day"  # failed logins only
     login_limit_per_address: str = "30/minute;1000/day"
     lockout_after: int = 0  # consecutive failures; 0 = no lockout
@@ -175,6 +177,7 @@ class Config:
             finance=FinanceSettings.from_env(env),
             cookie_secure=_switch(env, "HANDOFF_COOKIE_SECURE"),
             hsts_max_age_s=_count(env, "HANDOFF_HSTS", 0),
+            proxy_hops=_count(env, "HANDOFF_PROXY_HOPS", 0),
             login_limit_per_user=_rate(env, "HANDOFF_LOGIN_LIMIT_PER_USER", cls.login_limit_per_user),
             login_limit_per_address=_rate(env, "HANDOFF_LOGIN_LIMIT_PER_ADDRESS", cls.login_limit_per_address),
             lockout_after=_count(env, "HANDOFF_LOCKOUT_AFTER", 0),

@@ -87,6 +87,26 @@ def test_failed_logins_from_one_address_are_throttled_whatever_the_username(api,
         assert _token(client, "legal", PASSWORD, address="10.0.0.5").status_code == 200
 
 
+def test_behind_a_trusted_proxy_the_forwarded_address_counts_and_without_one_it_is_ignored(api, services):
+    def attempt(client, forwarded_for: str, password: str = "guess"):
+        return client.post(TOKEN, json={"username": "rep", "password": password},
+                           environ_base={"REMOTE_ADDR": "10.1.1.1"}, headers={"X-Forwarded-For": forwarded_for})
+
+    limits = {"login_limit_per_user": "100/minute", "login_limit_per_address": "2/minute"}
+    proxied = _client(services, proxy_hops=1, **limits)
+    with freeze_time(utcnow().replace(microsecond=0)):
+        for _ in range(2):
+            assert attempt(proxied, "203.0.113.7").status_code == 401
+        assert attempt(proxied, "203.0.113.7", PASSWORD).status_code == 429
+        assert attempt(proxied, "198.51.100.9", PASSWORD).status_code == 200  # another client behind the proxy
+
+        services.redis.flushdb()
+        direct = _client(services, **limits)  # no proxy trusted: a made-up header changes nothing
+        for forged in ("1.1.1.1", "2.2.2.2"):
+            assert attempt(direct, forged).status_code == 401
+        assert attempt(direct, "3.3.3.3", PASSWORD).status_code == 429
+
+
 def test_after_n_failures_in_a_row_the_login_locks_until_an_admin_unlocks_it(api, services):
     client = _client(services, lockout_after=3, lockout_minutes=30)
     rep, admin = api.people["rep"], api.login("admin")

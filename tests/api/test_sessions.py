@@ -171,6 +171,11 @@ def test_the_settings_read_from_the_environment(tmp_path):
     assert Config.from_env({**base, "HANDOFF_COOKIE_SECURE": "on"}).secure_cookies is True
     assert Config.from_env(base).hsts_max_age_s == 0
     assert Config.from_env({**base, "HANDOFF_HSTS": "63072000"}).hsts_max_age_s == 63072000
+    assert Config.from_env({**base, "HANDOFF_PROXY_HOPS": "1"}).proxy_hops == 1
+    assert Config.from_env({**base, "HANDOFF_LOGIN_LIMIT_PER_USER": "5/minute;50/day"}).login_limit_per_user \
+        == "5/minute;50/day"
+    with pytest.raises(ValueError, match="HANDOFF_LOGIN_LIMIT_PER_ADDRESS"):
+        Config.from_env({**base, "HANDOFF_LOGIN_LIMIT_PER_ADDRESS": "lots"})
     for name, value in (("HANDOFF_COOKIE_SECURE", "maybe"), ("HANDOFF_HSTS", "-1"), ("HANDOFF_HSTS", "a year")):
         with pytest.raises(ValueError, match=name):
             Config.from_env({**base, name: value})
