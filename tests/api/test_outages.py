@@ -8,7 +8,6 @@ committed answers 200 although its alarm could not be set, and the sweeper sets 
 
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
@@ -25,15 +24,9 @@ from service.redis_conn import connect
 from service.store.models import User
 from service.store.outage import database_unavailable
 from tests.ops.conftest import deploy_ops
-from tests.support import instance
+from tests.support import closed_port, instance
 
 PASSWORD = "outage-pw-1"
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]  # closed again when we return: nobody listens there
 
 
 @pytest.fixture
