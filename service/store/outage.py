@@ -8,11 +8,10 @@ instead of logging a traceback per attempt. What counts:
 - PostgreSQL's operational errors: cannot connect, admin/crash shutdown, "cannot connect
   now" while starting, too many connections, a cancelled or locked statement, a
   serialization failure or deadlock (psycopg's `OperationalError` and its subclasses);
-- SQLite's "database is locked" (another writer held it past the busy timeout) and a
-  database file that cannot be opened or read.
+- SQLite's "database is locked" (another writer held it past the busy timeout) and a full disk.
 
-SQLite reports bugs (``no such table``, a syntax error) as `OperationalError` too: those
-stay 500s.
+SQLite reports bugs and misconfiguration (``no such table``, a syntax error, a database
+file that cannot be opened) as `OperationalError` too: those stay 500s and tracebacks.
 """
 
 from __future__ import annotations
@@ -22,8 +21,7 @@ import sqlite3
 import psycopg
 from sqlalchemy import exc
 
-SQLITE_TRANSIENT = ("database is locked", "database table is locked", "unable to open database file",
-                    "disk i/o error", "database or disk is full")
+SQLITE_TRANSIENT = ("database is locked", "database table is locked", "database or disk is full")
 RETRY_AFTER_S = 5  # what the API tells a client to wait; a restart of PostgreSQL takes about that
 
 
