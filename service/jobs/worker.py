@@ -123,11 +123,9 @@ def run_worker(services, prepare: Callable[[], None] = lambda: None, logging_lev
     """`handoff worker`: wait for Redis and the database, work, and start again after any outage, until stopped."""
     logging.getLogger("rq.worker").addFilter(_OutageWithoutTraceback())
     stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):  # between two workers' lives (each installs RQ's own handlers)
-        signal.signal(sig, lambda *_: stop.set())
     outage = Outage(log, "Redis or the database")
     prepared, previous = False, None
-    while wait_until_reachable(services, stop, outage):
+    while _stop_on_signals(stop) and wait_until_reachable(services, stop, outage):
         if previous is not None:  # Redis is back: a registration it kept must not count as a live worker
             with contextlib.suppress(Exception):
                 previous.register_death()
@@ -137,10 +135,16 @@ def run_worker(services, prepare: Callable[[], None] = lambda: None, logging_lev
                 prepared = True
             previous = make_worker(services, stop)
             previous.work(with_scheduler=True, logging_level=logging_level)
-        except Exception as error:
-            if not is_outage(error) and not isinstance(error, RedisLost):
+        except Exception as error:  # a stop request may surface as RQ's StopRequested from anywhere
+            if not stop.is_set() and not is_outage(error) and not isinstance(error, RedisLost):
                 raise
         if stop.is_set():
             return
         outage.failed(RedisLost("RQ's worker loop ended"))
-        stop.wait(0.5)
+
+
+def _stop_on_signals(stop: threading.Event) -> bool:
+    """Between two workers' lives SIGTERM/SIGINT only set `stop` (RQ's handlers would talk to a lost Redis)."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    return not stop.is_set()

@@ -26,11 +26,10 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 from collections import Counter
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
@@ -56,6 +55,7 @@ from tests.conftest import BACKEND
 from tests.integrations.receivers import HttpReceiver
 from tests.jobs.test_real_workers import instance_locked
 from tests.ops.conftest import deploy_ops
+from tests.ops.processes import process
 from tests.ops.servers import OwnPostgres, OwnRedis, postgres_bin
 from tests.support import wait_until
 
@@ -86,22 +86,6 @@ def own_database(tmp_path):
         yield server, server.url
     finally:
         server.destroy()
-
-
-@contextmanager
-def spawned(argv: list[str], env: dict, log):
-    with log.open("w") as out:
-        child = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        yield child
-    finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGTERM)
-            try:
-                child.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
 
 
 def handoff(command: str) -> list[str]:
@@ -194,9 +178,9 @@ def test_outages_heal_without_a_restart_by_hand(own_redis, own_database, tmp_pat
     with ExitStack() as stack:
         stack.callback(receiver.stop)
         stack.callback(services.db_engine.dispose)
-        worker_a = stack.enter_context(spawned(handoff("worker"), env, logs["worker_a"]))
-        worker_b = stack.enter_context(spawned(handoff("worker"), env, logs["worker_b"]))
-        sweeper = stack.enter_context(spawned(handoff("sweeper"), env, logs["sweeper"]))
+        worker_a = stack.enter_context(process(handoff("worker"), env, logs["worker_a"]))
+        worker_b = stack.enter_context(process(handoff("worker"), env, logs["worker_b"]))
+        sweeper = stack.enter_context(process(handoff("sweeper"), env, logs["sweeper"]))
         wait_until(lambda: workers_alive(services.redis, 2)
                    and heartbeat.alive(services.redis, PREFIX, heartbeat.SWEEPER), timeout_s=60, poll_s=0.1)
 
@@ -249,7 +233,7 @@ def test_outages_heal_without_a_restart_by_hand(own_redis, own_database, tmp_pat
             assert victim.pid == pid
             os.killpg(victim.pid, signal.SIGKILL)
             victim.wait(timeout=10)
-        worker_c = stack.enter_context(spawned(handoff("worker"), env, logs["worker_c"]))
+        worker_c = stack.enter_context(process(handoff("worker"), env, logs["worker_c"]))
         assert not [e for e in rows(services, AuditEvent, AuditEvent.id > (before or 0),
                                     AuditEvent.instance_id == victim_instance, AuditEvent.kind == "timer_fired")]
         with freeze_time(utcnow() + timedelta(minutes=3)):  # the killed job is now clearly abandoned
