@@ -86,18 +86,15 @@ def diagram(instance_id: int):
 @blp.response(200, schemas.InstanceSchema)
 @login_required
 def freeze(body, instance_id: int):
-    """Stops the instance: no task completes, no timer fires, until its release group releases it."""
+    """Stops the instance: no task completes, no timer fires, until it is released.
+
+    Only a manager of the instance's owner (whoever started it) or an admin may (403 with the reason);
+    the same people release it.
+    """
     with services().sessions() as session:
         visible_instance(session, instance_id)
-    flows.freeze(services(), instance_id, body["reason"], actor_id(), expected_version(body["version"]),
-                 release_group=_freeze_group())
+    flows.freeze(services(), instance_id, body["reason"], actor_id(), expected_version(body["version"]))
     return _instance_view(instance_id)
-
-
-def _freeze_group() -> str | None:
-    with services().sessions() as session:
-        mine = visibility.groups_of(session, actor_id())
-    return "product" if "product" in mine else visibility.ADMIN_GROUP
 
 
 @blp.route("/<int(max=9223372036854775807):instance_id>/release", methods=["POST"])
@@ -105,7 +102,8 @@ def _freeze_group() -> str | None:
 @blp.response(200, schemas.InstanceSchema)
 @login_required
 def release(body, instance_id: int):
-    """The release group (product owners for a knowledge-base freeze) lets it go on, e.g. rebinding a version."""
+    """Lets a frozen instance go on: a knowledge-base freeze by its release group (product owners), optionally
+    rebinding the version it offers; a manual freeze by the owner's managers and admins (403 otherwise)."""
     with services().sessions() as session:
         visible_instance(session, instance_id)
     flows.release(services(), instance_id, actor_id(), expected_version(body["version"]), data=body["data"])

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from service.store import queries
 from service.store.models import Instance, Task, User
 
-from . import audit, discipline, documents, forms, org, recipients, signatures, visibility
+from . import audit, discipline, documents, forms, freezing, org, recipients, signatures, visibility
 from .context import Services
 from .errors import Conflict, Forbidden, InstanceFrozen, NotFound, ProcessFailed
 from .names import split_names
@@ -248,14 +248,22 @@ def _running(uow: UnitOfWork, instance_id: int, expected_version: int | None = N
 
 
 def freeze(services: Services, instance_id: int, reason: str, actor_id: int | None = None,
-           expected_version: int | None = None, release_group: str | None = None) -> InstanceResult:
-    """Stops the instance: no task completes and no timer fires until it is released (R4)."""
+           expected_version: int | None = None) -> InstanceResult:
+    """A manual freeze: no task completes and no timer fires until it is released (R4).
+
+    Only the managers of the instance's owner and admins may (`freezing.may_freeze`);
+    `actor_id=None` is the service itself. The same people release it (no release group).
+    """
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
         instance = _running(uow, instance_id, expected_version)
+        if actor_id is not None:
+            decision = freezing.may_freeze(uow.session, actor_id, instance)
+            if not decision:
+                raise Forbidden(decision.reason)
         if instance.frozen:
             raise Conflict(f"instance {instance_id} is already frozen")
-        instance.frozen, instance.frozen_reason, instance.release_group = True, reason, release_group
+        instance.frozen, instance.frozen_reason, instance.release_group = True, reason, None
         instance.next_wakeup_at, instance.updated_at = None, now
         audit.record(uow.session, now, "instance_frozen", instance_id=instance.id, actor_id=actor_id, reason=reason)
         uow.commit()
@@ -266,17 +274,22 @@ def release(services: Services, instance_id: int, actor_id: int | None = None,
             expected_version: int | None = None, data: dict | None = None) -> InstanceResult:
     """Lets a frozen instance go on; `data` (e.g. a rebound version) is what the rest of it sees.
 
-    Timers that came due while it was frozen fire at once.
+    Who may: `freezing.may_release` (a process freeze's release group; a manual freeze's owner's
+    managers and admins). `data` may set only what the freeze offered to rebind (the knowledge-base
+    check's ``rebinds`` variable), as a short string; a manual freeze takes no data. Timers that came
+    due while it was frozen fire at once.
     """
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
         instance = _running(uow, instance_id, expected_version)
         if not instance.frozen:
             raise Conflict(f"instance {instance_id} is not frozen")
-        group = instance.release_group
-        if actor_id is not None and group and not queries.is_member(uow.session, actor_id, group):
-            raise Forbidden(f"only {group!r} can release this instance ({instance.frozen_reason})")
+        if actor_id is not None:
+            decision = freezing.may_release(uow.session, actor_id, instance)
+            if not decision:
+                raise Forbidden(decision.reason)
         _refuse_sealed(instance, data or {})
+        freezing.check_release_data(uow.session, instance, data or {})
         workflow = services.engine.restore(instance.state)
         if data:
             services.engine.update_data(workflow, data)
