@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from service.store import queries
 from service.store.models import Instance, Task, User
 
-from . import audit, discipline, documents, forms, freezing, org, recipients, signatures, visibility
+from . import audit, discipline, documents, forms, freezing, org, recipients, references, signatures, visibility
 from .context import Services
 from .errors import Conflict, Forbidden, InstanceFrozen, NotFound, ProcessFailed
 from .names import split_names
@@ -48,6 +48,8 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         lane = parsed.start_lane  # the diagram says who starts it: its start event's lane
         if actor_id is not None and lane and not queries.is_member(uow.session, actor_id, lane):
             raise Forbidden(f"only {lane!r} can start {process_id}")
+        if parsed.start_form_key:  # what the start form names, the starter must be able to see
+            references.check(uow.session, parsed.forms.get(parsed.start_form_key), data, actor_id)
         actor = uow.session.get(User, actor_id) if actor_id is not None else None
         data["initiator"] = actor.username if actor else None  # who started it: ${initiator} in diagrams
         for name in split_names(parsed.properties.get("start_guard")):
@@ -179,6 +181,7 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
         schema = parsed.form_for(task.element_id)
         forms.validate(schema, data)
         documents.check_references(uow.session, schema, data, instance.id, actor_id)
+        references.check(uow.session, schema, data, actor_id)
         ctx = OperatorContext.of(services, uow.session, instance, now)
         with engine_errors():
             workflow = services.engine.restore(instance.state)
