@@ -111,6 +111,9 @@ class Config:
     smtp: SmtpSettings | None = None
     webhook_timeout_s: float = 10.0
     finance: FinanceSettings = field(default_factory=FinanceSettings)
+    # An Idempotency-Key reserved this long ago whose work never committed counts as abandoned: ten times
+    # gunicorn's 30 s worker timeout, so no request still running can be mistaken for a dead one.
+    idempotency_abandon_after_s: float = 300.0
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Config:
@@ -129,6 +132,8 @@ class Config:
             smtp=SmtpSettings.from_env(env),
             webhook_timeout_s=_number(env, "HANDOFF_WEBHOOK_TIMEOUT", cls.webhook_timeout_s, float),
             finance=FinanceSettings.from_env(env),
+            idempotency_abandon_after_s=_number(env, "HANDOFF_IDEMPOTENCY_ABANDON_AFTER",
+                                                cls.idempotency_abandon_after_s, float),
         )
 
     def signing_key(self) -> str:

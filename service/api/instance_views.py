@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from service.clock import utcnow
 from service.engine.runner import element_states
@@ -15,7 +16,7 @@ from service.store.models import AuditEvent, Instance, Task
 from . import schemas
 from .auth import login_required
 from .common import actor_id, expected_version, services, visible_instance
-from .instances import _instance_view
+from .instances import _instance_view, instance_view
 
 blp = Blueprint("instance_views", __name__, url_prefix="/api/v1/instances", description="Instances")
 
@@ -25,9 +26,14 @@ blp = Blueprint("instance_views", __name__, url_prefix="/api/v1/instances", desc
 @blp.response(200, schemas.InstanceSchema(many=True))
 @login_required
 def list_instances(query):
-    """Instances I take part in, could claim work in, or manage someone who does (admins: all); newest first."""
+    """Instances I take part in, could claim work in, or manage someone who does (admins: all); newest first.
+
+    A constant number of statements whatever the page size: the viewer's groups, the page of
+    instances filtered by visibility in SQL (state left unread), and the page's open tasks.
+    """
+    now = utcnow()
     with services().sessions() as session:
-        statement = select(Instance.id)
+        statement = select(Instance).options(defer(Instance.state))
         visible = visibility.visible_instances(session, actor_id())
         if visible is not None:
             statement = statement.where(visible)
@@ -35,8 +41,13 @@ def list_instances(query):
             if query[column]:
                 statement = statement.where(getattr(Instance, column) == query[column])
         page = statement.order_by(Instance.id.desc()).limit(query["per_page"])
-        ids = list(session.scalars(page.offset((query["page"] - 1) * query["per_page"])))
-    return [_instance_view(i) for i in ids]
+        rows = session.scalars(page.offset((query["page"] - 1) * query["per_page"])).unique().all()
+        open_tasks: dict[int, list[Task]] = {row.id: [] for row in rows}
+        if rows:
+            for task in session.scalars(select(Task).where(Task.instance_id.in_(list(open_tasks)),
+                                                           Task.status == "open").order_by(Task.id)):
+                open_tasks[task.instance_id].append(task)
+        return [instance_view(row, open_tasks[row.id], now) for row in rows]
 
 
 @blp.route("/<int(max=9223372036854775807):instance_id>/timeline", methods=["GET"])

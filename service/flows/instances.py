@@ -11,7 +11,19 @@ from sqlalchemy.orm import joinedload
 from service.store import queries
 from service.store.models import Instance, Task, User
 
-from . import audit, discipline, documents, forms, freezing, org, recipients, references, signatures, visibility
+from . import (
+    audit,
+    discipline,
+    documents,
+    forms,
+    freezing,
+    org,
+    recipients,
+    references,
+    request_keys,
+    signatures,
+    visibility,
+)
 from .context import Services
 from .errors import Conflict, Forbidden, InstanceFrozen, NotFound, ProcessFailed
 from .names import split_names
@@ -35,8 +47,13 @@ def _result(instance: Instance, task: Task | None = None) -> InstanceResult:
 
 
 def start_process(services: Services, process_id: str, data: dict | None = None, *,
-                  actor_id: int | None = None, business_key: str | None = None) -> InstanceResult:
-    """Starts the newest version of a process."""
+                  actor_id: int | None = None, business_key: str | None = None,
+                  request_key: int | None = None) -> InstanceResult:
+    """Starts the newest version of a process.
+
+    `request_key`: the caller's Idempotency-Key reservation, marked done in this transaction
+    (`request_keys`), so a retry knows the instance was started even if the answer was lost.
+    """
     now, data = services.clock(), dict(data or {})
     with UnitOfWork(services.sessions) as uow:
         version = queries.latest_version(uow.session, process_id)
@@ -68,6 +85,7 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         with engine_errors():
             workflow = services.engine.start(parsed.ref, data, ctx)
         settle(services, uow, instance, workflow, ctx, now, actor_id)
+        request_keys.record_committed(uow.session, request_key, instance_id=instance.id)
         uow.commit()
         return _result(instance)
 
@@ -159,10 +177,12 @@ def reassign_task(services: Services, task_id: int, new_assignee_id: int, actor_
 
 
 def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
-                  expected_version: int | None = None, *, only_visible: bool = False) -> InstanceResult:
+                  expected_version: int | None = None, *, only_visible: bool = False,
+                  request_key: int | None = None) -> InstanceResult:
     """The assignee submits the task's form; the process moves on in the same transaction.
 
     `only_visible`: a task the actor may not see is NotFound rather than Forbidden (the API's rule).
+    `request_key`: the caller's Idempotency-Key reservation, marked done in this transaction.
     The result carries the completed task row.
     """
     now = services.clock()
@@ -192,6 +212,7 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
                            submitted, actor_id, now)
             services.engine.complete(workflow, task.engine_task_id, data, ctx)
         settle(services, uow, instance, workflow, ctx, now, actor_id, open_rows)
+        request_keys.record_committed(uow.session, request_key, task_id=task.id, instance_id=instance.id)
         uow.commit()
         return _result(instance, task)
 
