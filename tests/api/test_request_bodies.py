@@ -6,6 +6,8 @@ later read for everybody.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 LONG = "x" * 101
@@ -97,3 +99,10 @@ def test_a_person_with_fields_too_long_for_their_columns_is_a_422(api, body, fie
 @pytest.mark.parametrize("query", ["process_id=" + "p" * 201, "stage=" + "s" * 101, "per_page=201", "page=0"])
 def test_instance_list_filters_are_bounded(api, query):
     assert api.client.get(f"/api/v1/instances?{query}", headers=api.login("rep")).status_code == 422
+
+
+def test_a_document_for_an_instance_that_is_not_a_number_is_refused_not_left_unattached(api):
+    refused = api.client.post("/api/v1/documents", headers=api.login("rep"),
+                              data={"file": (io.BytesIO(b"%PDF-1.4 x"), "a.pdf", "application/pdf"),
+                                    "instance_id": "the ACME project"})
+    assert refused.status_code == 422 and "instance_id" in refused.json["message"]
