@@ -28,8 +28,9 @@ blp = Blueprint("instance_views", __name__, url_prefix="/api/v1/instances", desc
 def list_instances(query):
     """Instances I take part in, could claim work in, or manage someone who does (admins: all); newest first.
 
-    A constant number of statements whatever the page size: the viewer's groups, the page of
-    instances filtered by visibility in SQL (state left unread), and the page's open tasks.
+    The same few statements whatever the page size: the viewer's groups and reporting tree (one per
+    level of the org chart), the page of instances filtered by visibility in SQL (state left unread),
+    and the page's open tasks.
     """
     now = utcnow()
     with services().sessions() as session:
