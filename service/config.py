@@ -157,6 +157,9 @@ class Config:
     login_limit_per_address: str = "30/minute;1000/day"
     lockout_after: int = 0  # consecutive failures; 0 = no lockout
     lockout_minutes: float = 15.0
+    # An Idempotency-Key reserved this long ago whose work never committed counts as abandoned: ten times
+    # gunicorn's 30 s worker timeout, so no request still running can be mistaken for a dead one.
+    idempotency_abandon_after_s: float = 300.0
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Config:
@@ -182,6 +185,8 @@ class Config:
             login_limit_per_address=_rate(env, "HANDOFF_LOGIN_LIMIT_PER_ADDRESS", cls.login_limit_per_address),
             lockout_after=_count(env, "HANDOFF_LOCKOUT_AFTER", 0),
             lockout_minutes=_number(env, "HANDOFF_LOCKOUT_MINUTES", cls.lockout_minutes, float),
+            idempotency_abandon_after_s=_number(env, "HANDOFF_IDEMPOTENCY_ABANDON_AFTER",
+                                                cls.idempotency_abandon_after_s, float),
         )
 
     @property

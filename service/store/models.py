@@ -108,6 +108,7 @@ class Task(Base):
         Index("ix_task_group_status", "candidate_group", "status"),
         Index("ix_task_status_due", "status", "due_at"),
         Index("ix_task_instance_status", "instance_id", "status"),  # an instance's open tasks, every step
+        Index("ix_task_completed_by", "completed_by"),  # whose work it was: the instance list's visibility
     )
 
     id: Mapped[int] = mapped_column(ID, primary_key=True)
