@@ -152,11 +152,11 @@ def test_hostile_text_is_shown_as_typed_and_never_runs(person, library, services
     project, freeze = hostile_project(library)
     lead = hostile_designer_upload(services, library.people, tmp_path / "designer")
     run_jobs(services)  # the in-app messages (KB freeze, customer change, rejection) reach their inboxes
-    every_task = [f"/tasks/{t.id}" for t in tasks_of(services, project, freeze, lead)]
     task_pages = {t.element_id: f"/tasks/{t.id}" for t in tasks_of(services, project, freeze, lead)}
+    every_form = {t.form_key: f"/tasks/{t.id}" for t in tasks_of(services, project, freeze, lead)}.values()
     visits = {
         "rep": ["/tasks", "/projects", f"/instances/{project}", f"/instances/{project}/signatures",
-                f"/instances/{freeze}", f"/instances/{lead}", "/start/project_lifecycle", *every_task],
+                f"/instances/{freeze}", f"/instances/{lead}", "/start/project_lifecycle", *every_form],
         "legal": [task_pages["legal_review"], task_pages["supplementary_terms"], f"/instances/{project}"],
         "delivery": ["/inbox", task_pages["delivery_signs"], f"/instances/{project}"],
         "product": ["/inbox", f"/instances/{project}"],
