@@ -8,6 +8,8 @@ import pytest
 from lxml import html
 
 from service.app import create_app
+from service.clock import utcnow
+from service.store.models import Message
 from tests.support import task_by_element
 from tests.web.test_pages import logged_in
 
@@ -66,3 +68,17 @@ def test_no_page_holds_inline_script_or_style(app, library):
             response = client.get(path)
             assert response.status_code == 200, (username, path, response.status_code)
             assert inline_code(response.get_data(as_text=True)) == [], (username, path)
+
+
+def test_an_inbox_message_links_only_to_our_own_pages_and_shows_its_subject_as_text(app, library):
+    subject = "<img src=x onerror=alert(1)>"
+    with library.services.sessions() as session:
+        for link in ("javascript:alert(1)", "//evil.example/", "/\\evil.example/", "/tasks"):
+            session.add(Message(recipient_id=library.people["rep"], subject=subject, body={"link": link},
+                                created_at=utcnow()))
+        session.commit()
+    page = logged_in(app, "rep").get("/inbox").get_data(as_text=True)
+    tree = html.fromstring(page)
+    assert [a.get("href") for a in tree.xpath("//table[@id='messages']//td/b/a")] == ["/tasks"]
+    assert [b.text_content() for b in tree.xpath("//table[@id='messages']//td/b")] == [subject] * 4
+    assert "<img src=x" not in page and inline_code(page) == []
