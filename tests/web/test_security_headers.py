@@ -43,10 +43,11 @@ def test_pages_api_static_files_and_errors_carry_the_security_headers(app, libra
 
 
 def inline_code(page: str) -> list[str]:
-    """Inline scripts (other than JSON data), style attributes and event-handler attributes of a page."""
+    """Inline scripts (other than JSON data), inline styles, event-handler attributes, javascript: links."""
     tree = html.fromstring(page)
     found = [html.tostring(s, encoding="unicode")[:80] for s in tree.iter("script")
              if not s.get("src") and s.get("type") != "application/json"]
+    found += [html.tostring(s, encoding="unicode")[:80] for s in tree.iter("style")]
     found += [f"{e.tag} style=" for e in tree.iter() if isinstance(e.tag, str) and e.get("style") is not None]
     found += [f"{e.tag} {name}=" for e in tree.iter() if isinstance(e.tag, str)
               for name in e.attrib if name.lower().startswith("on")]
@@ -58,7 +59,8 @@ def test_no_page_holds_inline_script_or_style(app, library):
     project = library.won_project()
     task = task_by_element(library.services, project, "opportunity")
     assert inline_code(app.test_client().get("/login").get_data(as_text=True)) == []
-    assert inline_code(app.test_client().get("/api/docs").get_data(as_text=True)) == []
+    for path in ("/api/docs", "/health"):
+        assert inline_code(app.test_client().get(path).get_data(as_text=True)) == [], path
     people = {"rep": ["/tasks", "/projects", "/inbox", f"/tasks/{task.id}", f"/instances/{project}",
                       f"/instances/{project}/signatures", "/start/project_lifecycle"],
               "sales_mgr": ["/dashboard"], "designer": ["/designer", "/designer?process_id=project_lifecycle"]}
