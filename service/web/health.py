@@ -25,8 +25,7 @@ bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Handoff - health</title>
-<style>body{font:15px system-ui,sans-serif;margin:2rem;max-width:48rem}td,th{padding:.3rem .8rem;text-align:left}
-.ok{color:#0a7a2f}.bad{color:#b00020;font-weight:600}</style></head><body>
+<link rel="stylesheet" href="/static/health.css"></head><body>
 <h1>Handoff</h1><p>Service health{% if report.ok %} <span class="ok">- all good</span>{% endif %}</p>
 <table>{% for name, check in report.checks.items() %}<tr><th>{{ name }}</th>
 <td class="{{ 'ok' if check.ok else 'bad' }}">{{ 'ok' if check.ok else 'problem' }}</td><td>{{ check.detail }}</td></tr>
