@@ -15,6 +15,8 @@ def create_app(config: Config | None = None, services=None) -> Flask:
     from .web.health import bp as health_bp
     from .web.metrics import init_metrics
     from .web.request_ids import init_request_ids
+    from .web.security_headers import init_security_headers
+    from .web.throttle import init_throttle
 
     config = config or Config.from_env()
     if services is None:
@@ -23,9 +25,11 @@ def create_app(config: Config | None = None, services=None) -> Flask:
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.extensions["handoff"] = services
     init_request_ids(app)
+    init_security_headers(app)
     init_boundary(app, config.max_upload_bytes, config.max_body_bytes)
     app.register_blueprint(health_bp)
     init_metrics(app, services)
     init_api(app)
     init_web(app)
+    init_throttle(app, services.config)  # wraps the login views both of the above registered
     return app

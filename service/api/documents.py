@@ -13,6 +13,8 @@ from . import schemas
 from .auth import login_required
 from .common import actor_id, services, visible_instance
 
+DEFAULT_TYPE = "application/octet-stream"  # for a row stored under a type no longer accepted
+
 blp = Blueprint("documents", __name__, url_prefix="/api/v1", description="Documents and signatures")
 
 
@@ -25,6 +27,8 @@ def upload():
     if uploaded is None:
         abort(422, description="send the document as multipart/form-data field 'file'")
     instance_id = request.form.get("instance_id", type=int)
+    if instance_id is None and request.form.get("instance_id", "").strip():
+        abort(422, description="instance_id must be an instance's number")  # not silently left unattached
     if instance_id is not None and not 0 < instance_id < 2**63:
         abort(404, description=f"no instance {instance_id}")
     if instance_id is not None:
@@ -40,7 +44,7 @@ def upload():
 @blp.route("/documents/<int(max=9223372036854775807):document_id>", methods=["GET"])
 @login_required
 def download(document_id: int):
-    """The file itself, if you uploaded it or can see its instance."""
+    """The file itself, if you uploaded it or can see its instance: as an attachment, with its checked type."""
     with services().sessions() as session:
         row = session.get(Document, document_id)
         instance = session.get(Instance, row.instance_id) if row is not None and row.instance_id else None
@@ -49,7 +53,11 @@ def download(document_id: int):
         if not allowed:
             abort(404, description=f"no document {document_id} that you can see")
         path = flows_documents.storage_path(services().config.data_dir, row.sha256)
-        return send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.filename)
+        content_type = row.content_type if row.content_type in flows_documents.ALLOWED_TYPES else DEFAULT_TYPE
+        response = send_file(path, mimetype=content_type, as_attachment=True, download_name=row.filename)
+    # Always a download, never a page: and should a browser show it anyway, it runs nothing and loads nothing.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @blp.route("/instances/<int(max=9223372036854775807):instance_id>/signatures", methods=["GET"])

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from service.store import queries
 from service.store.models import Document
 
-from . import audit
+from . import audit, document_types
 from .context import Services
 from .errors import FormInvalid
 from .unit_of_work import UnitOfWork
@@ -40,7 +40,8 @@ def storage_path(root: Path, sha256: str) -> Path:
 
 def upload(services: Services, content: bytes, filename: str, content_type: str, actor_id: int | None,
            instance_id: int | None = None) -> Stored:
-    """Stores a file after checking its size and type; the same bytes are stored once."""
+    """Stores a file after checking its size, its declared type and that its bytes are of that type;
+    the same bytes are stored once."""
     errors, limit = {}, services.config.max_upload_bytes  # HANDOFF_MAX_UPLOAD_MB
     if not content:
         errors["file"] = ["the file is empty"]
@@ -48,6 +49,8 @@ def upload(services: Services, content: bytes, filename: str, content_type: str,
         errors["file"] = [f"the file is larger than {services.config.max_upload_mb:g} MB"]
     if content_type not in ALLOWED_TYPES:
         errors["content_type"] = [f"{content_type!r} is not accepted (PDF, PNG, JPEG, text, Word, Excel)"]
+    elif content and (why := document_types.contradiction(content, content_type)):
+        errors["file"] = [why]
     if errors:
         raise FormInvalid("the document was refused", errors)
     digest = hashlib.sha256(content).hexdigest()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from service.store import queries
 from service.store.models import Instance, Task
 
-from . import discipline, org, recipients, visibility
+from . import discipline, freezing, org, recipients, visibility
 from .context import Services
 from .errors import Forbidden, NotFound, ProcessFailed
 from .names import split_names
@@ -57,9 +57,12 @@ def may_reassign(session: Session, services: Services, task: Task, actor_id: int
 
 
 def may_release(session: Session, instance: Instance, actor_id: int | None) -> None:
-    group = instance.release_group
-    if instance.frozen and actor_id is not None and group and not queries.is_member(session, actor_id, group):
-        raise Forbidden(f"only {group!r} can release this instance ({instance.frozen_reason})")
+    """A process freeze: its release group; a manual freeze: the owner's managers and admins (`freezing`)."""
+    if actor_id is None or not instance.frozen:
+        return  # nothing to release: the use case's 409, whoever asks
+    decision = freezing.may_release(session, actor_id, instance)
+    if not decision:
+        raise Forbidden(decision.reason)
 
 
 def check_start(services: Services, process_id: str, actor_id: int) -> None:

@@ -57,6 +57,7 @@ def test_generated_requests_never_get_a_server_error(api, username):
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", api.client.application)
     headers = api.login(username)
     operations = [result.ok() for result in schema.get_all_operations()]
+    operations = [o for o in operations if o.path != "/api/v1/auth/logout"]  # it would end the rep's token
     assert len(operations) >= 20
     ids = _real_ids(api, username)
     statuses: list[int] = []

@@ -59,13 +59,34 @@ def live_server(services, library):
     thread.join(5)
 
 
+# Reports every Content-Security-Policy violation of the page to the console, where `watch_csp` collects it
+# (a list in the page would be lost at the next navigation).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => console.error(
+  `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+  + ` at ${event.sourceFile}:${event.lineNumber}`));
+"""
+
+
+def watch_csp(page, problems: list[str]) -> None:
+    """Collects CSP violations (the event, and the browser's own "Refused to ..." console errors) into
+    `problems`: a page that needs what the policy forbids fails its test, even when it still looks right."""
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+    page.on("console", lambda message: problems.append(f"{page.url}: {message.text}")
+            if message.type == "error" and ("Refused to" in message.text or "CSP violation" in message.text)
+            else None)
+
+
 class Person:
     """One person's browser tab: log in, go to pages, and keep a screenshot of what they saw."""
 
-    def __init__(self, page, base: str, username: str, shots: Path):
-        self.page, self.base, self.username, self.shots = page, base, username, shots
+    def __init__(self, context, base: str, username: str, shots: Path):
+        self.page = page = context.new_page()
+        self.base, self.username, self.shots = base, username, shots
         self.errors: list[str] = []
+        self.csp_violations: list[str] = []
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        watch_csp(page, self.csp_violations)
         page.set_default_timeout(15000)
 
     def login(self) -> Person:
@@ -95,7 +116,7 @@ def person(browser, live_server, request):
     def open_as(username: str, time_zone: str = "UTC") -> Person:
         context = browser.new_context(viewport={"width": 1300, "height": 900}, timezone_id=time_zone)
         contexts.append(context)
-        people.append(Person(context.new_page(), live_server, username, shots))
+        people.append(Person(context, live_server, username, shots))
         return people[-1].login()
 
     yield open_as
@@ -105,6 +126,8 @@ def person(browser, live_server, request):
         context.close()
     errors = [f"{p.username}: {e}" for p in people for e in p.errors]
     assert not errors, f"JavaScript errors on the pages: {errors}"
+    violations = [f"{p.username}: {v}" for p in people for v in p.csp_violations]
+    assert not violations, f"the Content-Security-Policy refused something the pages need: {violations}"
 
 
 def settle(page) -> None:

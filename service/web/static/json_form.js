@@ -3,6 +3,50 @@
 "use strict";
 
 const JsonForm = (() => {
+  /**
+   * json-editor 2.17 "cleans" every string it shows (values, titles, descriptions) by parsing it as HTML in a
+   * detached div, or with DOMPurify: either way `<img src=x onerror=…>` in a value runs, and tag-like text is
+   * cut from what people see. Here every text stays text: values are taken as typed and shown through
+   * textContent; the few places that build HTML from a value or a schema get escaped parts instead.
+   */
+  (function showEverythingAsText(editors) {
+    const asIs = (text) => text;
+    const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    delete window.DOMPurify;  // its branch sets innerHTML (sanitized, but changed): never take it
+    JSONEditor.AbstractEditor.prototype.purify = asIs;
+    JSONEditor.AbstractEditor.prototype.cleanText = asIs;
+    JSONEditor.AbstractTheme.prototype.cleanText = asIs;
+    const uploadPreview = JSONEditor.AbstractTheme.prototype.getUploadPreview;
+    JSONEditor.AbstractTheme.prototype.getUploadPreview = function (file, ...rest) {
+      return uploadPreview.call(this, { ...file, name: escape(file.name), type: escape(file.type) }, ...rest);
+    };
+    // Visually hidden labels get a class instead of a style="" attribute, which the pages' CSP refuses.
+    const theme = JSONEditor.AbstractTheme.prototype;
+    theme.visuallyHidden = (element) => element?.classList.add("je-visually-hidden");
+    for (const [method, tag] of [["getHiddenLabel", "label"], ["getHiddenText", "span"]]) {
+      theme[method] = (text) => Object.assign(document.createElement(tag),
+                                              { textContent: text, className: "je-visually-hidden" });
+    }
+    theme.getOptInCheckbox = function (formname) {  // json-editor's own, less its style=""
+      const label = this.getHiddenLabel(`${formname}-opt-in`);
+      label.setAttribute("for", `${formname}-opt-in`);
+      const checkbox = Object.assign(document.createElement("input"), {
+        type: "checkbox", id: `${formname}-opt-in`, className: "json-editor-opt-in je-opt-in" });
+      const container = document.createElement("span");
+      container.append(checkbox, label);
+      return { label, checkbox, container };
+    };
+    // An enum of objects or arrays is shown as HTML built from the schema's keys and values.
+    editors.enum.prototype.getHTML = (value) => escape(JSON.stringify(value));
+    // A base64 media field shows its MIME type (from the value) as HTML.
+    editors.base64.prototype.refreshPreview = function () {
+      if (this.last_preview === this.value) return;
+      this.last_preview = this.value;
+      const mime = this.value?.match(/^data:([^;,]+)[;,]/)?.[1];
+      this.preview.textContent = !this.value ? "" : mime ? `Type: ${mime}` : "Invalid data URI";
+    };
+  })(JSONEditor.defaults.editors);
+
   function prepare(schema, sealed) {
     for (const key of sealed) {
       if (schema.properties) delete schema.properties[key];
