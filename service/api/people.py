@@ -65,7 +65,7 @@ def save_person(body):
         return _view(session, user)
 
 
-@blp.route("/<int:user_id>/unlock", methods=["POST"])
+@blp.route("/<int(max=9223372036854775807):user_id>/unlock", methods=["POST"])
 @blp.response(200, schemas.PersonSchema)
 @login_required
 def unlock(user_id: int):
