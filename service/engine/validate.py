@@ -31,6 +31,7 @@ from .validate_checks import (
     check_flows,
     check_processes,
     check_python,
+    check_sandbox,
     check_service_tasks,
     check_timers,
     check_unsupported,
@@ -347,4 +348,4 @@ def run_checks(ctx: FileContext) -> None:
 
 
 CHECKS = (check_processes, check_unsupported, check_user_tasks, check_service_tasks, check_python,
-          check_timers, check_flows, check_gateways)
+          check_sandbox, check_timers, check_flows, check_gateways)
