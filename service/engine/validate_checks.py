@@ -138,10 +138,26 @@ def check_user_tasks(ctx: FileContext) -> None:
         key = (task.get(FORM_KEY) or "").strip()
         if not key:
             ctx.report(task, "user task has no form (camunda:formKey)")
-        elif key not in ctx.forms:
-            ctx.report(task, f"form file '{key}' does not exist")
         else:
-            ctx.form_keys.add(key)
+            _check_form(ctx, task, key)
+
+
+def check_start_forms(ctx: FileContext) -> None:
+    """A start event's form is what every start is checked against, and what a worker loads."""
+    for event in ctx.iter("startEvent"):
+        key = event.get(FORM_KEY)
+        if key is not None:
+            if not key.strip():
+                ctx.report(event, "start event has an empty form (camunda:formKey)")
+            else:
+                _check_form(ctx, event, key)
+
+
+def _check_form(ctx: FileContext, element, key: str) -> None:
+    if key not in ctx.forms:
+        ctx.report(element, f"form file '{key}' does not exist")
+    else:
+        ctx.form_keys.add(key)
 
 
 def _check_lane(ctx: FileContext, task, lanes: dict) -> None:

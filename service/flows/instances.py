@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from service.store import queries
 from service.store.models import Instance, Task, User
 
-from . import audit, discipline, documents, forms, org, recipients, signatures, visibility
+from . import audit, discipline, documents, forms, org, recipients, signatures, versions, visibility
 from .context import Services
 from .errors import Conflict, Forbidden, InstanceFrozen, NotFound, ProcessFailed
 from .names import split_names
@@ -42,7 +42,7 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         version = queries.latest_version(uow.session, process_id)
         if version is None:
             raise NotFound(f"no process {process_id!r} is deployed")
-        parsed = services.library.get(version.content_hash)
+        parsed = versions.load(services, version)
         if parsed.start_form_key:
             forms.validate(parsed.forms.get(parsed.start_form_key, {}), data)
         lane = parsed.start_lane  # the diagram says who starts it: its start event's lane
