@@ -30,11 +30,19 @@ def engine_errors():
     except EngineError as error:
         raise Conflict(str(error)) from error
     except SpiffWorkflowException as error:
-        raise ProcessFailed(f"the process failed: {error}") from error
+        raise ProcessFailed(f"the process failed: {error}{_why(error)}") from error
     except SQLAlchemyError:
         raise
     except Exception as error:  # noqa: BLE001 - an operator or expression failed: the process's fault
         raise ProcessFailed(f"the process failed: {type(error).__name__}: {error}") from error
+
+
+def _why(error: Exception) -> str:
+    """SpiffWorkflow's "Error evaluating expression" hides the reason (a refusal of the sandbox...)."""
+    cause = error.__cause__ or error.__context__
+    if cause is None or str(cause) in str(error):
+        return ""
+    return f" ({type(cause).__name__}: {cause})"
 
 
 def log_timer(session, instance: Instance, timer, now: datetime) -> None:
