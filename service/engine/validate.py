@@ -39,6 +39,7 @@ from .validate_checks import (
     check_user_tasks,
     one_line,
 )
+from .validate_dmn import decision_problems
 from .validate_gateways import check_gateways
 
 __all__ = ["Problem", "validate", "validate_files"]
@@ -149,7 +150,9 @@ def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_r
         if root is None:
             continue
         docs[path] = root
-        if not path.endswith(DMN_SUFFIX):
+        if path.endswith(DMN_SUFFIX):
+            problems += decision_problems(path, root)
+        else:
             ctx = FileContext(path, root, schemas)
             run_checks(ctx)
             problems += ctx.problems
