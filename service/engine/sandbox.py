@@ -31,14 +31,24 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironm
 
 from .sandbox_limits import (
     SandboxLimit,
+    bounded_extend,
+    bounded_join,
     bounded_range,
+    bounded_translate,
     check_items,
     guarded_add,
     guarded_inplace,
+    guarded_isinstance,
     guarded_lshift,
+    guarded_map,
     guarded_mod,
     guarded_mul,
     guarded_pow,
+    guarded_repr,
+    guarded_str,
+    guarded_sum,
+    guarded_text,
+    guarded_zip,
 )
 from .sandbox_policy import FILENAME, compiled
 
@@ -53,12 +63,19 @@ _PADDING = frozenset({"ljust", "rjust", "center", "zfill"})
 
 
 def guarded_getattr(obj, name, *default):
-    """RestrictedPython's getattr (no ``_`` names, no str.format), with string padding bounded."""
+    """RestrictedPython's getattr (no ``_`` names, no str.format), with what grows text or lists bounded."""
     value = safer_getattr(obj, name, *(default or (raise_,)))
-    if isinstance(obj, str) and name in _PADDING:
-        return lambda width, *rest: value(_bounded_width(width), *rest)
-    if isinstance(obj, str) and name in ("replace", "expandtabs"):
-        return lambda *args: _bounded_result(value, obj, *args)
+    if isinstance(obj, str):
+        if name in _PADDING:
+            return lambda width, *rest: value(_bounded_width(width), *rest)
+        if name in ("replace", "expandtabs"):
+            return lambda *args: _bounded_result(value, obj, *args)
+        if name == "join":
+            return lambda iterable: bounded_join(value, obj, iterable)
+        if name == "translate":
+            return lambda table: bounded_translate(value, obj, table)
+    elif isinstance(obj, list) and name == "extend":
+        return lambda more: bounded_extend(value, obj, more)
     return value
 
 
@@ -97,9 +114,10 @@ SAFE_BUILTINS: dict[str, Any] = {
     "None": None, "True": True, "False": False,
     "abs": abs, "all": all, "any": any, "bool": bool, "chr": chr, "dict": dict, "divmod": divmod,
     "enumerate": enumerate, "filter": filter, "float": float, "frozenset": frozenset, "int": int,
-    "isinstance": isinstance, "len": len, "list": list, "map": map, "max": max, "min": min, "ord": ord,
-    "pow": guarded_pow, "range": bounded_range, "repr": repr, "reversed": reversed, "round": round,
-    "set": set, "slice": slice, "sorted": sorted, "str": str, "sum": sum, "tuple": tuple, "zip": zip,
+    "isinstance": guarded_isinstance, "len": len, "list": list, "map": guarded_map, "max": max, "min": min,
+    "ord": ord, "pow": guarded_pow, "range": bounded_range, "repr": guarded_repr, "reversed": reversed,
+    "round": round, "set": set, "slice": slice, "sorted": sorted, "str": guarded_str, "sum": guarded_sum,
+    "tuple": tuple, "zip": guarded_zip,
     "ValueError": ValueError, "KeyError": KeyError, "TypeError": TypeError,
     # The types the diagrams compute with; builtins, so a data field named ``date`` simply wins.
     "datetime": datetime, "date": date, "timedelta": timedelta, "Decimal": Decimal, "UTC": UTC,
@@ -109,7 +127,7 @@ GUARDS: dict[str, Any] = {
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence, "_unpack_sequence_": guarded_unpack_sequence,
     "_write_": full_write_guard, "_apply_": guarded_apply, "_inplacevar_": guarded_inplace,
     "_pow_": guarded_pow, "_mul_": guarded_mul, "_add_": guarded_add, "_mod_": guarded_mod,
-    "_lshift_": guarded_lshift,
+    "_lshift_": guarded_lshift, "_text_": guarded_text,
 }
 
 

@@ -56,8 +56,10 @@ _PERCENT_WIDTH = re.compile(r"%[-+ #0]*(\*|\d{4,})|%[-+ #0]*\d*\.(\*|\d{4,})")
 
 
 def guarded_mod(left, right):
-    if isinstance(left, str) and _PERCENT_WIDTH.search(left):
-        raise SandboxLimit("a % format with a width or precision of 1000 or more")
+    if isinstance(left, str):
+        if _PERCENT_WIDTH.search(left):
+            raise SandboxLimit("a % format with a width or precision of 1000 or more")
+        check_text(right)
     return left % right
 
 
@@ -82,3 +84,100 @@ def bounded_range(*args):
     return result
 
 
+
+
+MAX_TEXT = 1_000_000  # characters of text made from values (str(), repr(), join, % and f-string formatting)
+MAX_ARITY = 32  # iterables zip() and map() may walk side by side
+
+
+def check_text(value) -> None:
+    """Refuses a value whose text would pass MAX_TEXT (a list holding one long string 100,000 times)."""
+    budget, pending = MAX_TEXT, [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            budget -= len(item) + 2
+        elif isinstance(item, dict):
+            budget -= 2 + 4 * len(item)
+            if budget >= 0:
+                pending.extend(item.keys())
+                pending.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            budget -= 2 + 2 * len(item)
+            if budget >= 0:
+                pending.extend(item)
+        elif isinstance(item, int):
+            budget -= item.bit_length() // 3 + 2
+        else:
+            budget -= 40  # a number, a date, a function: a short text
+        if budget < 0:
+            raise SandboxLimit(f"the text would be longer than {MAX_TEXT} characters")
+
+
+def guarded_str(*args, **kwargs):
+    if args:
+        check_text(args[0])
+    return str(*args, **kwargs)
+
+
+def guarded_repr(value):
+    check_text(value)
+    return repr(value)
+
+
+def guarded_text(value):
+    """What an f-string formats: checked, then formatted as it is."""
+    check_text(value)
+    return value
+
+
+REAL_TYPES = {guarded_str: str}
+
+
+def guarded_isinstance(value, kinds):
+    """``isinstance(x, str)`` still works although ``str`` is the guarded constructor."""
+    if isinstance(kinds, tuple):
+        kinds = tuple(REAL_TYPES.get(kind, kind) for kind in kinds)
+    else:
+        kinds = REAL_TYPES.get(kinds, kinds)
+    return isinstance(value, kinds)
+
+
+def guarded_sum(iterable, start=0):
+    if not isinstance(start, int | float) or isinstance(start, bool):
+        raise SandboxLimit("sum() adds numbers; join lists and strings with + in a loop")
+    return sum(iterable, start)
+
+
+def guarded_zip(*iterables, **kwargs):
+    if len(iterables) > MAX_ARITY:
+        raise SandboxLimit(f"zip() of more than {MAX_ARITY} sequences")
+    return zip(*iterables, **kwargs)  # noqa: B905 - strict= is the caller's to pass
+
+
+def guarded_map(function, *iterables):
+    if len(iterables) > MAX_ARITY:
+        raise SandboxLimit(f"map() over more than {MAX_ARITY} sequences")
+    return map(function, *iterables)
+
+
+def bounded_join(join, separator: str, iterable):
+    items = list(iterable)
+    check_items(len(items))
+    total = len(separator) * len(items) + sum(len(i) for i in items if isinstance(i, str))
+    if total > MAX_TEXT:
+        raise SandboxLimit(f"the text would be longer than {MAX_TEXT} characters")
+    return join(items)
+
+
+def bounded_translate(translate, text: str, table):
+    longest = max((len(v) for v in table.values() if isinstance(v, str)), default=1) if isinstance(table, dict) else 1
+    if len(text) * max(longest, 1) > MAX_TEXT:
+        raise SandboxLimit(f"the text would be longer than {MAX_TEXT} characters")
+    return translate(table)
+
+
+def bounded_extend(extend, items: list, more):
+    more = list(more)
+    check_items(len(items) + len(more))
+    return extend(more)

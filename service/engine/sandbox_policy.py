@@ -121,7 +121,15 @@ class HandoffPolicy(RestrictingNodeTransformer):
         literal = isinstance(spec, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in spec.values)
         if spec is not None and (not literal or sum(len(str(v.value)) for v in spec.values) > MAX_FORMAT_SPEC):
             self.error(node, "a format spec in an f-string must be short and literal (e.g. .2f)")
-        return super().visit_FormattedValue(node)
+        node = super().visit_FormattedValue(node)
+        node.value = ast.fix_missing_locations(ast.copy_location(
+            ast.Call(func=ast.Name("_text_", ast.Load()), args=[node.value], keywords=[]), node.value))
+        return node
+
+    def visit_Subscript(self, node):
+        if isinstance(node.ctx, ast.Store | ast.Del) and isinstance(node.slice, ast.Slice):
+            self.error(node, "slice assignment is not allowed (build a new list instead)")
+        return super().visit_Subscript(node)
 
 
 def _breaks(body: list) -> bool:

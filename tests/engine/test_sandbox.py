@@ -205,3 +205,32 @@ def test_what_the_diagrams_use_still_works():
     env.execute("forget('legal_approved')\nlegal_sla = data_value('legal_sla') or sla", data)
     assert "legal_approved" not in data and data["legal_sla"] == "PT24H"
     assert "business_hours" not in data and "_getattr_" not in data and "__builtins__" not in data
+
+
+AMPLIFIERS = [
+    "'x'.join(['a' * 100000] * 100000)", "str(['a' * 100000] * 100000)", "f\"{['a' * 100000] * 100000}\"",
+    "'%s' % (['a' * 100000] * 100000,)", "sum([[0] * 1000] * 1000, [])", "list(zip(*[list(range(1000))] * 1000))",
+    "'a'.center(10 ** 9)", "'ab'.replace('', 'c' * 90000)", "list(range(10 ** 9))", "len('ab') << 10 ** 6",
+    "[[0] * 100000 for i in range(100000)]", "sorted(range(100000), key=lambda x: -x)",
+]
+
+
+@pytest.mark.parametrize("expression", AMPLIFIERS)
+def test_what_would_grow_without_bound_in_one_step_is_refused_quickly(expression):
+    import time
+
+    from service.engine.sandbox import SandboxLimit
+
+    started = time.monotonic()
+    with pytest.raises(SandboxLimit):
+        SandboxEnvironment().evaluate(expression, {})
+    assert time.monotonic() - started < 10
+
+
+def test_a_list_doubling_in_a_loop_is_stopped():
+    from service.engine.sandbox import SandboxLimit
+    from service.engine.sandbox_policy import refusals
+
+    with pytest.raises(SandboxLimit):
+        SandboxEnvironment().execute("items = [1]\nfor i in range(40):\n    items.extend(items)", {})
+    assert refusals("items = [1]\nitems[:0] = items", "exec")[0].message.startswith("slice assignment")
