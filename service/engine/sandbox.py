@@ -13,6 +13,7 @@ sequences, ``range``, padding) is refused by size before it is computed.
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -142,9 +143,9 @@ class _Budget:
         self.baseline = None
 
     def __call__(self, frame, event, arg):
-        if frame.f_code.co_filename != FILENAME:
-            return None  # helpers (business_hours...) run untraced; their own calls are bounded
         self._step()
+        if frame.f_code.co_filename != FILENAME:
+            return None  # only the designer's own frames are traced line by line
         return self._local
 
     def _local(self, frame, event, arg):
@@ -190,6 +191,10 @@ class SandboxEnvironment(TaskDataEnvironment):
     ``data_value(name, default)`` and ``forget(*names)`` for what ``globals()`` did.
     """
 
+    def __init__(self, environment_globals=None):
+        super().__init__({name: _untraced(value) if callable(value) else value
+                          for name, value in (environment_globals or {}).items()})
+
     def evaluate(self, expression, context, external_context=None):
         code = compiled(expression, "eval")
         scope = {**self.globals, **(external_context or {}), **context, **GUARDS,
@@ -210,6 +215,21 @@ class SandboxEnvironment(TaskDataEnvironment):
                 context.pop(key, None)
             context.update(saved)
         return True
+
+
+def _untraced(helper):
+    """A process helper (``business_hours``) is one step: it bounds its own work (ten years of days)."""
+
+    @functools.wraps(helper)
+    def call(*args, **kwargs):
+        budget = sys.gettrace()
+        sys.settrace(None)
+        try:
+            return helper(*args, **kwargs)
+        finally:
+            sys.settrace(budget)
+
+    return call
 
 
 def _builtins(context: dict) -> dict:
