@@ -67,6 +67,8 @@ def guarded_getattr(obj, name, *default):
     """RestrictedPython's getattr (no ``_`` names, no str.format), with what grows text or lists bounded."""
     value = safer_getattr(obj, name, *(default or (raise_,)))
     if isinstance(obj, str):
+        if name == "encode":
+            raise AttributeError("bytes are not available in expressions")
         if name in _PADDING:
             return lambda width, *rest: value(_bounded_width(width), *rest)
         if name in ("replace", "expandtabs"):

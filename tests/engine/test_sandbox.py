@@ -213,6 +213,13 @@ AMPLIFIERS = [
     "'a'.center(10 ** 9)", "'ab'.replace('', 'c' * 90000)", "list(range(10 ** 9))", "len('ab') << 10 ** 6",
     "[[0] * 100000 for i in range(100000)]", "sorted(range(100000), key=lambda x: -x)",
 ]
+REFUSED_AT_RUN_TIME = ["'a'.encode().join([b'x' * 100000] * 100000)"]
+
+
+@pytest.mark.parametrize("expression", REFUSED_AT_RUN_TIME)
+def test_bytes_are_not_available(expression):
+    with pytest.raises(AttributeError):
+        SandboxEnvironment().evaluate(expression, {})
 
 
 @pytest.mark.parametrize("expression", AMPLIFIERS)
