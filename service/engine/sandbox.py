@@ -234,6 +234,39 @@ def _untraced(helper):
     return call
 
 
+class DataView:
+    """What ``globals()`` gives a script of a version deployed before the sandbox: the task data only.
+
+    Such versions cleared and read data with ``globals().pop(name, None)`` and
+    ``globals().get(name)``; they keep running. Names starting with ``_`` and functions
+    (the guards, the helpers) are not in the view. Validate refuses ``globals()`` in new
+    diagrams: they use ``data_value`` and ``forget``.
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: dict):
+        self._data = data
+
+    def _visible(self, name) -> bool:
+        return isinstance(name, str) and not name.startswith("_") and name in self._data \
+            and not callable(self._data[name])
+
+    def get(self, name, default=None):
+        return self._data[name] if self._visible(name) else default
+
+    def pop(self, name, default=None):
+        return self._data.pop(name) if self._visible(name) else default
+
+    def __contains__(self, name) -> bool:
+        return self._visible(name)
+
+    def __getitem__(self, name):
+        if not self._visible(name):
+            raise KeyError(name)
+        return self._data[name]
+
+
 def _builtins(context: dict) -> dict:
     """The allow-list, plus what scripts used ``globals()`` for, bound to this task's data."""
 
@@ -246,4 +279,4 @@ def _builtins(context: dict) -> dict:
             if isinstance(name, str) and not name.startswith("_"):
                 context.pop(name, None)
 
-    return {**SAFE_BUILTINS, "data_value": data_value, "forget": forget}
+    return {**SAFE_BUILTINS, "data_value": data_value, "forget": forget, "globals": lambda: DataView(context)}

@@ -82,8 +82,10 @@ class HandoffPolicy(RestrictingNodeTransformer):
 
     visit_ImportFrom = visit_Import
 
+    refused_names = REFUSED_NAMES - {"globals"}  # a data-only globals() for versions deployed before
+
     def visit_Name(self, node):
-        if node.id in REFUSED_NAMES:
+        if node.id in self.refused_names:
             self.error(node, f"{node.id}() is not available in expressions")
         return super().visit_Name(node)
 
@@ -132,6 +134,12 @@ class HandoffPolicy(RestrictingNodeTransformer):
         return super().visit_Subscript(node)
 
 
+class DesignPolicy(HandoffPolicy):
+    """What validate holds new diagrams to: the sandbox's rules, and no ``globals()`` at all."""
+
+    refused_names = REFUSED_NAMES
+
+
 def _breaks(body: list) -> bool:
     """A ``break`` or ``return`` of this loop (not of a loop nested in it)."""
     pending = list(body)
@@ -151,9 +159,9 @@ def source_of(text: str, mode: str) -> str:
 
 
 def refusals(text: str, mode: str) -> list[Refusal]:
-    """Why `text` cannot run in the sandbox (empty when it can); never raises."""
+    """Why validate refuses `text` (empty when it passes); never raises."""
     try:
-        compiled(text, mode)
+        _compile(text, mode, DesignPolicy)
     except SandboxRefused as refused:
         return refused.refusals
     return []
@@ -162,9 +170,13 @@ def refusals(text: str, mode: str) -> list[Refusal]:
 @lru_cache(maxsize=8192)
 def compiled(text: str, mode: str) -> CodeType:
     """The sandboxed code of `text` ('eval' or 'exec'), compiled once per distinct text."""
+    return _compile(text, mode, HandoffPolicy)
+
+
+def _compile(text: str, mode: str, policy: type[HandoffPolicy]) -> CodeType:
     compile_mode = compile_restricted_eval if mode == "eval" else compile_restricted_exec
     try:
-        result = compile_mode(source_of(text, mode), filename=FILENAME, policy=HandoffPolicy)
+        result = compile_mode(source_of(text, mode), filename=FILENAME, policy=policy)
     except (ValueError, RecursionError, MemoryError, TypeError) as error:
         raise SandboxRefused([Refusal(1, f"cannot be compiled ({type(error).__name__})")]) from None
     if result.errors or result.code is None:

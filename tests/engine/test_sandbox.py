@@ -193,6 +193,19 @@ def test_an_endless_loop_is_stopped_by_the_step_budget_in_any_thread():
     assert not worker.is_alive() and "steps" in str(errors[0])
 
 
+def test_scripts_of_versions_deployed_before_the_sandbox_still_clear_and_read_their_data():
+    env, data = SandboxEnvironment(), {"legal_approved": True, "sla": "PT24H", "keep": 1}
+    env.execute('for name in ("legal_approved", "nothing"):\n    globals().pop(name, None)\n'
+                'tech_sla = globals().get("tech_sla") or globals().get("sla")', data)
+    assert data == {"sla": "PT24H", "keep": 1, "tech_sla": "PT24H", "name": "nothing"}
+    for reach in ("globals()['__builtins__']", "globals().get('_getattr_')", "globals()['forget']",
+                  "globals()._data"):
+        with pytest.raises(Exception):  # noqa: B017, PT011 - refused one way or another, never handed out
+            result = env.evaluate(reach, {"x": 1})
+            assert result is None, result  # get() of a hidden name answers None
+            raise KeyError(reach)
+
+
 def test_what_the_diagrams_use_still_works():
     env = SandboxEnvironment({"business_hours": lambda d: datetime(2026, 1, 5, 9, tzinfo=UTC)})
     data = {"customer": "ACME", "requirements": {"items": [1]}, "risks": ["r"], "open_items": ["o"],
