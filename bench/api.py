@@ -144,7 +144,7 @@ def start_gunicorn(workers: int, port: int, data_dir: Path, log: Path) -> subpro
     env = {**os.environ, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "HANDOFF_QUEUE_PREFIX": QUEUE_PREFIX,
            "HANDOFF_DATA_DIR": str(data_dir), "HANDOFF_SECRET_KEY": SECRET_KEY, "HANDOFF_LOG_LEVEL": "WARNING"}
     command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "-k", "gthread",
-               "--threads", str(THREADS), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+               "--threads", str(THREADS), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--no-control-socket",
                "service.app:create_app()"]
     with open(log, "ab") as out:
         return subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)

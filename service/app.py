@@ -14,6 +14,7 @@ def create_app(config: Config | None = None, services=None) -> Flask:
     from .web.health import bp as health_bp
     from .web.metrics import init_metrics
     from .web.request_ids import init_request_ids
+    from .web.throttle import init_throttle
 
     config = config or Config.from_env()
     if services is None:
@@ -26,4 +27,5 @@ def create_app(config: Config | None = None, services=None) -> Flask:
     init_metrics(app, services)
     init_api(app)
     init_web(app)
+    init_throttle(app, services.config)  # wraps the login views both of the above registered
     return app

@@ -103,12 +103,15 @@ def _deploy(services, root: Path, deployed_by: str):
 @main.command()
 @click.option("--burst", is_flag=True, help="stop when the queues are empty")
 def worker(burst: bool) -> None:
-    """Runs an RQ worker (with RQ's scheduler) for timers and outbox deliveries."""
-    from .jobs.worker import make_worker
+    """Runs an RQ worker (with RQ's scheduler) for timers and outbox deliveries; outlives Redis and database outages."""
+    from .jobs.worker import make_worker, run_worker
 
     services = _services()
-    _preload_specs(services)
-    make_worker(services).work(with_scheduler=True, burst=burst, logging_level=logging.getLogger().level)
+    if burst:  # tests and one-off runs: work what is queued once, no waiting for outages
+        _preload_specs(services)
+        make_worker(services).work(with_scheduler=True, burst=True, logging_level=logging.getLogger().level)
+        return
+    run_worker(services, lambda: _preload_specs(services), logging.getLogger().level)
 
 
 def _preload_specs(services) -> None:

@@ -9,6 +9,12 @@
   (see `integrations.routing`); without it everybody is notified in-app only.
 - ``HANDOFF_SMTP_*``: the mail server for the e-mail channel (see `SmtpSettings`).
 - ``HANDOFF_FINANCE_*``: how finance pushes leave (see `FinanceSettings`).
+- ``HANDOFF_COOKIE_SECURE``: page cookies only over HTTPS (default: on when ``HANDOFF_BASE_URL`` is https).
+- ``HANDOFF_HSTS``: ``Strict-Transport-Security`` max-age in seconds (default 0: not sent).
+- ``HANDOFF_PROXY_HOPS``: reverse proxies in front whose ``X-Forwarded-For``/``-Proto`` are trusted (default 0).
+- ``HANDOFF_LOGIN_LIMIT_PER_USER`` / ``_PER_ADDRESS``: failed logins allowed per username / client address
+  (Flask-Limiter strings, e.g. ``10/minute;100/day``); ``HANDOFF_LOCKOUT_AFTER`` failures in a row lock a
+  login for ``HANDOFF_LOCKOUT_MINUTES`` (0: no lockout).
 """
 
 from __future__ import annotations
@@ -78,6 +84,39 @@ class FinanceSettings:
                    webhook_secret=env.get("HANDOFF_FINANCE_WEBHOOK_SECRET") or None)
 
 
+def _switch(env, name: str) -> bool | None:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return None
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be on or off, not {raw!r}")
+
+
+def _count(env, name: str, default: int) -> int:
+    """A whole number, 0 allowed (0 turns the feature off)."""
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.strip().isdigit():
+        raise ValueError(f"{name} must be a whole number (0 for off), not {raw!r}")
+    return int(raw)
+
+
+def _rate(env, name: str, default: str) -> str:
+    """A Flask-Limiter limit string such as ``10/minute;100/day``, checked now rather than at the first login."""
+    from limits import parse_many
+
+    value = (env.get(name) or default).strip()
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError(f"{name} must be like 10/minute or 10/minute;100/day, not {value!r}") from None
+    return value
+
+
 def _number(env, name: str, default, kind):
     raw = env.get(name)
     if raw in (None, ""):
@@ -111,6 +150,16 @@ class Config:
     smtp: SmtpSettings | None = None
     webhook_timeout_s: float = 10.0
     finance: FinanceSettings = field(default_factory=FinanceSettings)
+    cookie_secure: bool | None = None  # None: on when base_url is https
+    hsts_max_age_s: int = 0
+    proxy_hops: int = 0  # reverse proxies trusted for X-Forwarded-For / -Proto
+    login_limit_per_user: str = "10/minute;100/day"  # failed logins only
+    login_limit_per_address: str = "30/minute;1000/day"
+    lockout_after: int = 0  # consecutive failures; 0 = no lockout
+    lockout_minutes: float = 15.0
+    # An Idempotency-Key reserved this long ago whose work never committed counts as abandoned: ten times
+    # gunicorn's 30 s worker timeout, so no request still running can be mistaken for a dead one.
+    idempotency_abandon_after_s: float = 300.0
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Config:
@@ -129,7 +178,21 @@ class Config:
             smtp=SmtpSettings.from_env(env),
             webhook_timeout_s=_number(env, "HANDOFF_WEBHOOK_TIMEOUT", cls.webhook_timeout_s, float),
             finance=FinanceSettings.from_env(env),
+            cookie_secure=_switch(env, "HANDOFF_COOKIE_SECURE"),
+            hsts_max_age_s=_count(env, "HANDOFF_HSTS", 0),
+            proxy_hops=_count(env, "HANDOFF_PROXY_HOPS", 0),
+            login_limit_per_user=_rate(env, "HANDOFF_LOGIN_LIMIT_PER_USER", cls.login_limit_per_user),
+            login_limit_per_address=_rate(env, "HANDOFF_LOGIN_LIMIT_PER_ADDRESS", cls.login_limit_per_address),
+            lockout_after=_count(env, "HANDOFF_LOCKOUT_AFTER", 0),
+            lockout_minutes=_number(env, "HANDOFF_LOCKOUT_MINUTES", cls.lockout_minutes, float),
+            idempotency_abandon_after_s=_number(env, "HANDOFF_IDEMPOTENCY_ABANDON_AFTER",
+                                                cls.idempotency_abandon_after_s, float),
         )
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over HTTPS: as configured, else whenever people open Handoff over https."""
+        return self.base_url.startswith("https://") if self.cookie_secure is None else self.cookie_secure
 
     def signing_key(self) -> str:
         """`HANDOFF_SECRET_KEY`, else one made once and kept in the data folder (shared by all processes)."""

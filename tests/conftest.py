@@ -85,7 +85,10 @@ def redis_client(redis_url):
 
 @pytest.fixture
 def config(database_url, redis_url, tmp_path):
-    return Config(database_url=database_url, redis_url=redis_url, data_dir=tmp_path, queue_prefix="test")
+    # Generous login limits: the suite logs in (and fails to, on purpose) a lot; tests/api/test_login_throttling.py
+    # sets tight ones.
+    return Config(database_url=database_url, redis_url=redis_url, data_dir=tmp_path, queue_prefix="test",
+                  login_limit_per_user="1000/minute", login_limit_per_address="5000/minute")
 
 
 @pytest.fixture

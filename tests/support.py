@@ -109,3 +109,12 @@ def do_task(services, people: dict[str, int], instance_id: int, element_id: str,
 
 def open_elements(services, instance_id: int) -> list[str]:
     return sorted(t.element_id for t in open_tasks(services, instance_id))
+
+
+def closed_port() -> int:
+    """A local port nobody listens on (free when we looked): a server that is down, for real."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

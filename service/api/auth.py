@@ -1,4 +1,9 @@
-"""Bearer tokens for people and integrations (signed, expiring, revoked by a password change)."""
+"""Bearer tokens for people and integrations: signed, expiring, ended by logout or a password change.
+
+A token's claims are the user id, a digest of the password hash (``pwv``) and the person's token epoch
+(``ep``); both are checked against the people cache, so a logout or a new password refuses older tokens
+at once in every process, with no query per request.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,9 @@ from functools import wraps
 
 from flask import abort, current_app, g, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from werkzeug.security import check_password_hash
 
 from service.clock import utcnow
+from service.flows.logins import LockoutPolicy, check_login
 from service.store.models import User
 from service.store.people_cache import Person
 
@@ -28,17 +33,17 @@ def _password_version(user: User | Person) -> str:
 
 def issue_token(user: User, ttl_s: int | None = None) -> str:
     """A person's token lasts the configured time; a service account's can be given a longer `ttl_s`."""
-    claims = {"uid": user.id, "pwv": _password_version(user)}
+    claims = {"uid": user.id, "pwv": _password_version(user), "ep": user.token_epoch or 0}
     if ttl_s:
         claims["ttl"] = int(ttl_s)
     return _serializer().dumps(claims)
 
 
 def authenticate(session, username: str, password: str) -> User | None:
-    user = session.query(User).filter_by(username=username, active=True).one_or_none()
-    if user is None or not user.password_hash or not check_password_hash(user.password_hash, password):
-        return None
-    return user
+    """The user, or None; as slow for unknown users as for known ones; raises `AccountLocked`."""
+    config = current_app.extensions["handoff"].config
+    policy = LockoutPolicy(after=config.lockout_after, minutes=config.lockout_minutes)
+    return check_login(session, username, password, policy, utcnow())
 
 
 def user_from_token(token: str) -> Person | None:
@@ -52,7 +57,8 @@ def user_from_token(token: str) -> Person | None:
         return None
     with services.sessions() as session:  # no database work when this process has a current copy
         user = services.people.person(session, claims.get("uid"))
-    if user is None or not user.active or claims.get("pwv") != _password_version(user):
+    if (user is None or not user.active or claims.get("pwv") != _password_version(user)
+            or claims.get("ep", 0) != user.token_epoch):  # tokens from before epochs existed carry none
         return None
     return user
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, g
 from flask_smorest import Blueprint
 
+from service.flows.logins import end_sessions
 from service.flows.visibility import groups_of
 
 from . import schemas
@@ -23,8 +24,10 @@ def user_dict(session, user) -> dict:
 @blp.arguments(schemas.TokenRequest)
 @blp.response(200, schemas.TokenSchema)
 @blp.alt_response(401, schema=schemas.ApiError)
+@blp.alt_response(403, schema=schemas.ApiError, description="the login is locked after too many failures")
+@blp.alt_response(429, schema=schemas.ApiError, description="too many failed logins: wait `Retry-After` seconds")
 def token(body):
-    """Exchanges a username and password for a bearer token."""
+    """Exchanges a username and password for a bearer token (failed attempts are throttled)."""
     with services().sessions() as session:
         user = authenticate(session, body["username"], body["password"])
         if user is None:
@@ -40,3 +43,14 @@ def me():
     """The logged-in person, with their groups."""
     with services().sessions() as session:
         return user_dict(session, g.user)
+
+
+@blp.route("/auth/logout", methods=["POST"])
+@blp.response(204)
+@login_required
+def logout():
+    """Ends every token and page session of the caller, on every device and in every process."""
+    with services().sessions() as session:
+        end_sessions(session, g.user.id)
+        session.commit()
+    return None

@@ -25,6 +25,8 @@ def upload():
     if uploaded is None:
         abort(422, description="send the document as multipart/form-data field 'file'")
     instance_id = request.form.get("instance_id", type=int)
+    if instance_id is None and request.form.get("instance_id", "").strip():
+        abort(422, description="instance_id must be an instance's number")  # not silently left unattached
     if instance_id is not None and not 0 < instance_id < 2**63:
         abort(404, description=f"no instance {instance_id}")
     if instance_id is not None:

@@ -1,16 +1,18 @@
 """Every API error is JSON with one shape: ``{"code", "message", "errors"}``; never a traceback.
 
 People browsing the pages (not under ``/api``) get the same words on a plain error page instead.
+A database that is down or busy is not a bug: 503 ``service_unavailable`` with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from service.flows.errors import FlowError
+from service.store.outage import RETRY_AFTER_S, database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -44,5 +46,23 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
+        if database_unavailable(error):
+            return unavailable(error)
         log.exception("unexpected error")
         return error_body("internal_error", "something went wrong on our side; it has been logged", status=500)
+
+
+def unavailable(error: Exception):
+    """503: nothing was changed by this request (or, for a completion, its Idempotency-Key replay tells)."""
+    log.warning("database unavailable: %s", _first_line(error))
+    g.pop("user", None)  # the page header would ask the database for the viewer's groups and inbox again
+    response = make_response(error_body(
+        "service_unavailable", f"the database is not answering right now; please try again in {RETRY_AFTER_S} s",
+        status=503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
+def _first_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from service.clock import utcnow
 from service.engine.runner import element_states
@@ -15,7 +16,7 @@ from service.store.models import AuditEvent, Instance, Task
 from . import schemas
 from .auth import login_required
 from .common import actor_id, expected_version, services, visible_instance
-from .instances import _instance_view
+from .instances import _instance_view, instance_view
 
 blp = Blueprint("instance_views", __name__, url_prefix="/api/v1/instances", description="Instances")
 
@@ -25,9 +26,15 @@ blp = Blueprint("instance_views", __name__, url_prefix="/api/v1/instances", desc
 @blp.response(200, schemas.InstanceSchema(many=True))
 @login_required
 def list_instances(query):
-    """Instances I take part in, could claim work in, or manage someone who does (admins: all); newest first."""
+    """Instances I take part in, could claim work in, or manage someone who does (admins: all); newest first.
+
+    The same few statements whatever the page size: the viewer's groups and reporting tree (one per
+    level of the org chart), the page of instances filtered by visibility in SQL (state left unread),
+    and the page's open tasks.
+    """
+    now = utcnow()
     with services().sessions() as session:
-        statement = select(Instance.id)
+        statement = select(Instance).options(defer(Instance.state))
         visible = visibility.visible_instances(session, actor_id())
         if visible is not None:
             statement = statement.where(visible)
@@ -35,8 +42,13 @@ def list_instances(query):
             if query[column]:
                 statement = statement.where(getattr(Instance, column) == query[column])
         page = statement.order_by(Instance.id.desc()).limit(query["per_page"])
-        ids = list(session.scalars(page.offset((query["page"] - 1) * query["per_page"])))
-    return [_instance_view(i) for i in ids]
+        rows = session.scalars(page.offset((query["page"] - 1) * query["per_page"])).unique().all()
+        open_tasks: dict[int, list[Task]] = {row.id: [] for row in rows}
+        if rows:
+            for task in session.scalars(select(Task).where(Task.instance_id.in_(list(open_tasks)),
+                                                           Task.status == "open").order_by(Task.id)):
+                open_tasks[task.instance_id].append(task)
+        return [instance_view(row, open_tasks[row.id], now) for row in rows]
 
 
 @blp.route("/<int(max=9223372036854775807):instance_id>/timeline", methods=["GET"])
@@ -86,18 +98,15 @@ def diagram(instance_id: int):
 @blp.response(200, schemas.InstanceSchema)
 @login_required
 def freeze(body, instance_id: int):
-    """Stops the instance: no task completes, no timer fires, until its release group releases it."""
+    """Stops the instance: no task completes, no timer fires, until it is released.
+
+    Only a manager of the instance's owner (whoever started it) or an admin may (403 with the reason);
+    the same people release it.
+    """
     with services().sessions() as session:
         visible_instance(session, instance_id)
-    flows.freeze(services(), instance_id, body["reason"], actor_id(), expected_version(body["version"]),
-                 release_group=_freeze_group())
+    flows.freeze(services(), instance_id, body["reason"], actor_id(), expected_version(body["version"]))
     return _instance_view(instance_id)
-
-
-def _freeze_group() -> str | None:
-    with services().sessions() as session:
-        mine = visibility.groups_of(session, actor_id())
-    return "product" if "product" in mine else visibility.ADMIN_GROUP
 
 
 @blp.route("/<int(max=9223372036854775807):instance_id>/release", methods=["POST"])
@@ -105,7 +114,8 @@ def _freeze_group() -> str | None:
 @blp.response(200, schemas.InstanceSchema)
 @login_required
 def release(body, instance_id: int):
-    """The release group (product owners for a knowledge-base freeze) lets it go on, e.g. rebinding a version."""
+    """Lets a frozen instance go on: a knowledge-base freeze by its release group (product owners), optionally
+    rebinding the version it offers; a manual freeze by the owner's managers and admins (403 otherwise)."""
     with services().sessions() as session:
         visible_instance(session, instance_id)
     flows.release(services(), instance_id, actor_id(), expected_version(body["version"]), data=body["data"])

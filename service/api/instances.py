@@ -12,7 +12,7 @@ from service.store.models import Instance, ProcessVersion, Task
 from . import schemas
 from .auth import login_required
 from .common import actor_id, services, visible_instance
-from .idempotency import idempotent
+from .idempotency import current_reservation, idempotent
 from .tasks import task_dict
 
 blp = Blueprint("instances", __name__, url_prefix="/api/v1", description="Processes and instances")
@@ -33,15 +33,20 @@ def list_processes():
                  "deployed_by": r.deployed_by} for r in rows]
 
 
+def _replay_start(facts: dict) -> tuple[dict, int]:
+    """A retried start whose instance was started but whose answer was lost: the instance as it is now."""
+    return schemas.InstanceSchema().dump(_instance_view(facts["instance_id"])), 201
+
+
 @blp.route("/processes/<process_id>/instances", methods=["POST"])
 @login_required
-@idempotent
+@idempotent(replay=_replay_start)
 @blp.arguments(schemas.StartSchema)
 @blp.response(201, schemas.InstanceSchema)
 def start(body, process_id: str):
     """Starts the newest version; the start form (if any) validates `data` (422 with field errors)."""
     result = flows.start_process(services(), process_id, body["data"], actor_id=actor_id(),
-                                 business_key=body["business_key"])
+                                 business_key=body["business_key"], request_key=current_reservation())
     return _instance_view(result.instance_id)
 
 
@@ -59,7 +64,15 @@ def _instance_view(instance_id: int) -> dict:
         instance = visible_instance(session, instance_id)
         tasks = session.scalars(select(Task).where(Task.instance_id == instance_id, Task.status == "open")
                                 .order_by(Task.id))
-        view = {c.name: getattr(instance, c.name) for c in Instance.__table__.columns if c.name != "state"}
-        view["process_version"] = instance.process_version.version
-        view["open_tasks"] = [task_dict(t, now) for t in tasks]
-        return view
+        return instance_view(instance, list(tasks), now)
+
+
+SHOWN = [c.name for c in Instance.__table__.columns if c.name != "state"]  # the engine's state is not for clients
+
+
+def instance_view(instance: Instance, open_tasks: list[Task], now) -> dict:
+    """An instance as the API shows it, from a row already read (its version joined) and its open tasks."""
+    view = {name: getattr(instance, name) for name in SHOWN}
+    view["process_version"] = instance.process_version.version
+    view["open_tasks"] = [task_dict(t, now) for t in open_tasks]
+    return view

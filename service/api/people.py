@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from werkzeug.security import generate_password_hash
 
 from service.clock import utcnow
-from service.flows import org, queries_people
+from service.flows import logins, org, queries_people
 from service.flows.visibility import groups_of
 from service.store.models import Group, Membership, User
 
@@ -24,7 +24,7 @@ def _view(session, user: User) -> dict:
     manager = session.get(User, user.manager_id) if user.manager_id else None
     return {"id": user.id, "username": user.username, "display_name": user.display_name, "email": user.email,
             "manager": manager.username if manager else None, "groups": groups_of(session, user.id),
-            "active": user.active}
+            "active": user.active, "locked_until": user.locked_until, "failed_logins": user.failed_logins or 0}
 
 
 @blp.route("", methods=["GET"])
@@ -51,11 +51,24 @@ def save_person(body):
         user.display_name, user.email, user.active = body["display_name"], body["email"], body["active"]
         if body["password"]:
             user.password_hash = generate_password_hash(body["password"])
+            if user.id is not None:  # a new password ends the sessions made with the old one; a new person has none
+                logins.end_sessions(session, user.id)
         session.flush()
         user.manager_id = _manager_id(session, user, body["manager"])
         _set_groups(session, user, body["groups"])
         session.commit()
         return _view(session, user)
+
+
+@blp.route("/<int:user_id>/unlock", methods=["POST"])
+@blp.response(200, schemas.PersonSchema)
+@login_required
+def unlock(user_id: int):
+    """Lifts a lockout after too many failed logins (admins), before it runs out; the count restarts."""
+    with services().sessions() as session:
+        if not queries_people.in_group(session, actor_id(), ADMINS):
+            abort(403, description="only admins unlock logins")
+        return _view(session, logins.unlock(session, user_id, actor_id(), utcnow()))
 
 
 def _manager_id(session, user: User, username: str | None) -> int | None:

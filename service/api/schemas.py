@@ -167,9 +167,9 @@ class ReleaseSchema(VersionSchema):
 
 
 class InstanceListQuery(Schema):
-    process_id = fields.String(load_default=None)
+    process_id = fields.String(load_default=None, validate=validate.Length(max=200))
     status = fields.String(load_default=None, validate=validate.OneOf(["running", "completed", "error", "cancelled"]))
-    stage = fields.String(load_default=None)
+    stage = fields.String(load_default=None, validate=validate.Length(max=100))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
@@ -202,8 +202,61 @@ class CustomerSchema(Schema):
     version = fields.Integer(attribute="row_version")
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: not "maybe", "yes", 1 or "1" (a flag people rely on is not guessed)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class StrictInteger(fields.Integer):
+    """A JSON integer: not "12", 12.5 or true."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class StrictFloat(fields.Float):
+    """A JSON number: not "0.5" or true."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class DecisionMakerSchema(Schema):
+    """One person who decides at the customer (the opportunity form's shape); nothing else is kept."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    role = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    phone = fields.String(validate=validate.Length(max=50))
+    email = fields.String(validate=validate.Length(max=300))
+
+
+class CustomerFieldsSchema(Schema):
+    """Every field sales may change, typed and bounded by its column; an unknown field is refused (R8)."""
+
+    industry = fields.String(allow_none=True, validate=validate.Length(max=100))
+    budget = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=10**15))
+    decision_makers = fields.List(fields.Nested(DecisionMakerSchema), validate=validate.Length(max=50))
+    executive_attention = StrictBoolean()
+    complaint_types = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
+                                  validate=validate.Length(max=50))
+    sla_achievement = StrictFloat(allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=1),
+                                   metadata={"description": "the share of SLAs met, 0 to 1"})
+
+
 class CustomerChangeSchema(VersionSchema):
-    changes = fields.Dict(required=True, metadata={"description": "budget, decision_makers, executive_attention…"})
+    changes = fields.Nested(CustomerFieldsSchema, required=True,
+                            metadata={"description": "budget, decision_makers, executive_attention…"})
 
 
 class CustomerChangedSchema(Schema):
@@ -216,11 +269,16 @@ class PersonSchema(Schema):
     id = fields.Integer(dump_only=True)
     username = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_.-]{2,100}$"))
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(allow_none=True, load_default=None)
-    manager = fields.String(allow_none=True, load_default=None, metadata={"description": "the manager's username"})
-    groups = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list)
+    email = fields.Email(allow_none=True, load_default=None, validate=validate.Length(max=300))
+    manager = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=100),
+                            metadata={"description": "the manager's username"})
+    groups = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list,
+                         validate=validate.Length(max=100))
     password = fields.String(load_only=True, load_default=None, validate=validate.Length(min=8, max=200))
     active = fields.Boolean(load_default=True)
+    locked_until = fields.DateTime(dump_only=True, allow_none=True,
+                                   metadata={"description": "set while failed logins lock this login"})
+    failed_logins = fields.Integer(dump_only=True, metadata={"description": "failed logins in a row"})
 
 
 class DiagramSchema(Schema):

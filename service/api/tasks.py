@@ -16,7 +16,7 @@ from service.store.models import Instance, Task, User
 from . import schemas
 from .auth import login_required
 from .common import actor_id, expected_version, services
-from .idempotency import idempotent
+from .idempotency import current_reservation, idempotent
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="People's work")
 
@@ -96,15 +96,20 @@ def unclaim(body, task_id: int):
     return _after(task_id)
 
 
+def _replay_completion(facts: dict) -> tuple[dict, int]:
+    """A retried completion that committed but whose answer was lost: the completed task."""
+    return schemas.TaskSchema().dump(_after(facts["task_id"])), 200
+
+
 @blp.route("/<int(max=9223372036854775807):task_id>/complete", methods=["POST"])
 @login_required
-@idempotent
+@idempotent(replay=_replay_completion)
 @blp.arguments(schemas.CompleteSchema)
 @blp.response(200, schemas.TaskSchema)
 def complete(body, task_id: int):
     """Submits the form; 422 names every invalid field, 409 if the task moved on, 403 if it is not yours."""
     result = flows.complete_task(services(), task_id, actor_id(), body["data"], expected_version(body["version"]),
-                                 only_visible=True)
+                                 only_visible=True, request_key=current_reservation())
     return task_dict(result.task, utcnow())
 
 

@@ -11,7 +11,20 @@ from sqlalchemy.orm import joinedload
 from service.store import queries
 from service.store.models import Instance, Task, User
 
-from . import audit, discipline, documents, forms, org, recipients, signatures, versions, visibility
+from . import (
+    audit,
+    discipline,
+    documents,
+    forms,
+    freezing,
+    org,
+    recipients,
+    references,
+    request_keys,
+    signatures,
+    versions,
+    visibility,
+)
 from .context import Services
 from .errors import Conflict, Forbidden, InstanceFrozen, NotFound, ProcessFailed
 from .names import split_names
@@ -35,8 +48,13 @@ def _result(instance: Instance, task: Task | None = None) -> InstanceResult:
 
 
 def start_process(services: Services, process_id: str, data: dict | None = None, *,
-                  actor_id: int | None = None, business_key: str | None = None) -> InstanceResult:
-    """Starts the newest version of a process."""
+                  actor_id: int | None = None, business_key: str | None = None,
+                  request_key: int | None = None) -> InstanceResult:
+    """Starts the newest version of a process.
+
+    `request_key`: the caller's Idempotency-Key reservation, marked done in this transaction
+    (`request_keys`), so a retry knows the instance was started even if the answer was lost.
+    """
     now, data = services.clock(), dict(data or {})
     with UnitOfWork(services.sessions) as uow:
         version = queries.latest_version(uow.session, process_id)
@@ -48,6 +66,8 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         lane = parsed.start_lane  # the diagram says who starts it: its start event's lane
         if actor_id is not None and lane and not queries.is_member(uow.session, actor_id, lane):
             raise Forbidden(f"only {lane!r} can start {process_id}")
+        if parsed.start_form_key:  # what the start form names, the starter must be able to see
+            references.check(uow.session, parsed.forms.get(parsed.start_form_key), data, actor_id)
         actor = uow.session.get(User, actor_id) if actor_id is not None else None
         data["initiator"] = actor.username if actor else None  # who started it: ${initiator} in diagrams
         for name in split_names(parsed.properties.get("start_guard")):
@@ -66,6 +86,7 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         with engine_errors():
             workflow = services.engine.start(parsed.ref, data, ctx)
         settle(services, uow, instance, workflow, ctx, now, actor_id)
+        request_keys.record_committed(uow.session, request_key, instance_id=instance.id)
         uow.commit()
         return _result(instance)
 
@@ -157,10 +178,12 @@ def reassign_task(services: Services, task_id: int, new_assignee_id: int, actor_
 
 
 def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
-                  expected_version: int | None = None, *, only_visible: bool = False) -> InstanceResult:
+                  expected_version: int | None = None, *, only_visible: bool = False,
+                  request_key: int | None = None) -> InstanceResult:
     """The assignee submits the task's form; the process moves on in the same transaction.
 
     `only_visible`: a task the actor may not see is NotFound rather than Forbidden (the API's rule).
+    `request_key`: the caller's Idempotency-Key reservation, marked done in this transaction.
     The result carries the completed task row.
     """
     now = services.clock()
@@ -179,6 +202,7 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
         schema = parsed.form_for(task.element_id)
         forms.validate(schema, data)
         documents.check_references(uow.session, schema, data, instance.id, actor_id)
+        references.check(uow.session, schema, data, actor_id)
         ctx = OperatorContext.of(services, uow.session, instance, now)
         with engine_errors():
             workflow = services.engine.restore(instance.state)
@@ -189,6 +213,7 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
                            submitted, actor_id, now)
             services.engine.complete(workflow, task.engine_task_id, data, ctx)
         settle(services, uow, instance, workflow, ctx, now, actor_id, open_rows)
+        request_keys.record_committed(uow.session, request_key, task_id=task.id, instance_id=instance.id)
         uow.commit()
         return _result(instance, task)
 
@@ -248,14 +273,22 @@ def _running(uow: UnitOfWork, instance_id: int, expected_version: int | None = N
 
 
 def freeze(services: Services, instance_id: int, reason: str, actor_id: int | None = None,
-           expected_version: int | None = None, release_group: str | None = None) -> InstanceResult:
-    """Stops the instance: no task completes and no timer fires until it is released (R4)."""
+           expected_version: int | None = None) -> InstanceResult:
+    """A manual freeze: no task completes and no timer fires until it is released (R4).
+
+    Only the managers of the instance's owner and admins may (`freezing.may_freeze`);
+    `actor_id=None` is the service itself. The same people release it (no release group).
+    """
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
         instance = _running(uow, instance_id, expected_version)
+        if actor_id is not None:
+            decision = freezing.may_freeze(uow.session, actor_id, instance)
+            if not decision:
+                raise Forbidden(decision.reason)
         if instance.frozen:
             raise Conflict(f"instance {instance_id} is already frozen")
-        instance.frozen, instance.frozen_reason, instance.release_group = True, reason, release_group
+        instance.frozen, instance.frozen_reason, instance.release_group = True, reason, None
         instance.next_wakeup_at, instance.updated_at = None, now
         audit.record(uow.session, now, "instance_frozen", instance_id=instance.id, actor_id=actor_id, reason=reason)
         uow.commit()
@@ -266,17 +299,22 @@ def release(services: Services, instance_id: int, actor_id: int | None = None,
             expected_version: int | None = None, data: dict | None = None) -> InstanceResult:
     """Lets a frozen instance go on; `data` (e.g. a rebound version) is what the rest of it sees.
 
-    Timers that came due while it was frozen fire at once.
+    Who may: `freezing.may_release` (a process freeze's release group; a manual freeze's owner's
+    managers and admins). `data` may set only what the freeze offered to rebind (the knowledge-base
+    check's ``rebinds`` variable), as a short string; a manual freeze takes no data. Timers that came
+    due while it was frozen fire at once.
     """
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
         instance = _running(uow, instance_id, expected_version)
         if not instance.frozen:
             raise Conflict(f"instance {instance_id} is not frozen")
-        group = instance.release_group
-        if actor_id is not None and group and not queries.is_member(uow.session, actor_id, group):
-            raise Forbidden(f"only {group!r} can release this instance ({instance.frozen_reason})")
+        if actor_id is not None:
+            decision = freezing.may_release(uow.session, actor_id, instance)
+            if not decision:
+                raise Forbidden(decision.reason)
         _refuse_sealed(instance, data or {})
+        freezing.check_release_data(uow.session, instance, data or {})
         workflow = services.engine.restore(instance.state)
         if data:
             services.engine.update_data(workflow, data)

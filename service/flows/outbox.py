@@ -22,6 +22,8 @@ webhook's ``Idempotency-Key``, the finance file's name), so the receiver can dro
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,6 +31,7 @@ from sqlalchemy import and_, or_, select, update
 
 from integrations.channels import is_remote
 from service.store.models import Outbox
+from service.store.outage import database_unavailable
 
 from .context import Services
 from .unit_of_work import UnitOfWork
@@ -36,6 +39,8 @@ from .unit_of_work import UnitOfWork
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=5)
 LEASE = timedelta(minutes=15)  # longer than any send may take (SMTP and webhook timeouts are seconds)
+RECORD_PATIENCE_S = 30.0  # how long an outcome waits for a database that went away during the send
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,25 @@ def _claim(services: Services, outbox_id: int, now: datetime) -> int | None:
 
 
 def _record(services: Services, outbox_id: int, attempt: int, **values) -> None:
+    """Writes the outcome; waits out a short database outage (else the row would stay `sending` a whole lease).
+
+    The send has happened by now: only its record is missing, and writing it later is always right.
+    """
+    pause, waited = 0.5, 0.0
+    while True:
+        try:
+            return _record_once(services, outbox_id, attempt, **values)
+        except Exception as error:
+            if not database_unavailable(error) or waited >= RECORD_PATIENCE_S:
+                raise
+            if not waited:
+                log.warning("outbox %s: the database went away after the send; recording it when it is back",
+                            outbox_id)
+        time.sleep(pause)  # real time: the database is coming back, no business time moves
+        waited, pause = waited + pause, min(pause * 2, 5.0)
+
+
+def _record_once(services: Services, outbox_id: int, attempt: int, **values) -> None:
     """Writes the outcome unless a newer attempt took the row over (its lease had run out)."""
     with UnitOfWork(services.sessions) as uow:
         uow.session.execute(update(Outbox).where(Outbox.id == outbox_id, Outbox.status == "sending",

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from service.engine.runner import EngineError
 from service.logging_setup import annotate
 from service.store.models import Instance, Task
+from service.store.outage import database_unavailable
 
 from . import audit
 from .context import Services
@@ -29,11 +30,13 @@ def engine_errors():
         raise
     except EngineError as error:
         raise Conflict(str(error)) from error
-    except SpiffWorkflowException as error:
-        raise ProcessFailed(f"the process failed: {error}{_why(error)}") from error
     except SQLAlchemyError:
         raise
     except Exception as error:  # noqa: BLE001 - an operator or expression failed: the process's fault
+        if database_unavailable(error):  # an operator met a database outage (SpiffWorkflow may wrap it): not
+            raise  # the process's fault, so no incident; the caller answers 503 or the job is tried again
+        if isinstance(error, SpiffWorkflowException):
+            raise ProcessFailed(f"the process failed: {error}{_why(error)}") from error
         raise ProcessFailed(f"the process failed: {type(error).__name__}: {error}") from error
 
 

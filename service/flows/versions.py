@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from service.engine.library import ParsedProcess
 from service.engine.validate_checks import one_line
 from service.store.models import ProcessVersion
+from service.store.outage import database_unavailable
 
 from .context import Services
 from .errors import VersionUnusable
@@ -34,6 +36,7 @@ def preload(services: Services, limit: int = PRELOADED) -> list[str]:
         try:
             services.library.get(content_hash)
         except Exception as error:  # noqa: BLE001 - whatever the files do, the other versions go on
+            _unless_outage(error)
             mark_unusable(services, version_id, error)
             unusable.append(content_hash)
     return unusable
@@ -46,6 +49,7 @@ def load(services: Services, version: ProcessVersion) -> ParsedProcess:
     try:
         return services.library.get(version.content_hash)
     except Exception as error:  # noqa: BLE001 - a JSONDecodeError, a RecursionError, a parse error...
+        _unless_outage(error)
         reason = mark_unusable(services, version.id, error)
         raise _refusal(version, reason) from error
 
@@ -61,6 +65,12 @@ def mark_unusable(services: Services, version_id: int, error: Exception) -> str:
     if marked:
         log.error("process version %s cannot be loaded and is set aside: %s", version_id, reason)
     return reason
+
+
+def _unless_outage(error: Exception) -> None:
+    """The database going away while the files are read is an outage, not a broken version."""
+    if isinstance(error, SQLAlchemyError) or database_unavailable(error):
+        raise error
 
 
 def _refusal(version: ProcessVersion, reason: str) -> VersionUnusable:

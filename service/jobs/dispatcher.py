@@ -16,6 +16,8 @@ from rq import Queue
 from rq.job import Job
 from rq.registry import ScheduledJobRegistry
 
+from .resilience import Outage, is_outage
+
 log = logging.getLogger(__name__)
 
 
@@ -51,13 +53,18 @@ class TimerDispatcher:
     def run(self, stop: threading.Event) -> None:
         """Loops until `stop`; a Redis error is logged and retried, never the end of punctual timers."""
         failures = 0
+        outage = Outage(log, "Redis (timer dispatcher)")
         while not stop.is_set():
             try:
                 self.dispatch_due()
                 wait = min(self.resolution_s, self.seconds_to_next(time.time()))
                 failures = 0
-            except redis.RedisError:
+                outage.recovered()
+            except redis.RedisError as error:
                 failures += 1
-                log.exception("timer dispatch failed (%s in a row); retrying", failures)
-                wait = min(5.0, self.resolution_s * 2 ** failures)
+                if is_outage(error):
+                    outage.failed(error)  # once per outage
+                else:
+                    log.exception("timer dispatch failed (%s in a row); retrying", failures)
+                wait = min(5.0, self.resolution_s * 2 ** min(failures, 16))
             stop.wait(wait)

@@ -22,6 +22,7 @@ from service.store import queries
 from . import heartbeat
 from .alarm import wake_job_id
 from .dispatcher import TimerDispatcher
+from .resilience import Backoff, Outage, is_outage
 
 log = logging.getLogger(__name__)
 IN_FLIGHT = {"queued", "started", "scheduled", "deferred"}
@@ -61,19 +62,28 @@ def run_forever(services: Services, stop: threading.Event, interval_s: float, re
     config = services.config
     dispatcher = TimerDispatcher(services.redis, [config.timer_queue, config.outbox_queue], resolution_s)
     thread = None
+    outage = Outage(log, "Redis or the database (sweeper)")
+    backoff = Backoff(cap_s=max(0.5, min(10.0, interval_s)))  # retry sooner than a sweep while it is down
     while not stop.is_set():
         if thread is None or not thread.is_alive():  # (re)start the punctual dispatcher if it ever died
             thread = threading.Thread(target=dispatcher.run, args=(stop,), name="timer-dispatcher", daemon=True)
             thread.start()
+        wait = interval_s
         try:
             heartbeat.beat(services.redis, config.queue_prefix, heartbeat.SWEEPER,
                            max(HEARTBEAT_MIN_TTL_S, 3 * interval_s))
             result = sweep(services, timedelta(seconds=config.sweep_horizon_s))
+            outage.recovered()
+            backoff.reset()
             if result.scheduled or result.redelivered:
                 log.info("sweep: re-armed %s alarms, re-sent %s deliveries", result.scheduled, result.redelivered)
-        except Exception:  # noqa: BLE001 - the sweeper must outlive a database or Redis hiccup
-            log.exception("sweep failed; retrying")
-        stop.wait(interval_s)
+        except Exception as error:  # noqa: BLE001 - the sweeper must outlive a database or Redis outage
+            if is_outage(error):
+                outage.failed(error)  # logged once per outage, not at every retry
+                wait = backoff.next_wait()
+            else:
+                log.exception("sweep failed; retrying")
+        stop.wait(wait)
     thread.join(timeout=2)
     with contextlib.suppress(Exception):  # best effort: the entry expires on its own anyway
         heartbeat.stop(services.redis, config.queue_prefix, heartbeat.SWEEPER)

@@ -9,17 +9,29 @@ from service.flows.errors import Conflict
 from service.flows.timers import fire_due_timers
 from service.logging_setup import annotate
 from service.ops.shared_metrics import count_failure, observe_lateness
+from service.store.outage import database_unavailable
 
 log = logging.getLogger(__name__)
 CONFLICT_RETRIES = 3
-FAILED_OUTCOMES = {"failed": "incident", "conflict": "conflict"}  # outcome -> job failure reason
+FAILED_OUTCOMES = {"failed": "incident", "conflict": "conflict",  # outcome -> job failure reason
+                   "database_unavailable": "database_unavailable"}
 
 
 def fire_timers(instance_id: int) -> str:
-    """Fires what is due; if the alarm rang early, sets it again for the real time."""
+    """Fires what is due; if the alarm rang early, sets it again for the real time.
+
+    A database outage is not an incident: nothing was committed, `next_wakeup_at` still
+    says when the instance is due, and the sweeper sets the alarm again.
+    """
     services = runtime.current()
     annotate(instance_id=instance_id)
-    outcome = _fire(services, instance_id)
+    try:
+        outcome = _fire(services, instance_id)
+    except Exception as error:
+        if not database_unavailable(error):
+            raise
+        log.warning("database unavailable; the sweeper sets this alarm again (%s)", type(error).__name__)
+        outcome = "database_unavailable"
     if outcome in FAILED_OUTCOMES:
         count_failure(services.redis, services.config.queue_prefix, "fire_timers", FAILED_OUTCOMES[outcome])
     return outcome

@@ -110,6 +110,7 @@ class Task(Base):
         Index("ix_task_group_status", "candidate_group", "status"),
         Index("ix_task_status_due", "status", "due_at"),
         Index("ix_task_instance_status", "instance_id", "status"),  # an instance's open tasks, every step
+        Index("ix_task_completed_by", "completed_by"),  # whose work it was: the instance list's visibility
     )
 
     id: Mapped[int] = mapped_column(ID, primary_key=True)
@@ -199,6 +200,11 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime]
+    # Every token carries the epoch it was issued under; logging out or a new password moves it on,
+    # which ends all of this person's tokens and page sessions in every process (see service.api.auth).
+    token_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")  # consecutive, since the last success
+    locked_until: Mapped[datetime | None]  # HANDOFF_LOCKOUT_AFTER failures in a row lock the login until then
 
 
 class Group(Base):

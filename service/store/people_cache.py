@@ -59,11 +59,12 @@ class Person:
     active: bool
     time_zone: str = "UTC"
     password_hash: str | None = field(default=None, repr=False)
+    token_epoch: int = 0  # tokens issued under an older epoch are refused (logout, password change)
 
     @classmethod
     def of(cls, user: User) -> Person:
         return cls(user.id, user.username, user.display_name, user.email, user.manager_id, user.active,
-                   user.time_zone, user.password_hash)
+                   user.time_zone, user.password_hash, user.token_epoch or 0)
 
 
 class PeopleCache:
@@ -77,6 +78,7 @@ class PeopleCache:
         self.key = key
         self._entries: dict[Hashable, tuple[bytes, float, object]] = {}
         self._lock = threading.Lock()
+        self._redis_down = False  # said once per outage, not at every request
 
     # --- the questions asked often ---------------------------------------------------------------
 
@@ -127,10 +129,15 @@ class PeopleCache:
             if value is None:
                 self.connection.set(self.key, _random_generation(), nx=True)
                 value = self.connection.get(self.key)
-            return value
         except redis.RedisError:
-            log.warning("people cache: Redis did not answer; reading people from the database")
+            if not self._redis_down:
+                self._redis_down = True
+                log.warning("people cache: Redis did not answer; reading people from the database until it does")
             return None
+        if self._redis_down:
+            self._redis_down = False
+            log.warning("people cache: Redis answers again")
+        return value
 
     def changed(self) -> None:
         """Called after a commit that wrote people rows: every process's copies stop matching."""

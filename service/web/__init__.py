@@ -11,13 +11,15 @@ from service.store.models import Message
 
 from . import pages_designer, pages_inbox, pages_instances, pages_manager, pages_tasks, session_auth
 from .formatting import register_filters
+from .transport import init_transport
 
 
 def init_web(app: Flask) -> None:
     services = app.extensions["handoff"]
     app.secret_key = services.config.signing_key()
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                      SESSION_COOKIE_SECURE=services.config.base_url.startswith("https://"))
+                      SESSION_COOKIE_SECURE=services.config.secure_cookies)
+    init_transport(app, services.config)
     # A form's fields keep the order its designer wrote them in (Jinja's tojson sorts keys by default).
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
     for module in (session_auth, pages_tasks, pages_instances, pages_manager, pages_designer, pages_inbox):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from service.clock import utcnow
 from service.engine.timers import pending_timers
-from service.flows import signatures, versions, visibility
+from service.flows import freezing, signatures, versions, visibility
 from service.flows.errors import VersionUnusable
 from service.store import queries
 from service.store.models import AuditEvent, Customer, Document, Instance, Task, User
@@ -71,7 +71,7 @@ def instance_page(instance_id: int):
         documents = session.scalars(select(Document).where(Document.instance_id == instance_id)
                                     .order_by(Document.id)).all()
         customer = session.get(Customer, instance.customer_id) if instance.customer_id else None
-        may_release = instance.frozen and instance.release_group in visibility.groups_of(session, g.user.id)
+        may_release = instance.frozen and bool(freezing.may_release(session, g.user.id, instance))
         frozen_event = next((e for e in events if e.kind == "instance_frozen"), None) if instance.frozen else None
         rebind = (frozen_event.data.get("rebind") or {}) if frozen_event else {}
         return render_template("instance.html", instance=instance, events=events, tasks=tasks, timers=timers,

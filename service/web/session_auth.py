@@ -2,7 +2,8 @@
 
 Why the API token: the pages' JavaScript calls the HTTP API with it, so every change a
 person makes in a browser passes the API's own authorization, validation and version
-checks; a password change revokes page sessions exactly as it revokes API tokens.
+checks; logging out or a new password ends page sessions exactly as it ends API tokens: the
+token's epoch (see `service.flows.logins`) moves on, so a cookie copied before logout opens nothing after it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 
 from service.api.auth import authenticate, issue_token, user_from_token
+from service.flows.logins import AccountLocked, end_sessions
 
 bp = Blueprint("session_auth", __name__)
 
@@ -67,21 +69,31 @@ def login():
     if request.method == "POST":
         check_csrf()
         services = current_app.extensions["handoff"]
-        with services.sessions() as db:
-            user = authenticate(db, request.form.get("username", "").strip(), request.form.get("password", ""))
-            token = issue_token(user) if user else None
+        try:
+            with services.sessions() as db:
+                user = authenticate(db, request.form.get("username", "").strip(), request.form.get("password", ""))
+                token = issue_token(user) if user else None
+        except AccountLocked as locked:
+            return render_template("login.html", error=locked.message, next=request.values.get("next", "")), 403
         if token:
             session.clear()
             session["token"] = token
             session["tz"] = request.form.get("tz", "")[:64]  # the browser's own zone: times read as on its clock
             return redirect(_safe_next(request.form.get("next")))
         error = "Wrong user name or password."
-    status = 401 if error else 200
+    status = 401 if error else 200  # a 401 counts against the login limits (service.web.throttle)
     return render_template("login.html", error=error, next=request.values.get("next", "")), status
 
 
 @bp.post("/logout")
 def logout():
+    """Ends this person's sessions and tokens everywhere, not only this cookie (a copy of it may exist)."""
     check_csrf()
+    token = session.get("token")
+    user = user_from_token(token) if token else None
+    if user is not None:
+        with current_app.extensions["handoff"].sessions() as db:
+            end_sessions(db, user.id)
+            db.commit()
     session.clear()
     return redirect(url_for("session_auth.login"))

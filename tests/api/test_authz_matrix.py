@@ -10,7 +10,11 @@ import io
 
 import pytest
 
-ROLES = ["anonymous", "rep", "rep2", "sales_mgr", "legal", "delivery", "finance", "product", "designer", "admin"]
+from tests.library import Library
+from tests.support import instance
+
+ROLES = ["anonymous", "rep", "rep2", "sales_mgr", "vp", "legal", "delivery", "finance", "product", "designer",
+         "admin"]
 
 BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
@@ -21,24 +25,29 @@ BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 
 # action -> expected status per role, in ROLES order
 MATRIX = {
-    "start a project":          [401, 201, 201, 403, 403, 403, 403, 403, 403, 403],
-    "see the project":          [401, 200, 404, 200, 404, 404, 404, 404, 404, 200],
-    "see the rep's task":       [401, 200, 404, 200, 404, 404, 404, 404, 404, 200],
-    "claim the rep's task":     [401, 200, 404, 409, 404, 404, 404, 404, 404, 409],
-    "complete the rep's task":  [401, 200, 404, 403, 404, 404, 404, 404, 404, 403],
-    "reassign the rep's task":  [401, 403, 404, 200, 404, 404, 404, 404, 404, 403],
-    "freeze the project":       [401, 200, 404, 200, 404, 404, 404, 404, 404, 200],
-    "deploy a process":         [401, 403, 403, 403, 403, 403, 403, 403, 201, 201],
-    "change a customer":        [401, 200, 200, 200, 403, 403, 403, 403, 403, 200],
-    "change the org chart":     [401, 403, 403, 403, 403, 403, 403, 403, 403, 201],
-    "read my inbox":            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "start a project":          [401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403],
+    "see the project":          [401, 200, 404, 200, 200, 404, 404, 404, 404, 404, 200],
+    "see the rep's task":       [401, 200, 404, 200, 200, 404, 404, 404, 404, 404, 200],
+    "claim the rep's task":     [401, 200, 404, 409, 409, 404, 404, 404, 404, 404, 409],
+    "complete the rep's task":  [401, 200, 404, 403, 403, 404, 404, 404, 404, 404, 403],
+    "reassign the rep's task":  [401, 403, 404, 200, 200, 404, 404, 404, 404, 404, 403],
+    "freeze the project":       [401, 403, 404, 200, 200, 404, 404, 404, 404, 404, 200],
+    "deploy a process":         [401, 403, 403, 403, 403, 403, 403, 403, 403, 201, 201],
+    "change a customer":        [401, 200, 200, 200, 403, 403, 403, 403, 403, 403, 200],
+    "change the org chart":     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201],
+    "read my inbox":            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    # Freeze and release are permissions of their own (issue 13): legal and delivery see a project in
+    # co-signing (their reviews) and still may not stop it; the rep may neither freeze nor release their own.
+    "freeze a project in co-signing":    [401, 403, 404, 200, 200, 403, 403, 404, 404, 404, 200],
+    "release a manual freeze":           [401, 403, 404, 200, 200, 403, 403, 404, 404, 404, 200],
+    "release a knowledge-base freeze":   [401, 403, 404, 403, 403, 403, 403, 404, 200, 404, 403],
 }
 OPPORTUNITY = {"customer": "ACME Education", "contract_value": 1, "product": "Enterprise", "kb_version": "V3.2",
                "decision_makers": [{"name": "Li", "role": "principal"}]}
 
 
 def _act(api, action: str, headers: dict, project: dict, task: dict):
-    client, pid, tid = api.client, project["id"], task["id"]
+    client, pid, tid = api.client, project["id"], task and task["id"]
     if action == "start a project":
         return client.post("/api/v1/processes/project_lifecycle/instances", headers=headers,
                            json={"data": {"customer_id": api.customer_id, "customer": "ACME Education"}})
@@ -53,8 +62,10 @@ def _act(api, action: str, headers: dict, project: dict, task: dict):
                            json={"data": {**OPPORTUNITY, "customer_id": api.customer_id}})
     if action == "reassign the rep's task":
         return client.post(f"/api/v1/tasks/{tid}/reassign", headers=headers, json={"assignee": "rep2"})
-    if action == "freeze the project":
+    if action in ("freeze the project", "freeze a project in co-signing"):
         return client.post(f"/api/v1/instances/{pid}/freeze", headers=headers, json={"reason": "matrix"})
+    if action in ("release a manual freeze", "release a knowledge-base freeze"):
+        return client.post(f"/api/v1/instances/{pid}/release", headers=headers, json={})
     if action == "deploy a process":
         return client.post("/api/v1/processes/deploy", headers=headers,
                            data={"bpmn/tiny.bpmn": (io.BytesIO(BPMN.encode()), "tiny.bpmn")})
@@ -70,13 +81,46 @@ def _act(api, action: str, headers: dict, project: dict, task: dict):
     raise AssertionError(action)
 
 
+def _in_cosigning(api, library) -> dict:
+    project = api.start_project("rep")
+    library.describe_opportunity(project["id"])
+    library.task(project["id"], "submit_contract", "rep", {
+        "contract_number": "C-1", "contract_amount": 1, "terms": "all on acceptance", "invoice_type": "vat_special"})
+    return project  # legal and delivery now have reviews to claim: they see it
+
+
+def _manually_frozen(api, library) -> dict:
+    project = _in_cosigning(api, library)
+    frozen = api.client.post(f"/api/v1/instances/{project['id']}/freeze", headers=api.login("sales_mgr"),
+                             json={"reason": "the customer asked to pause"})
+    assert frozen.status_code == 200, frozen.json
+    return project
+
+
+def _kb_frozen(api, library) -> dict:
+    project = api.start_project("rep")
+    library.describe_opportunity(project["id"], kb_version="V3.1")  # the knowledge base says V3.2
+    library.cosign(project["id"])
+    library.hand_over(project["id"])  # delivery starts: the check freezes it for the product owners
+    assert instance(library.services, project["id"]).release_group == "product"
+    return project
+
+
+PROJECTS = {"freeze a project in co-signing": _in_cosigning, "release a manual freeze": _manually_frozen,
+            "release a knowledge-base freeze": _kb_frozen}
+
+
 @pytest.mark.parametrize("action", list(MATRIX))
-def test_authorization_matrix(api, action):
+def test_authorization_matrix(api, services, action):
+    library = Library(services, api.people, api.customer_id)
     got = []
     for role in ROLES:  # every cell on a fresh project, so one role's success cannot decide another's answer
-        project = api.start_project("rep")
-        [task] = [t for t in api.client.get("/api/v1/tasks", headers=api.login("rep")).json
-                  if t["instance_id"] == project["id"]]
+        if action in PROJECTS:
+            project, task = PROJECTS[action](api, library), None
+        else:
+            project = api.start_project("rep")
+            [task] = [t for t in api.client.get("/api/v1/tasks", headers=api.login("rep")).json
+                      if t["instance_id"] == project["id"]]
         headers = {} if role == "anonymous" else api.login(role)
         got.append(_act(api, action, headers, project, task).status_code)
     assert dict(zip(ROLES, got, strict=True)) == dict(zip(ROLES, MATRIX[action], strict=True))

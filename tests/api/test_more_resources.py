@@ -55,17 +55,21 @@ def test_timeline_timers_and_the_list_of_my_instances(api):
     assert api.client.get("/api/v1/instances?status=bogus", headers=rep).status_code == 422
 
 
-def test_a_freeze_is_released_only_by_its_release_group(api):
+def test_a_manual_freeze_is_for_the_owners_managers_and_admins(api):
     project = api.start_project()
-    product, rep = api.login("product"), api.login("rep")
+    product, rep, manager = api.login("product"), api.login("rep"), api.login("sales_mgr")
     assert api.client.post(f"/api/v1/instances/{project['id']}/freeze", headers=product,
-                           json={"reason": "knowledge base moved"}).status_code == 404  # not their project yet
-    frozen = api.client.post(f"/api/v1/instances/{project['id']}/freeze", headers=rep, json={"reason": "checking"})
+                           json={"reason": "knowledge base moved"}).status_code == 404  # not their project
+    refused = api.client.post(f"/api/v1/instances/{project['id']}/freeze", headers=rep, json={"reason": "checking"})
+    assert refused.status_code == 403 and "manager of the project's owner" in refused.json["message"]
+    frozen = api.client.post(f"/api/v1/instances/{project['id']}/freeze", headers=manager, json={"reason": "checking"})
     assert frozen.status_code == 200 and frozen.json["frozen"]
-    refused = api.client.post(f"/api/v1/instances/{project['id']}/release", headers=api.login("sales_mgr"), json={})
-    assert refused.status_code == 403 and "admins" in refused.json["message"]  # a rep's freeze: admins release
-    admin = api.login("admin")
-    released = api.client.post(f"/api/v1/instances/{project['id']}/release", headers=admin, json={})
+    refused = api.client.post(f"/api/v1/instances/{project['id']}/release", headers=rep, json={})
+    assert refused.status_code == 403 and "manager of the project's owner" in refused.json["message"]
+    rewrite = api.client.post(f"/api/v1/instances/{project['id']}/release", headers=manager,
+                              json={"data": {"contract_value": 1}})
+    assert rewrite.status_code == 422 and "contract_value" in rewrite.json["errors"]  # a release is not a form
+    released = api.client.post(f"/api/v1/instances/{project['id']}/release", headers=api.login("vp"), json={})
     assert released.status_code == 200 and not released.json["frozen"]
 
 

@@ -17,6 +17,7 @@ def test_generated_requests_get_no_server_error_and_documented_answers(api):
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", api.client.application)
     headers = api.login("rep")
     operations = [result.ok() for result in schema.get_all_operations()]
+    operations = [o for o in operations if o.path != "/api/v1/auth/logout"]  # it would end the rep's token
     assert len(operations) >= 20
     statuses: list[int] = []
 

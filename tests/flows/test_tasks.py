@@ -94,11 +94,11 @@ def test_completing_a_finished_task_again_is_a_conflict(services, people, review
 
 def test_a_frozen_instance_refuses_completion_until_released(services, people, review):
     instances.claim_task(services, review.id, people["delivery"])
-    instances.freeze(services, review.instance_id, "knowledge-base version changed", actor_id=people["product"])
+    instances.freeze(services, review.instance_id, "knowledge-base version changed", actor_id=people["admin"])
     assert instance(services, review.instance_id).next_wakeup_at is None
     with pytest.raises(InstanceFrozen):
         instances.complete_task(services, review.id, people["delivery"], {"approved": True})
-    instances.release(services, review.instance_id, actor_id=people["product"])
+    instances.release(services, review.instance_id, actor_id=people["admin"])
     assert instance(services, review.instance_id).next_wakeup_at is not None
     instances.complete_task(services, review.id, people["delivery"], {"approved": True})
     kinds = [e.kind for e in _log(services, review.instance_id)]

@@ -9,60 +9,21 @@ slept for), and both webs report the same figures on /metrics.
 from __future__ import annotations
 
 import json
-import os
-import re
-import signal
 import subprocess
-import sys
 import urllib.error
 import urllib.request
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-import yaml
 
 from service.demo import seed_people
 from tests.ops.conftest import deploy_ops, parse_metrics
-from tests.support import REPO, wait_until
+from tests.ops.processes import BIN, command, listening_port, process
+from tests.support import wait_until
 
 pytestmark = pytest.mark.slow
-COMPOSE = yaml.safe_load((REPO / "docker" / "compose.yaml").read_text())["services"]
-BIN = Path(sys.executable).parent  # gunicorn and handoff, as installed in the image
 PASSWORD = "topology-pw"
-
-
-def command(service: str, bind: str | None = None) -> list[str]:
-    """The compose file's command for `service`, its program from our venv, `--bind` moved to `bind`."""
-    argv = list(COMPOSE[service]["command"])
-    if bind is not None:
-        argv[argv.index("--bind") + 1] = bind
-    return [str(BIN / argv[0]), *argv[1:]]
-
-
-@contextmanager
-def process(argv: list[str], env: dict, log: Path):
-    with log.open("w") as out:
-        child = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        yield child
-    finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGTERM)
-        try:
-            child.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
-
-
-def listening_port(log: Path, child) -> int:
-    def port():
-        assert child.poll() is None, log.read_text()
-        found = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", log.read_text())
-        return int(found.group(1)) if found else None
-
-    return wait_until(port, timeout_s=60, poll_s=0.1)
 
 
 class Web:
@@ -111,10 +72,8 @@ def test_two_webs_two_workers_and_a_sweeper_share_one_database_and_redis(service
 
     with ExitStack() as stack:
         webs = []
-        for name in ("web1", "web2"):  # each "container" has its own runtime folder (gunicorn's control socket)
-            (tmp_path / name).mkdir()
-            child = stack.enter_context(process(command("web", "127.0.0.1:0"),
-                                                {**env, "XDG_RUNTIME_DIR": str(tmp_path / name)}, logs[name]))
+        for name in ("web1", "web2"):  # one host: --no-control-socket keeps them apart (test_gunicorn_neighbours)
+            child = stack.enter_context(process(command("web", "127.0.0.1:0"), env, logs[name]))
             webs.append((child, logs[name]))
         for name in ("worker1", "worker2"):
             stack.enter_context(process(command("worker"), env, logs[name]))

@@ -103,9 +103,9 @@ def test_a_handover_not_completed_within_48h_is_flagged_delayed(services, librar
 def test_releasing_a_frozen_project_cannot_rewrite_sealed_requirements(services, library):
     project = at_handover(library)
     three_parts(library, project)
-    instances.freeze(services, project, "audit", actor_id=library.people["product"])
+    instances.freeze(services, project, "audit", actor_id=library.people["sales_mgr"])  # the rep's manager
     with pytest.raises(Forbidden):
-        instances.release(services, project, actor_id=library.people["product"],
+        instances.release(services, project, actor_id=library.people["sales_mgr"],
                           data={"requirements": {**REQUIREMENTS, "items": []}})
     assert instance(services, project).frozen
     assert instance(services, project).data["requirements"] == REQUIREMENTS

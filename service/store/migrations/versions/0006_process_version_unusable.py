@@ -1,14 +1,14 @@
 """process versions a worker could not load
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0007
 Create Date: 2026-12-02 07:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
