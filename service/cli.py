@@ -115,15 +115,10 @@ def worker(burst: bool) -> None:
 
 
 def _preload_specs(services) -> None:
-    """Parses deployed versions once, before the first job needs them."""
-    from sqlalchemy import select
+    """Parses deployed versions once, before the first job needs them; one that does not load is set aside."""
+    from .flows.versions import preload
 
-    from .store.models import ProcessVersion
-
-    with services.sessions() as session:
-        hashes = session.scalars(select(ProcessVersion.content_hash).order_by(ProcessVersion.id.desc()).limit(50))
-        for content_hash in hashes:
-            services.library.get(content_hash)
+    preload(services)
 
 
 @main.command()

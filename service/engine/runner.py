@@ -9,13 +9,13 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
-from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from . import timers
 from .library import ParsedProcess, SpecLibrary
+from .sandbox import SandboxEnvironment
 from .serializer import make_serializer
 from .specs import OperatorCall
 from .tasks import UserTaskState, user_tasks
@@ -52,10 +52,10 @@ class Engine:
         self.functions = dict(functions or {})
 
     def _script_engine(self, parsed: ParsedProcess) -> PythonScriptEngine:
-        """Expressions see the task data plus helper functions (e.g. the process's business hours)."""
+        """Expressions see the task data plus helper functions (e.g. the process's business hours), sandboxed."""
         if parsed.script_engine is None:
             parsed.script_engine = PythonScriptEngine(
-                environment=TaskDataEnvironment({**self.functions, **parsed.functions}))
+                environment=SandboxEnvironment({**self.functions, **parsed.functions}))
         return parsed.script_engine
 
     def process(self, ref: str) -> ParsedProcess:

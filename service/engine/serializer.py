@@ -4,6 +4,8 @@ SpiffWorkflow 3.2 writes the whole process spec into every serialized instance
 (17-21 KB for a 20-node process). We register a workflow converter that writes
 ``spec_ref`` (the process version's content hash) and resolves it from the
 `SpecLibrary` on the way back: smaller rows and a faster request cycle.
+
+What people send stays data: see `user_data` (no dict of theirs is read back as a typed value).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+from SpiffWorkflow.task import Task
 
 from .library import SpecLibrary
+from .user_data import UserDataRegistry, UserDataTaskConverter
 
 
 class SpecRefWorkflowConverter(BpmnWorkflowConverter):
@@ -44,6 +48,7 @@ class SpecRefWorkflowConverter(BpmnWorkflowConverter):
 def make_serializer(library: SpecLibrary) -> BpmnWorkflowSerializer:
     config = dict(CAMUNDA_CONFIG)
     config[BpmnWorkflow] = SpecRefWorkflowConverter
-    registry = BpmnWorkflowSerializer.configure(config)
+    config[Task] = UserDataTaskConverter
+    registry = BpmnWorkflowSerializer.configure(config, UserDataRegistry())
     registry.spec_library = library
     return BpmnWorkflowSerializer(registry)

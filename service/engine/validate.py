@@ -32,12 +32,15 @@ from .validate_checks import (
     check_flows,
     check_processes,
     check_python,
+    check_sandbox,
     check_service_tasks,
+    check_start_forms,
     check_timers,
     check_unsupported,
     check_user_tasks,
     one_line,
 )
+from .validate_dmn import decision_problems
 from .validate_gateways import check_gateways
 
 __all__ = ["Problem", "validate", "validate_files"]
@@ -148,7 +151,9 @@ def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_r
         if root is None:
             continue
         docs[path] = root
-        if not path.endswith(DMN_SUFFIX):
+        if path.endswith(DMN_SUFFIX):
+            problems += decision_problems(path, root)
+        else:
             ctx = FileContext(path, root, schemas)
             run_checks(ctx)
             problems += ctx.problems
@@ -186,6 +191,11 @@ def _load_forms(forms: dict[str, str], root: str) -> tuple[dict[str, object], di
         except Exception as exc:  # e.g. a RecursionError on absurd nesting
             schemas[key], problems[key] = None, [Problem(path, None, "-", f"invalid JSON: {exc!r}")]
             continue
+        depth = nesting_depth(schema)
+        if depth > MAX_FORM_DEPTH:
+            schemas[key], problems[key] = None, [Problem(path, None, "-", f"nested {depth} levels deep "
+                                                         f"(at most {MAX_FORM_DEPTH})")]
+            continue
         schemas[key] = schema
         problems[key] = pattern_problems(path, text, schema)
         try:
@@ -208,6 +218,18 @@ def pattern_problems(path: str, text: str, schema) -> list[Problem]:
         if reason:
             found.append(Problem(path, form_patterns.line_of(text, pattern), "-", one_line(reason)))
     return found
+MAX_FORM_DEPTH = 32  # objects and arrays inside each other; the shipped forms need 9
+
+
+def nesting_depth(value) -> int:
+    """How deeply objects and arrays nest in a parsed JSON value (without recursion)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            pending.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 def _load_document(path: str, text: str) -> tuple[object | None, list[Problem]]:
@@ -361,5 +383,5 @@ def run_checks(ctx: FileContext) -> None:
 
 
 
-CHECKS = (check_processes, check_unsupported, check_user_tasks, check_service_tasks, check_python,
-          check_timers, check_flows, check_gateways)
+CHECKS = (check_processes, check_unsupported, check_user_tasks, check_start_forms, check_service_tasks, check_python,
+          check_sandbox, check_timers, check_flows, check_gateways)

@@ -19,6 +19,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from .parser import HandoffParser
+from .sandbox_policy import refusals
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -137,10 +138,26 @@ def check_user_tasks(ctx: FileContext) -> None:
         key = (task.get(FORM_KEY) or "").strip()
         if not key:
             ctx.report(task, "user task has no form (camunda:formKey)")
-        elif key not in ctx.forms:
-            ctx.report(task, f"form file '{key}' does not exist")
         else:
-            ctx.form_keys.add(key)
+            _check_form(ctx, task, key)
+
+
+def check_start_forms(ctx: FileContext) -> None:
+    """A start event's form is what every start is checked against, and what a worker loads."""
+    for event in ctx.iter("startEvent"):
+        key = event.get(FORM_KEY)
+        if key is not None:
+            if not key.strip():
+                ctx.report(event, "start event has an empty form (camunda:formKey)")
+            else:
+                _check_form(ctx, event, key)
+
+
+def _check_form(ctx: FileContext, element, key: str) -> None:
+    if key not in ctx.forms:
+        ctx.report(element, f"form file '{key}' does not exist")
+    else:
+        ctx.form_keys.add(key)
 
 
 def _check_lane(ctx: FileContext, task, lanes: dict) -> None:
@@ -213,6 +230,42 @@ def _compile(ctx: FileContext, element, text: str, mode: str, what: str, element
     hint = " (conditions are Python, not JUEL: drop the ${ })" if text.strip().startswith(("${", "#{")) else ""
     ctx.report(element, f"{what} is not valid Python: {error}{hint}", element_id=element_id,
                line=(element.sourceline or 1) + line - 1)
+
+
+USER_TASK_EXPRESSIONS = ("dueDate", "followUpDate", "candidateGroups", "candidateUsers", "assignee")
+_DOLLAR = re.compile(r"\s*\$\{(.*)\}\s*", re.DOTALL)
+
+
+def check_sandbox(ctx: FileContext) -> None:
+    """Designer Python runs in the sandbox (`sandbox_policy`); what it would refuse fails the deploy."""
+    for flow in ctx.iter("sequenceFlow"):
+        for cond in flow.iterchildren(bpmn("conditionExpression")):
+            _sandboxed(ctx, cond, cond.text, "eval", f"condition {_short(cond.text or '')!r}", flow.get("id"))
+    for task in ctx.iter("scriptTask"):
+        for script in task.iterchildren(bpmn("script")):
+            _sandboxed(ctx, script, script.text, "exec", "script", task.get("id"))
+    for param in ctx.root.iter(f"{{{CAMUNDA_NS}}}inputParameter"):
+        match = _DOLLAR.fullmatch(param.text or "")
+        if match:
+            _sandboxed(ctx, param, match.group(1), "eval", f"parameter {param.get('name')} expression", None)
+    for task in ctx.iter("userTask"):
+        for attr in USER_TASK_EXPRESSIONS:
+            match = _DOLLAR.fullmatch(camunda(task, attr) or "")
+            if match:
+                _sandboxed(ctx, task, match.group(1), "eval", f"camunda:{attr} expression", task.get("id"))
+    for definition in ctx.iter("timerEventDefinition"):
+        event = definition.getparent()
+        for child in definition.iterchildren(*(bpmn(kind) for kind in TIMER_KINDS)):
+            _sandboxed(ctx, child, child.text, "eval", "timer expression",
+                       (event.get("id") if event is not None else None) or _nearest_id(definition))
+
+
+def _sandboxed(ctx: FileContext, element, text: str | None, mode: str, what: str, element_id: str | None) -> None:
+    if not text or not text.strip() or parse_python(text, mode)[0] is None:
+        return  # empty or not Python: check_python and check_timers say so
+    for refusal in refusals(text, mode):
+        ctx.report(element, f"{what}: {refusal.message}", element_id=element_id,
+                   line=(element.sourceline or 1) + refusal.line - 1)
 
 
 def check_timers(ctx: FileContext) -> None:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.engine.bundle import CALENDARS, FORMS_PREFIX, Bundle, process_sources, split_bundles
+from service.engine.bundle import BPMN_SUFFIXES, CALENDARS, FORMS_PREFIX, Bundle, process_sources, split_bundles
 from service.engine.library import script_functions
 from service.engine.validate import Problem, validate_files
+from service.engine.validate_checks import one_line
 from service.store import queries
 from service.store.models import ProcessVersion
 
@@ -43,15 +44,32 @@ def deploy(services: Services, files: dict[str, str], deployed_by: str | None = 
     problems = validate_files(process_sources(files), forms) + calendar_problems(files)
     if problems:
         raise DeployInvalid(problems)
+    # A process untouched by an upload on top of the deployed library stays exactly as deployed.
+    bundles = [b for b in split_bundles(files) if not on_top_of_deployed or sent.intersection(b.files)]
+    problems = load_problems(services, bundles)
+    if problems:
+        raise DeployInvalid(problems)
     now = services.clock()
     results = []
     with UnitOfWork(services.sessions) as uow:
-        for bundle in split_bundles(files):
-            if on_top_of_deployed and not sent.intersection(bundle.files):
-                continue  # untouched by this upload: it stays exactly as deployed
+        for bundle in bundles:
             results.append(_deploy_bundle(uow.session, bundle, deployed_by, now))
         uow.commit()
     return results
+
+
+def load_problems(services: Services, bundles: list[Bundle]) -> list[Problem]:
+    """Loads each bundle exactly as a worker will (parser, forms, calendars); what fails is a problem."""
+    problems = []
+    for bundle in bundles:
+        try:
+            services.library.add(bundle)
+        except Exception as error:  # noqa: BLE001 - anything that would stop a worker stops the deploy
+            first = min((p for p in bundle.files if p.endswith(BPMN_SUFFIXES)), default="-")
+            problems.append(Problem(first, None, bundle.process_id,
+                                    one_line(f"a worker could not load this process: {type(error).__name__}: "
+                                             f"{error}")))
+    return problems
 
 
 def calendar_problems(files: dict[str, str]) -> list[Problem]:

@@ -27,6 +27,12 @@ class Conflict(FlowError):
     code, http_status = "conflict", 409
 
 
+class VersionUnusable(Conflict):
+    """The deployed version's files do not load (a version that bypassed deploy's checks)."""
+
+    code = "version_unusable"
+
+
 class InstanceFrozen(Conflict):
     code = "instance_frozen"
 

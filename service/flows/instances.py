@@ -21,6 +21,7 @@ from . import (
     references,
     request_keys,
     signatures,
+    versions,
     visibility,
 )
 from .context import Services
@@ -58,7 +59,7 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         version = queries.latest_version(uow.session, process_id)
         if version is None:
             raise NotFound(f"no process {process_id!r} is deployed")
-        parsed = services.library.get(version.content_hash)
+        parsed = versions.load(services, version)
         permissions.may_start(uow.session, parsed, process_id, actor_id, now)  # 403 before any 422
         if parsed.start_form_key:
             forms.validate(parsed.forms.get(parsed.start_form_key, {}), data)

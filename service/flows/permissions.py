@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from service.store import queries
 from service.store.models import Instance, Task
 
-from . import discipline, freezing, org, recipients, visibility
+from . import discipline, freezing, org, recipients, versions, visibility
 from .context import Services
 from .errors import Forbidden, NotFound, ProcessFailed
 from .names import split_names
@@ -70,7 +70,7 @@ def check_start(services: Services, process_id: str, actor_id: int) -> None:
         version = queries.latest_version(session, process_id)
         if version is None:
             raise NotFound(f"no process {process_id!r} is deployed")
-        may_start(session, services.library.get(version.content_hash), process_id, actor_id, services.clock())
+        may_start(session, versions.load(services, version), process_id, actor_id, services.clock())
 
 
 TASK_RULES = {

@@ -36,8 +36,16 @@ def engine_errors():
         if database_unavailable(error):  # an operator met a database outage (SpiffWorkflow may wrap it): not
             raise  # the process's fault, so no incident; the caller answers 503 or the job is tried again
         if isinstance(error, SpiffWorkflowException):
-            raise ProcessFailed(f"the process failed: {error}") from error
+            raise ProcessFailed(f"the process failed: {error}{_why(error)}") from error
         raise ProcessFailed(f"the process failed: {type(error).__name__}: {error}") from error
+
+
+def _why(error: Exception) -> str:
+    """SpiffWorkflow's "Error evaluating expression" hides the reason (a refusal of the sandbox...)."""
+    cause = error.__cause__ or error.__context__
+    if cause is None or str(cause) in str(error):
+        return ""
+    return f" ({type(cause).__name__}: {cause})"
 
 
 def log_timer(session, instance: Instance, timer, now: datetime) -> None:

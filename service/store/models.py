@@ -63,6 +63,8 @@ class ProcessVersion(Base):
     files: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)  # loaded only when a spec is parsed
     deployed_at: Mapped[datetime]
     deployed_by: Mapped[str | None] = mapped_column(String(200))
+    # Why its files do not load (set by the worker or a start that met it); such a version is never started.
+    unusable_reason: Mapped[str | None] = mapped_column(String(1000))
 
 
 class Instance(Base):

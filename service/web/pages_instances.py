@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from service.clock import utcnow
 from service.engine.timers import pending_timers
-from service.flows import freezing, signatures, visibility
+from service.flows import freezing, signatures, versions, visibility
+from service.flows.errors import VersionUnusable
 from service.store import queries
 from service.store.models import AuditEvent, Customer, Document, Instance, Task, User
 
@@ -99,7 +100,10 @@ def start(process_id: str):
         version = queries.latest_version(session, process_id)
         if version is None:
             abort(404, description=f"No process {process_id!r} is deployed.")
-        parsed = services.library.get(version.content_hash)
+        try:
+            parsed = versions.load(services, version)
+        except VersionUnusable as unusable:
+            abort(409, description=unusable.message)
         allowed = parsed.start_lane is None or parsed.start_lane in visibility.groups_of(session, g.user.id)
         form = with_choices(session, parsed.forms.get(parsed.start_form_key) if parsed.start_form_key else None)
         return render_template("start.html", version=version, form=form or {"type": "object", "properties": {}},
