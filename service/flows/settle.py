@@ -13,7 +13,7 @@ from service.logging_setup import annotate
 from service.store.models import Instance, Task
 from service.store.outage import database_unavailable
 
-from . import audit
+from . import audit, waits
 from .context import Services
 from .errors import Conflict, FlowError, ProcessFailed
 from .operators import OperatorContext
@@ -81,6 +81,7 @@ def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ct
         audit.record(session, now, change.kind, instance_id=instance.id, task_id=change.task_id, actor_id=actor,
                      element_id=change.element_id, name=change.name, candidate_group=change.candidate_group,
                      due_at=change.due_at)
+    waits.sync(services, session, instance, snapshot.waits, now)  # who waits for which message or signal
     if completed:
         audit.record(session, now, "instance_completed", instance_id=instance.id)
     outbox_ids = ctx.write_outbox()
