@@ -20,14 +20,26 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from service.engine.messages import MESSAGE, SIGNAL, start_events
+from service.store import queries
 from service.store.models import Instance, ProcessVersion
 
 from . import audit, request_keys, waits
 from .context import Services
-from .errors import Conflict, FlowError, InstanceFrozen, NotFound
+from .errors import Conflict, FlowError, Forbidden, InstanceFrozen, NotFound
 from .operators import OperatorContext
 from .settle import engine_errors, settle
 from .unit_of_work import UnitOfWork
+
+SENDERS = ("admins", "integrations")  # who may send messages and signals: admins and service accounts
+
+
+def may_send(services: Services, actor_id: int | None) -> None:
+    """Admins and members of ``integrations`` (a partner system's service account); `None` is the service."""
+    if actor_id is None:
+        return
+    with services.sessions() as session:
+        if not any(queries.is_member(session, actor_id, group) for group in SENDERS):
+            raise Forbidden("only admins and members of 'integrations' (service accounts) send messages and signals")
 
 
 class AmbiguousCorrelation(Conflict):
@@ -61,7 +73,7 @@ class Delivered:
 def deliver(services: Services, instance_id: int, kind: str, name: str, payload: dict | None = None,
             actor_id: int | None = None, request_key: int | None = None, facts: dict | None = None):
     """The message or signal reaches this one instance: caught, run on, settled, one commit."""
-    from .instances import _result
+    from .instances import _refuse_sealed, _result
 
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
@@ -72,6 +84,7 @@ def deliver(services: Services, instance_id: int, kind: str, name: str, payload:
             raise Conflict(f"instance {instance_id} is {instance.status}")
         if instance.frozen:
             raise InstanceFrozen(f"instance {instance_id} is frozen: {instance.frozen_reason or 'no reason given'}")
+        _refuse_sealed(instance, payload or {})  # R2: what is sealed stays so, whichever way in
         ctx = OperatorContext.of(services, uow.session, instance, now)
         with engine_errors():
             workflow = services.engine.restore(instance.state)
@@ -87,6 +100,7 @@ def deliver(services: Services, instance_id: int, kind: str, name: str, payload:
 def correlate(services: Services, name: str, correlation: Correlation, payload: dict | None = None,
               actor_id: int | None = None, request_key: int | None = None) -> Delivered:
     """Delivers message `name` to the one instance the correlation names, or starts one (message start)."""
+    may_send(services, actor_id)
     payload = dict(payload or {})
     with services.sessions() as session:
         candidates = _matching(session, waits.instances_waiting(session, MESSAGE, name), correlation)
@@ -118,6 +132,7 @@ def broadcast(services: Services, name: str, payload: dict | None = None, actor_
     its process failing) is skipped and named; the others still get it. The Idempotency-Key is
     marked with the first commit, so a retry never starts anything twice.
     """
+    may_send(services, actor_id)
     payload = dict(payload or {})
     with services.sessions() as session:
         waiting = waits.instances_waiting(session, SIGNAL, name)
@@ -142,6 +157,10 @@ def broadcast(services: Services, name: str, payload: dict | None = None, actor_
             skipped.append({"process_id": process_id, "reason": error.message})
             continue
         mark = None
+    if not delivered and not started:
+        raise Conflict(f"nothing could take signal {name!r} now: "
+                       + "; ".join(f"{s.get('instance_id') or s.get('process_id')}: {s['reason']}" for s in skipped),
+                       errors={"skipped": [s["reason"] for s in skipped]})
     return Delivered(SIGNAL, name, delivered, started, skipped)
 
 
