@@ -305,11 +305,11 @@ class CorrelationKeys(fields.Dict):
             if isinstance(item, dict) and "value" in item:
                 item = item["value"]
             if not (item is None or isinstance(item, str | int | float | bool)):
-                raise self.make_error("invalid_value", key=key)
+                raise self.make_error("invalid_value", name=key)
             plain[key] = item
         return plain
 
-    default_error_messages = {"invalid_value": "{key}: a correlation key's value is a string, number, "
+    default_error_messages = {"invalid_value": "{name}: a correlation key's value is a string, number, "
                                                "true, false or null"}
 
 
