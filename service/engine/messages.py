@@ -39,6 +39,16 @@ class HandoffMessageEventDefinition(CamundaMessageDefinition):
     def update_internal_data(self, my_task, event):
         my_task.internal_data[self.name] = event.payload
 
+    def throw(self, my_task):
+        """Sends the message: its payload is ``camunda:expression``'s value if the diagram gives one, else empty.
+
+        A catch in this same instance takes it at once; otherwise it waits in the workflow's pending
+        events, which `settle` hands to the outbox for the other instances (`flows.thrown`).
+        """
+        payload = my_task.workflow.script_engine.evaluate(my_task, self.expression) if self.expression else {}
+        event = BpmnEvent(self, payload={"payload": payload, "result_var": self.result_var})
+        my_task.workflow.top_workflow.catch(event)
+
     def update_task_data(self, my_task):
         event_data = my_task.internal_data.get(self.name)
         if not isinstance(event_data, dict):
@@ -217,6 +227,24 @@ def _waiting_definition(workflow, kind: str, name: str):
 def interrupting(start_spec) -> bool:
     """An event subprocess's start: ``isInterrupting`` (true unless the diagram says false)."""
     return getattr(start_spec, "handoff_interrupting", True)
+
+
+def thrown(workflow) -> list[tuple[str, str, dict]]:
+    """Messages and signals the workflow threw that nothing in it caught, taken out of it: (kind, name, payload).
+
+    A message carries what its ``camunda:expression`` gave (a dict is merged at the receiver); a signal
+    carries nothing to another instance (SpiffWorkflow would copy the thrower's whole data into it).
+    """
+    events = []
+    for event in workflow.get_events():
+        kind = kind_of(event.event_definition)
+        if kind is None or not event.event_definition.name:
+            continue
+        payload = event.payload if kind == MESSAGE else {}
+        if kind == MESSAGE and isinstance(payload, dict) and "result_var" in payload:
+            payload = {payload["result_var"]: payload["payload"]} if payload.get("result_var") else payload["payload"]
+        events.append((kind, event.event_definition.name, payload if isinstance(payload, dict) else {}))
+    return events
 
 
 def catches_any(spec, subprocess_specs: dict) -> bool:

@@ -13,7 +13,7 @@ from service.logging_setup import annotate
 from service.store.models import Instance, Task
 from service.store.outage import database_unavailable
 
-from . import audit, waits
+from . import audit, thrown, waits
 from .context import Services
 from .errors import Conflict, FlowError, ProcessFailed
 from .operators import OperatorContext
@@ -64,6 +64,7 @@ def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ct
     """
     session = uow.session
     annotate(instance_id=instance.id)  # later log lines of this request or job name the instance
+    thrown.to_outbox(ctx, workflow)  # what it threw for other instances leaves through the outbox, not the state
     snapshot = services.engine.snapshot(workflow, now)
     instance.state = services.engine.dump(workflow)
     instance.data = json_safe(snapshot.data)

@@ -76,7 +76,8 @@ def instance_page(instance_id: int):
         frozen_event = next((e for e in events if e.kind == "instance_frozen"), None) if instance.frozen else None
         rebind = (frozen_event.data.get("rebind") or {}) if frozen_event else {}
         return render_template("instance.html", instance=instance, events=events, tasks=tasks, timers=timers,
-                               waiting=waiting, checks=checks, documents=documents, customer=customer, names=names, now=now,
+                               waiting=waiting, checks=checks, documents=documents, customer=customer, names=names,
+                               now=now,
                                version=instance.process_version.version, may_release=may_release, rebind=rebind)
 
 
