@@ -170,6 +170,11 @@ def test_a_retried_correlation_acts_once(api, partner):
     assert correlate(api, partner, {"message": "order_received"}, key="order-1") == started
     assert len(started["started"]) == 1
     assert correlate(api, partner, {"message": "other"}, key="order-1", status=422)
+    headers = {**partner, "Idempotency-Key": "prices-2026-03"}
+    broadcast = api.client.post("/api/v1/signals", headers=headers, json={"signal": "prices_published"})
+    retried = api.client.post("/api/v1/signals", headers=headers, json={"signal": "prices_published"})
+    assert broadcast.status_code == retried.status_code == 200 and broadcast.json == retried.json
+    assert len(broadcast.json["started"]) == 1  # the signal start started one instance, not two
 
 
 def test_the_openapi_document_describes_them(api):
