@@ -19,7 +19,9 @@ import os
 
 import pytest
 
+from service.flows import forms
 from tests.driver import FIXTURES, drive, fixture_files
+from tests.form_data import sample
 
 FAILURES = {"stuck", "crash", "bound", "deploy_refused"}
 ARTIFACTS = FIXTURES.parents[1] / "test-artifacts" / "driver"
@@ -32,6 +34,11 @@ XFAIL: dict[str, str] = {
     "corpus/spiffworkflow/bpmn/event-subprocess.bpmn": PLAIN,
     "corpus/spiffworkflow/bpmn/parallel_multiinstance_cardinality.bpmn": "multi-instance of a " + PLAIN,
     "corpus/spiffworkflow/bpmn/reset_timer.bpmn": PLAIN,
+    "corpus/spiffworkflow/bpmn/boundary_event_split.bpmn": PLAIN,
+    "corpus/spiffworkflow/spiff/error_event_payload.bpmn": PLAIN + "; then an error end event caught on the boundary",
+    "corpus/spiffworkflow/spiff/escalation_event_payload.bpmn": PLAIN + "; then an escalation caught on the boundary",
+    "corpus/spiffworkflow/spiff/signal_event_payload.bpmn": "manualTask: " + PLAIN,
+    "corpus/spiffworkflow/spiff/waiting_event.bpmn": "receive task with a correlation (uid): " + MESSAGE,
 }
 
 
@@ -51,3 +58,14 @@ def test_a_simple_user_runs_the_diagram_to_its_end(services, path):
             log.write(json.dumps(outcome.as_dict()) + "\n")
     failed = [f"{o.process_id}: {o.kind}: {o.detail}" for o in outcomes if o.kind in FAILURES]
     assert not failed, "\n".join(failed)
+
+
+FORM_FILES = sorted([*(FIXTURES.parents[1] / "forms").rglob("*.json"), *FIXTURES.rglob("forms/**/*.json")])
+
+
+@pytest.mark.parametrize("form", FORM_FILES, ids=lambda p: p.relative_to(FIXTURES.parents[1]).as_posix())
+def test_the_driver_fills_in_every_form_the_way_the_form_accepts(form):
+    """The driver's data generator against the real forms (the library's and the fixtures'): a form it
+    cannot fill would make every diagram using it look broken."""
+    schema = json.loads(form.read_text(encoding="utf-8"))
+    forms.validate(schema, sample(schema))  # raises FormInvalid with the fields it got wrong
