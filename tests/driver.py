@@ -127,6 +127,10 @@ def _run(services, clock, name: str, process_id: str, driver: int) -> Outcome:
         with services.sessions() as session:
             parsed = versions.load(services, queries.latest_version(session, process_id))
         _join(services, driver, parsed.start_lane)
+        for info in parsed.user_tasks.values():  # the people a diagram assigns by name exist, as they would
+            named = str(info.properties.get("assignee") or "")
+            if named and not any(mark in named for mark in "${}#"):
+                _person(services, named)
         data = sample(parsed.forms.get(parsed.start_form_key)) if parsed.start_form_key else {}
         instance_id = instances.start_process(services, process_id, data, actor_id=driver).instance_id
         for step in range(MAX_STEPS):
