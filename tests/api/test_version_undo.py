@@ -93,3 +93,27 @@ def test_only_designers_activate_and_unknown_versions_are_not_found(api):
     unknown = api.client.post("/api/v1/processes/nope/versions/1/activate", headers=api.login("designer"))
     assert unknown.status_code == 404
     assert [v["version"] for v in versions(api)] == [2, 1]  # nothing was changed by the refusals
+
+
+def test_an_older_version_that_no_longer_passes_the_checks_is_not_made_current(api, services):
+    """A version row that arrived another way (a restore, an older release) is checked like a deploy."""
+    from service.clock import utcnow
+    from service.store.models import ProcessVersion
+
+    broken_timer = GOOD.replace('"PT2H"', "PT2H", 1)  # an unquoted duration: refused by today's checks
+    with services.sessions() as session:
+        session.add(ProcessVersion(process_id="lead_response", version=2, name="Lead response",
+                                   content_hash="f" * 64, files={"bpmn/lead_response.bpmn": broken_timer},
+                                   deployed_at=utcnow(), deployed_by="restore"))
+        session.add(ProcessVersion(process_id="lead_response", version=3, name="Lead response",
+                                   content_hash="e" * 64, files={"bpmn/lead_response.bpmn": GOOD},
+                                   deployed_at=utcnow(), deployed_by="restore", unusable_reason="ValueError: lost"))
+        session.commit()
+
+    refused = activate(api, 2)
+    assert refused.status_code == 422, refused.json
+    assert any(line.startswith("bpmn/lead_response.bpmn:") and "PT2H" in line
+               for lines in refused.json["errors"].values() for line in lines), refused.json
+    unusable = activate(api, 3)
+    assert unusable.status_code == 409 and "ValueError: lost" in unusable.json["message"], unusable.json
+    assert [v["version"] for v in versions(api)] == [3, 2, 1]  # nothing was added
