@@ -7,7 +7,7 @@ Create Date: 2026-12-02 14:00:00
 from alembic import op
 
 revision = '0008_h6'
-down_revision = '0006'
+down_revision = '0008_waits'
 branch_labels = None
 depends_on = None
 
