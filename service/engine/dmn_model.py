@@ -40,6 +40,7 @@ class Cell:
     element_id: str
     line: int | None
     is_feel: bool
+    kind: str = "input entry"  # input entry | output entry | input expression | literal expression
 
 
 @dataclass
@@ -150,11 +151,11 @@ def expression_cell(kind: str, text: str | None, element_id: str, line: int | No
     if not raw:
         raise CellError(f"{kind} is empty", element_id, line)
     try:
-        return Cell(feel.expression(raw), raw, element_id, line, True)
+        return Cell(feel.expression(raw), raw, element_id, line, True, kind)
     except (feel.FeelError, RecursionError) as error:
         if not _parses(raw):
             raise CellError(f"{kind} {_short(raw)!r} is neither FEEL nor Python: {error}", element_id, line) from None
-        return Cell(raw, raw, element_id, line, False)
+        return Cell(raw, raw, element_id, line, False, kind)
 
 
 def _priorities(output) -> list:

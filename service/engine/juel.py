@@ -19,11 +19,13 @@ which becomes the ISO duration ``"P2D"`` counted from when the task opens.
 
 from __future__ import annotations
 
+import ast
 import keyword
 import re
 from dataclasses import dataclass
 
-__all__ = ["JuelError", "condition_source", "dollar_body", "expression_source", "to_python", "translate_dollar"]
+__all__ = ["JuelError", "condition_source", "dollar_body", "expression_source", "juel_problem", "to_python",
+           "translate_dollar"]
 
 
 class JuelError(ValueError):
@@ -270,6 +272,19 @@ def expression_source(body: str) -> str:
         return to_python(body)
     except (JuelError, RecursionError):
         return body
+
+
+def juel_problem(body: str) -> str | None:
+    """Why a ``${...}`` body is neither JUEL this module translates nor Python (None when it is either)."""
+    try:
+        to_python(body)
+        return None
+    except (JuelError, RecursionError) as error:
+        try:
+            ast.parse(body.strip(), mode="eval")
+            return None
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return str(error) if isinstance(error, JuelError) else "nested too deeply"
 
 
 def translate_dollar(raw: str | None) -> str | None:
