@@ -142,7 +142,10 @@ class _Parser:
         reads_input, self.uses_input = self.uses_input, before or self.uses_input
         if reads_input:
             return f"bool({value})"
-        return f"({INPUT} is None)" if value == "None" else f"({INPUT} == {value})"
+        if value == "None":
+            return f"({INPUT} is None)"
+        # Camunda's FEEL: the input equals the value, or the value is a test that holds (``claimed > 2000``)
+        return f"({INPUT} == {value})" if _is_literal(value) else f"(({INPUT} == {value}) or ({value}) is True)"
 
     def _looks_like_interval(self) -> bool:
         """After ``[``, ``]`` or ``(``: is there a ``..`` before the bracket closes?"""
@@ -317,6 +320,10 @@ class _Parser:
         if len(args) != count:
             raise FeelError(f"{name}() takes {count} argument{'s' if count > 1 else ''}")
         return template.format(*args)
+
+
+def _is_literal(source: str) -> bool:
+    return bool(re.fullmatch(r'-?\(?-?[\d.]+\)?|"(?:[^"\\]|\\.)*"|True|False', source))
 
 
 def unary_tests(text: str | None) -> str:

@@ -11,10 +11,10 @@ translate to the same text.
 What translates: literals (``true``, ``null``, numbers, strings in single or double
 quotes), ``!``/``not``, ``&&``/``and``, ``||``/``or``, ``==``/``eq``, ``!=``/``ne``,
 ``<``/``lt``, ``>``/``gt``, ``<=``/``le``, ``>=``/``ge``, ``+ - * / div % mod``,
-``empty x``, ``c ? a : b``, ``a.b`` and ``a['b']`` (a map's entry), a few Java methods
-(``size()``, ``isEmpty()``, ``contains(x)``, ``equals(x)``, ``toString()``...), function
-calls by name, and the date idiom of due dates, ``dateTime().plusDays(2).toDate()``,
-which becomes the ISO duration ``"P2D"`` counted from when the task opens.
+``empty x`` (true too for a variable nobody set), ``c ? a : b``, ``a.b`` and ``a['b']``
+(a map's entry), a few Java methods (``size()``, ``isEmpty()``, ``contains(x)``,
+``equals(x)``, ``toString()``...), function calls by name, and the date idiom of due
+dates, ``dateTime().plusDays(2).toDate()``, which becomes the ISO duration ``"P2D"`` counted from when the task opens.
 """
 
 from __future__ import annotations
@@ -143,7 +143,10 @@ class _Parser:
             return f"(-{self.unary()})"
         if self.peek("empty"):
             self.take()
-            return f"({self.unary()} in (None, '', [], {{}}))"
+            operand = self.unary()
+            if re.fullmatch(r"[A-Za-z]\w*", operand) and operand not in ("True", "False", "None"):
+                operand = f"data_value({operand!r})"  # a variable nobody set is empty, as in JUEL (not an error)
+            return f"({operand} in (None, '', [], {{}}))"
         return self.value()
 
     def value(self) -> str:
