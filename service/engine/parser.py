@@ -89,6 +89,16 @@ class HandoffParser(CamundaParser):
         parser_class, spec_class = super()._get_parser_class(tag)
         return (_with_juel(parser_class) if parser_class else None), spec_class
 
+    def _add_data_stores(self, bpmn):
+        """A data store Handoff has no implementation of is documentation (Camunda draws them so); reading or
+        writing one through a data association is refused by the validator (`validate_camunda`)."""
+        for data_store in bpmn.xpath(".//bpmn:dataStore", namespaces=self.namespaces):
+            implementation = self.DATA_STORE_CLASSES.get(data_store.get("name"))
+            if implementation is not None and data_store.get("id"):
+                self.data_stores[data_store.get("id")] = implementation(
+                    data_store.get("id"), data_store.get("name"), data_store.get("capacity"),
+                    data_store.get("isUnlimited"))
+
     def add_dmn_xml(self, node, filename=None):
         """Every decision of the file (SpiffWorkflow's parser takes the first only, or fails on two)."""
         dmn.register_dmn(self, node, filename)

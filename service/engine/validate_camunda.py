@@ -42,6 +42,7 @@ def check_camunda(ctx: FileContext) -> None:
     _mappings(ctx)
     _decisions(ctx)
     _expressions(ctx)
+    _data_stores(ctx)
 
 
 def is_camunda_form(key: str | None) -> bool:
@@ -148,3 +149,16 @@ def _expressions(ctx: FileContext) -> None:
             name = CAMUNDA_OBJECTS.search(body).group(1)
             ctx.report(element, f"{what} {text.strip()!r} uses Camunda's {name} object, which Handoff does not "
                                 "have; name the process variable itself, e.g. ${approved}", element_id=element_id)
+
+
+def _data_stores(ctx: FileContext) -> None:
+    """A data store is drawn for the reader; a task that would read or write one would silently not."""
+    stores = {ref.get("id") for ref in ctx.iter("dataStoreReference")}
+    for association in ctx.iter("dataInputAssociation", "dataOutputAssociation"):
+        refs = [child.text.strip() for child in association
+                if etree.QName(child).localname in ("sourceRef", "targetRef") and child.text]
+        if any(ref in stores for ref in refs):
+            owner = association.getparent()
+            ctx.report(association, "reading or writing a data store is not done by Handoff; an operator service "
+                                    'task (camunda:type="external") can fetch or push the data',
+                       element_id=owner.get("id") if owner is not None else None)

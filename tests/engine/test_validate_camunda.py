@@ -174,3 +174,33 @@ def test_a_juel_condition_that_is_neither_juel_nor_python_names_the_flow():
                "</bpmn:sequenceFlow>")
     assert ("8: Flow_8: condition '${amount >}' is neither JUEL nor Python: unexpected 'end of the expression' at "
             "column 9") in problems_of(gateway)
+
+
+STORE = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_1" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:dataStore id="FinancialAccountingSystem" name="Financial Accounting System" isUnlimited="false"/>
+  <bpmn:process id="Process_1" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_1"/>
+    <bpmn:sequenceFlow id="Flow_0" sourceRef="StartEvent_1" targetRef="Activity_1"/>
+    <bpmn:task id="Activity_1">{association}</bpmn:task>
+    <bpmn:sequenceFlow id="Flow_9" sourceRef="Activity_1" targetRef="Event_1"/>
+    <bpmn:endEvent id="Event_1"/>
+    <bpmn:dataStoreReference id="DataStoreReference_1" dataStoreRef="FinancialAccountingSystem"/>
+    <bpmn:association id="Association_1" sourceRef="DataStoreReference_1" targetRef="Activity_1"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_a_data_store_drawn_for_the_reader_is_documentation():
+    assert validate_files({"bpmn/s.bpmn": STORE.format(association="")}) == []
+
+
+def test_a_task_that_would_read_a_data_store_is_refused():
+    reads = ('<bpmn:property id="Property_1" name="__targetRef_placeholder"/>'
+             '<bpmn:dataInputAssociation id="DataInputAssociation_1"><bpmn:sourceRef>DataStoreReference_1'
+             "</bpmn:sourceRef><bpmn:targetRef>Property_1</bpmn:targetRef></bpmn:dataInputAssociation>")
+    assert [str(p) for p in validate_files({"bpmn/s.bpmn": STORE.format(association=reads)})] == [
+        "bpmn/s.bpmn:8: Activity_1: reading or writing a data store is not done by Handoff; an operator service "
+        'task (camunda:type="external") can fetch or push the data']
