@@ -161,4 +161,4 @@ def _data_stores(ctx: FileContext) -> None:
             owner = association.getparent()
             ctx.report(association, "reading or writing a data store is not done by Handoff; an operator service "
                                     'task (camunda:type="external") can fetch or push the data',
-                       element_id=owner.get("id") if owner is not None else None)
+                       element_id=owner.get("id") if owner is not None else None, covers="Cannot resolve data")
