@@ -204,3 +204,21 @@ def test_a_task_that_would_read_a_data_store_is_refused():
     assert [str(p) for p in validate_files({"bpmn/s.bpmn": STORE.format(association=reads)})] == [
         "bpmn/s.bpmn:8: Activity_1: reading or writing a data store is not done by Handoff; an operator service "
         'task (camunda:type="external") can fetch or push the data']
+
+
+def test_juel_conditions_are_checked_for_an_answer_no_flow_takes():
+    diagram = HEAD.replace('<bpmn:startEvent id="StartEvent_1"/>', "") .replace(
+        '<bpmn:sequenceFlow id="Flow_0" sourceRef="StartEvent_1" targetRef="Activity_1"/>',
+        '<bpmn:startEvent id="StartEvent_1"/><bpmn:sequenceFlow id="Flow_0" sourceRef="StartEvent_1" '
+        'targetRef="Task_1"/><bpmn:userTask id="Task_1" camunda:formKey="decide.json" camunda:candidateGroups="sales"/>'
+        '<bpmn:sequenceFlow id="Flow_1" sourceRef="Task_1" targetRef="Activity_1"/>') + (
+        '<bpmn:exclusiveGateway id="Activity_1"/>'
+        '<bpmn:sequenceFlow id="Flow_8" sourceRef="Activity_1" targetRef="Event_1"><bpmn:conditionExpression '
+        """xsi:type="bpmn:tFormalExpression">${decision eq 'approve'}</bpmn:conditionExpression></bpmn:sequenceFlow>"""
+        '<bpmn:sequenceFlow id="Flow_9" sourceRef="Activity_1" targetRef="Event_1"><bpmn:conditionExpression '
+        'xsi:type="bpmn:tFormalExpression">${decision == "reject"}</bpmn:conditionExpression></bpmn:sequenceFlow>'
+        '<bpmn:endEvent id="Event_1"/></bpmn:process></bpmn:definitions>')
+    form = '{"type": "object", "properties": {"decision": {"enum": ["approve", "reject", "later"]}}}'
+    problems = [str(p) for p in validate_files({"bpmn/g.bpmn": diagram, "forms/decide.json": form})]
+    assert any("Activity_1: when decision is 'later' no outgoing flow is taken; add a default flow" in p
+               for p in problems), problems
