@@ -27,10 +27,11 @@ CAMUNDA_DMN = "http://camunda.org/schema/1.0/dmn"
 class CellError(ValueError):
     """A cell (or a table) that cannot run; carries the element's id and line for the validator."""
 
-    def __init__(self, message: str, element_id: str, line: int | None):
+    def __init__(self, message: str, element_id: str, line: int | None, schema_says_it: bool = False):
         super().__init__(message)
         self.element_id = element_id
         self.line = line
+        self.schema_says_it = schema_says_it  # the DMN schema reports it in its own words at validate time
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ def _table(element, decision_id: str) -> Table:
     hit_policy = " ".join((element.get("hitPolicy") or "UNIQUE").upper().replace("_", " ").split())
     if hit_policy not in HIT_POLICIES:
         raise CellError(f"hit policy {hit_policy} is not one of {', '.join(HIT_POLICIES)}", table_id,
-                        element.sourceline)
+                        element.sourceline, schema_says_it=True)
     aggregation = (element.get("aggregation") or "").upper() or None
     if aggregation and (hit_policy != "COLLECT" or aggregation not in AGGREGATIONS):
         raise CellError(f"aggregation {aggregation} needs hit policy COLLECT and one of {', '.join(AGGREGATIONS)}",

@@ -26,7 +26,7 @@ def _problems(path: str, root) -> list[Problem]:
         decisions = read_decisions(root, path)
     except CellError as error:
         problem = Problem(path, error.line, error.element_id, str(error))
-        return problems if problem in problems else [*problems, problem]
+        return problems if problem in problems or error.schema_says_it else [*problems, problem]
     for cell in translated_cells(decisions):
         for refusal in refusals(cell.source, "eval"):
             line = (cell.line or 1) + (refusal.line - 1 if not cell.is_feel else 0)

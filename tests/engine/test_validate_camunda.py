@@ -146,8 +146,6 @@ def test_a_file_of_several_decisions_validates():
                          "column 6"),
     ({"output": "if a then"}, "9: Out_1: output entry 'if a then' is neither FEEL nor Python: unexpected "
                               "'end of the text' at column 10"),
-    ({"policy": "FIRST HIT"}, "4: Table_1: hit policy FIRST HIT is not one of UNIQUE, FIRST, PRIORITY, ANY, "
-                              "COLLECT, RULE ORDER, OUTPUT ORDER"),
     ({"aggregation": ' aggregation="SUM"'}, "4: Table_1: aggregation SUM needs hit policy COLLECT and one of SUM, "
                                            "MIN, MAX, COUNT"),
     ({"requirement": '<informationRequirement id="Req_1"><requiredDecision href="#Decision_9"/>'
