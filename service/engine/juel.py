@@ -128,7 +128,11 @@ class _Parser:
         if level == len(self.LEVELS):
             return self.unary()
         left = self.binary(level + 1)
+        count = 0
         while self.peek(*self.LEVELS[level]):
+            count += 1
+            if count > 1 and level in (2, 3):  # ``0 < x < 10`` is Python's chain, meaningless in JUEL: keep Python
+                raise JuelError("chained comparisons are Python, not JUEL")
             operator = PYTHON_OPERATORS[self.take().text]
             right = self.binary(level + 1)
             left = f"({left} {operator} {right})"

@@ -73,6 +73,7 @@ def test_handoffs_own_expressions_translate_to_themselves(body):
     "x if approved else y",  # Python, not JUEL: kept as it is
     "customer.get('name', 'nobody')",
     "[n for n in items if n > 1]",
+    "0 < amount < 2000",  # a Python chain keeps Python's meaning
 ])
 def test_python_expressions_are_kept_as_written(body):
     assert translate_dollar("${" + body + "}") == "${" + body + "}"
