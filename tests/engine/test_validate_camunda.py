@@ -98,6 +98,12 @@ def problems_of(element: str, extra: dict | None = None) -> list[str]:
      'camunda:formKey="a.json"/>',
      "8: Activity_1: camunda:dueDate '${dateTime().minusDays(1).toDate()}': dateTime().minusDays() has no Handoff "
      'equivalent: write an ISO 8601 duration from when the task opens, e.g. "P7D", or ${business_hours("PT24H")}'),
+    ('<bpmn:userTask id="Activity_1" camunda:formKey="a.json"><bpmn:extensionElements><camunda:formData>'
+     '<camunda:formField id="approved" type="boolean"/></camunda:formData></bpmn:extensionElements></bpmn:userTask>',
+     f"8: Activity_1: camunda:formData (a generated Camunda form) is not rendered; {HINT_FORM}"),
+    ('<bpmn:sendTask id="Activity_1" camunda:type="external" camunda:topic="mail"/>',
+     '8: Activity_1: camunda:type="external" is only read on a bpmn:serviceTask; use camunda:type="external" with '
+     "a camunda:topic (a Handoff operator)"),
     ('<bpmn:callActivity id="Activity_1" camunda:caseRef="clarification"/>',
      "8: Activity_1: camunda:caseRef calls a CMMN case, which Handoff does not run; call a BPMN process "
      "(calledElement) instead"),
