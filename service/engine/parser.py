@@ -28,7 +28,7 @@ from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser, UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
-from . import dmn
+from . import dmn, messages
 from .juel import condition_source, translate_dollar
 from .specs import OperatorTask
 
@@ -83,6 +83,10 @@ class HandoffParser(CamundaParser):
         full_tag("userTask"): (HandoffUserTaskParser, UserTask),
         full_tag("serviceTask"): (OperatorTaskParser, OperatorTask),
         full_tag("businessRuleTask"): (dmn.HandoffBusinessRuleTaskParser, dmn.HandoffBusinessRuleTask),
+        # Messages merge their payload into the data (see `messages`); same spec classes as SpiffWorkflow's.
+        **{full_tag(tag): (parser, CamundaParser.OVERRIDE_PARSER_CLASSES[full_tag(tag)][1])
+           for tag, parser in messages.PARSERS.items()},
+        **{full_tag(tag): pair for tag, pair in messages.TASK_PARSERS.items()},
     }
 
     def _get_parser_class(self, tag):
