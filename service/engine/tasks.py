@@ -39,7 +39,12 @@ def _state(task) -> str | None:
 
 def _candidate_group(task) -> str | None:
     raw = task.task_spec.extensions.get("candidateGroups")
-    return str(render(task, raw)) if raw else task.task_spec.lane
+    if not raw:
+        return task.task_spec.lane
+    value = render(task, raw)
+    if isinstance(value, list | tuple) and len(value) == 1:
+        value = value[0]  # a decision's list of one group (camunda:mapDecisionResult="collectEntries")
+    return str(value)
 
 
 def _assignee(task) -> str | None:

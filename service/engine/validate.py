@@ -25,6 +25,7 @@ from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 
 from . import form_patterns
 from .bundle import BPMN_SUFFIXES, DMN_SUFFIX, FORMS_PREFIX, new_parser
+from .validate_camunda import check_camunda
 from .validate_checks import (
     BPMN_NS,
     FileContext,
@@ -385,4 +386,4 @@ def run_checks(ctx: FileContext) -> None:
 
 
 CHECKS = (check_processes, check_unsupported, check_user_tasks, check_start_forms, check_service_tasks, check_python,
-          check_sandbox, check_timers, check_flows, check_gateways, check_messages)
+          check_sandbox, check_timers, check_flows, check_gateways, check_messages, check_camunda)

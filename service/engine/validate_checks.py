@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from .juel import condition_source, dollar_body, juel_problem
 from .parser import HandoffParser
 from .sandbox_policy import refusals
 
@@ -154,6 +155,8 @@ def check_start_forms(ctx: FileContext) -> None:
 
 
 def _check_form(ctx: FileContext, element, key: str) -> None:
+    if key.startswith(("embedded:", "camunda-forms:", "app:", "deployment:")):
+        return  # a Camunda web form: `validate_camunda` says what to write instead
     if key not in ctx.forms:
         ctx.report(element, f"form file '{key}' does not exist")
     else:
@@ -210,15 +213,23 @@ def check_python(ctx: FileContext) -> None:
             if cond.text and cond.text.strip():
                 _compile(ctx, cond, cond.text, "eval", f"condition {_short(cond.text)!r}", flow.get("id"))
     for task in ctx.iter("scriptTask"):
+        if (task.get("scriptFormat") or "python").strip().lower() not in ("python", "python3", ""):
+            continue  # Groovy, JavaScript...: `validate_camunda` says so once
         for script in task.iterchildren(bpmn("script")):
             _compile(ctx, script, script.text or "", "exec", "script", task.get("id"))
     for param in ctx.root.iter(f"{{{CAMUNDA_NS}}}inputParameter"):
-        match = re.fullmatch(r"\s*\$\{(.*)\}\s*", param.text or "", re.DOTALL)
-        if match:
-            _compile(ctx, param, match.group(1), "eval", f"parameter {param.get('name')} expression", None)
+        if dollar_body(param.text) is not None:
+            _compile(ctx, param, param.text, "eval", f"parameter {param.get('name')} expression", None)
 
 
 def _compile(ctx: FileContext, element, text: str, mode: str, what: str, element_id: str | None) -> None:
+    """A ``${...}`` text is JUEL (translated as the parser does, `juel`) or, failing that, Python."""
+    body = dollar_body(text) if mode == "eval" else None
+    if body is not None:
+        juel_error = juel_problem(body)
+        if juel_error is not None:
+            ctx.report(element, f"{what} is neither JUEL nor Python: {juel_error}", element_id=element_id)
+        return
     tree, error, line = parse_python(text, mode)
     if tree is not None:
         try:
@@ -227,32 +238,31 @@ def _compile(ctx: FileContext, element, text: str, mode: str, what: str, element
             error, line = getattr(exc, "msg", None) or str(exc), getattr(exc, "lineno", None) or 1
     if error is None:
         return
-    hint = " (conditions are Python, not JUEL: drop the ${ })" if text.strip().startswith(("${", "#{")) else ""
-    ctx.report(element, f"{what} is not valid Python: {error}{hint}", element_id=element_id,
+    ctx.report(element, f"{what} is not valid Python: {error}", element_id=element_id,
                line=(element.sourceline or 1) + line - 1)
 
 
 USER_TASK_EXPRESSIONS = ("dueDate", "followUpDate", "candidateGroups", "candidateUsers", "assignee")
-_DOLLAR = re.compile(r"\s*\$\{(.*)\}\s*", re.DOTALL)
 
 
 def check_sandbox(ctx: FileContext) -> None:
     """Designer Python runs in the sandbox (`sandbox_policy`); what it would refuse fails the deploy."""
     for flow in ctx.iter("sequenceFlow"):
         for cond in flow.iterchildren(bpmn("conditionExpression")):
-            _sandboxed(ctx, cond, cond.text, "eval", f"condition {_short(cond.text or '')!r}", flow.get("id"))
+            _sandboxed(ctx, cond, condition_source(cond.text), "eval", f"condition {_short(cond.text or '')!r}",
+                       flow.get("id"))
     for task in ctx.iter("scriptTask"):
         for script in task.iterchildren(bpmn("script")):
             _sandboxed(ctx, script, script.text, "exec", "script", task.get("id"))
     for param in ctx.root.iter(f"{{{CAMUNDA_NS}}}inputParameter"):
-        match = _DOLLAR.fullmatch(param.text or "")
-        if match:
-            _sandboxed(ctx, param, match.group(1), "eval", f"parameter {param.get('name')} expression", None)
+        if dollar_body(param.text) is not None:
+            _sandboxed(ctx, param, condition_source(param.text), "eval", f"parameter {param.get('name')} expression",
+                       None)
     for task in ctx.iter("userTask"):
         for attr in USER_TASK_EXPRESSIONS:
-            match = _DOLLAR.fullmatch(camunda(task, attr) or "")
-            if match:
-                _sandboxed(ctx, task, match.group(1), "eval", f"camunda:{attr} expression", task.get("id"))
+            if dollar_body(camunda(task, attr)) is not None:
+                _sandboxed(ctx, task, condition_source(camunda(task, attr)), "eval", f"camunda:{attr} expression",
+                           task.get("id"))
     for definition in ctx.iter("timerEventDefinition"):
         event = definition.getparent()
         for child in definition.iterchildren(*(bpmn(kind) for kind in TIMER_KINDS)):

@@ -1,22 +1,16 @@
-"""Decision tables run their entries in the sandbox too; refuse what it would, with the line.
+"""Decision tables: every cell FEEL or Python that runs, every table a hit policy can answer.
 
-SpiffWorkflow's DMN engine evaluates an input expression, then each input entry as
-``(input) == (entry)``, or as ``input entry`` when the entry starts with an operator
-(``>= 500000``), with ``?`` standing for the input; output entries are evaluated as
-they are. The same texts are compiled here with the sandbox's policy.
+Cells are translated as `dmn_model` translates them when a deploy parses the file
+(FEEL first, else Handoff's earlier Python form); a cell that is neither is reported
+with its line, and the Python of every cell is compiled with the sandbox's policy so
+that what it would refuse fails the deploy, not the first lead.
 """
 
 from __future__ import annotations
 
-import re
-
-from lxml import etree
-
+from .dmn_model import CellError, cell_problems, read_decisions, translated_cells
 from .sandbox_policy import refusals
-from .validate_checks import Problem, parse_python
-
-QUESTION_MARK = re.compile(r'(\?)(?=(?:[^\'"]|[\'"][^\'"]*[\'"])*$)')  # as SpiffWorkflow's DMNEngine finds it
-EXPRESSIONS = {"inputExpression": "input expression", "inputEntry": "input entry", "outputEntry": "output entry"}
+from .validate_checks import Problem
 
 
 def decision_problems(path: str, root) -> list[Problem]:
@@ -27,31 +21,19 @@ def decision_problems(path: str, root) -> list[Problem]:
 
 
 def _problems(path: str, root) -> list[Problem]:
-    problems = []
-    for element in root.iter(etree.Element):
-        kind = EXPRESSIONS.get(etree.QName(element).localname)
-        if kind is None:
-            continue
-        for text_element in element:
-            if etree.QName(text_element).localname != "text" or not (text_element.text or "").strip():
-                continue
-            source = _as_evaluated(kind, text_element.text.strip())
-            if source is None:
-                continue
-            for refusal in refusals(source, "eval"):
-                problems.append(Problem(path, (text_element.sourceline or 1) + refusal.line - 1,
-                                        element.get("id") or "-", f"{kind}: {refusal.message}"))
+    problems = [Problem(path, error.line, error.element_id, str(error)) for error in cell_problems(root)]
+    try:
+        decisions = read_decisions(root, path)
+    except CellError as error:
+        problem = Problem(path, error.line, error.element_id, str(error))
+        return problems if problem in problems or error.schema_says_it else [*problems, problem]
+    for cell in translated_cells(decisions):
+        for refusal in refusals(cell.source, "eval"):
+            line = (cell.line or 1) + (refusal.line - 1 if not cell.is_feel else 0)
+            problems.append(Problem(path, line, cell.element_id, f"{cell.kind}: {refusal.message}"))
+    for decision in decisions.values():
+        for required in decision.required:
+            if required not in decisions:
+                problems.append(Problem(path, decision.line, decision.id, f"requires decision {required}, which is "
+                                        "not in this file"))
     return problems
-
-
-def _as_evaluated(kind: str, text: str) -> str | None:
-    """The Python SpiffWorkflow evaluates for this entry (None for "-" or what is not Python at all)."""
-    if kind != "input entry":
-        return text
-    if text == "-":
-        return None
-    text = QUESTION_MARK.sub("dmninputexpr", text)
-    if "dmninputexpr" in text or parse_python(text)[0] is not None:
-        return text
-    candidate = f"dmninputexpr {text}"
-    return candidate if parse_python(candidate)[0] is not None else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 
+from .juel import condition_source
 from .validate_checks import FLOW_NODES, FORM_KEY, KNOWN_TAGS, SPLITS, FileContext, bpmn, parse_python
 
 
@@ -52,7 +53,7 @@ def _check_gateway(ctx: FileContext, gateway, flows: list, enums: dict[str, list
 
 def _condition(flow) -> str | None:
     for cond in flow.iterchildren(bpmn("conditionExpression")):
-        return cond.text if cond.text and cond.text.strip() else None
+        return condition_source(cond.text) if cond.text and cond.text.strip() else None  # JUEL read as the parser does
     return None
 
 
