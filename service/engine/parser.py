@@ -15,20 +15,93 @@ can use that common modeler or bpmn.io with the camunda moddle:
   ``camunda:inputOutput`` input parameters - a generic operator (see `specs.OperatorTask`);
 - ``businessRuleTask camunda:decisionRef`` - a DMN decision table;
 - timers are standard ``timeDuration`` / ``timeDate`` / ``timeCycle`` expressions, which
-  SpiffWorkflow evaluates as Python: ``"PT24H"`` must be quoted.
+  SpiffWorkflow evaluates as Python: ``"PT24H"`` must be quoted;
+- ``bpmn:task`` and ``bpmn:manualTask`` complete on their own (as in Camunda 7), see `node_specs`;
+- multi-instance: ``loopCardinality``, ``camunda:collection`` + ``camunda:elementVariable``, or the
+  standard ``loopDataInputRef`` + ``inputDataItem``, with an optional ``completionCondition``;
+- ``callActivity`` with Camunda's ``camunda:in`` / ``camunda:out`` mappings, see `call_activity`.
 """
 
 from __future__ import annotations
 
+import re
+
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.task_parsers import SubprocessParser
+from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
+from SpiffWorkflow.bpmn.specs.data_spec import TaskDataReference
+from SpiffWorkflow.bpmn.specs.defaults import CallActivity, ScriptTask
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
-from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser, UserTaskParser
+from SpiffWorkflow.camunda.parser.task_spec import (
+    BusinessRuleTaskParser,
+    CamundaTaskParser,
+    ScriptTaskParser,
+    SubWorkflowParser,
+    UserTaskParser,
+)
+from SpiffWorkflow.camunda.specs.business_rule_task import BusinessRuleTask
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from .call_activity import MappedCallActivity, parse_mappings
+from .expressions import render
+from .node_specs import AutoManualTask, AutoNoneTask, ParallelMultiInstance, SequentialMultiInstance
 from .specs import OperatorTask
 
+_NAME = re.compile(r"^\s*(?:\$\{\s*)?([A-Za-z_][A-Za-z_0-9]*)(?:\s*\})?\s*$")
 
-class OperatorTaskParser(CamundaTaskParser):
+
+class ExpressionReference(TaskDataReference):
+    """A ``camunda:collection="${expression}"``: the collection is what the expression gives."""
+
+    def get(self, my_task):
+        return render(my_task, self.bpmn_id)
+
+    def exists(self, my_task):
+        return True
+
+
+def collection_reference(text: str) -> TaskDataReference:
+    """``items`` or ``${items}`` read a variable; any other ``${...}`` is evaluated."""
+    match = _NAME.match(text)
+    return TaskDataReference(match.group(1)) if match else ExpressionReference(text)
+
+
+class MultiInstanceMixin:
+    """Multi-instance as Camunda 7 and the BPMN standard write it (see `node_specs`).
+
+    SpiffWorkflow's Camunda parser reads only ``camunda:collection`` (as input *and* output,
+    changing the spec at run time) and refuses the standard ``loopDataInputRef``.
+    """
+
+    PARALLEL_MI_CLASS = ParallelMultiInstance
+    SEQUENTIAL_MI_CLASS = SequentialMultiInstance
+
+    def _add_multiinstance_task(self, loop_characteristics):
+        collection = self.attribute("collection", "camunda", loop_characteristics)
+        if collection is None:
+            return TaskParser._add_multiinstance_task(self, loop_characteristics)
+        element = self.attribute("elementVariable", "camunda", loop_characteristics)
+        condition = self.xpath("./bpmn:multiInstanceLoopCharacteristics/bpmn:completionCondition")
+        original = self.spec.task_specs.pop(self.task.name)
+        sequential = loop_characteristics.get("isSequential") == "true"
+        cls = self.SEQUENTIAL_MI_CLASS if sequential else self.PARALLEL_MI_CLASS
+        self.task = cls(self.spec, original.name, task_spec="", data_input=collection_reference(collection),
+                        input_item=TaskDataReference(element) if element else None,
+                        condition=condition[0].text if condition else None,
+                        description=f"{'Sequential' if sequential else 'Parallel'} MultiInstance")
+        self._copy_task_attrs(original, loop_characteristics)
+        return None
+
+    def create_data_spec(self, item, cls):
+        """``inputDataItem name="item"``: the name is the variable (ids must be unique in a file)."""
+        return cls(item.attrib.get("name") or item.attrib.get("id"), item.attrib.get("name"))
+
+
+class NodeParser(MultiInstanceMixin, CamundaTaskParser):
+    """``bpmn:task`` and ``bpmn:manualTask`` (auto-completing, see `node_specs`)."""
+
+
+class OperatorTaskParser(MultiInstanceMixin, CamundaTaskParser):
     """Parses ``camunda:topic`` and ``camunda:inputParameter`` of a service task."""
 
     def create_task(self):
@@ -40,7 +113,7 @@ class OperatorTaskParser(CamundaTaskParser):
         return self.spec_class(self.spec, self.bpmn_id, topic=topic, params=params, **self.bpmn_attributes)
 
 
-class HandoffUserTaskParser(UserTaskParser):
+class HandoffUserTaskParser(MultiInstanceMixin, UserTaskParser):
     """Adds Camunda's ``candidateGroups``, ``dueDate`` and ``assignee`` attributes to the task's extensions.
 
     Both may be ``${expression}`` on the task data: the DMN-routed group of a lead,
@@ -56,9 +129,37 @@ class HandoffUserTaskParser(UserTaskParser):
         return extensions
 
 
+class HandoffSubProcessParser(MultiInstanceMixin, SubWorkflowParser):
+    """An embedded sub-process, possibly multi-instance."""
+
+
+class HandoffScriptTaskParser(MultiInstanceMixin, ScriptTaskParser):
+    """A script task, possibly multi-instance."""
+
+
+class HandoffBusinessRuleTaskParser(MultiInstanceMixin, BusinessRuleTaskParser):
+    """A business rule task, possibly multi-instance."""
+
+
+class HandoffCallActivityParser(MultiInstanceMixin, CamundaTaskParser):
+    """``calledElement`` plus Camunda's ``camunda:in`` / ``camunda:out`` (see `call_activity`)."""
+
+    def create_task(self):
+        called = SubprocessParser.get_call_activity_spec(self)
+        return self.spec_class(self.spec, self.bpmn_id, subworkflow_spec=called,
+                               in_mappings=parse_mappings(self.node, "in"),
+                               out_mappings=parse_mappings(self.node, "out"), **self.bpmn_attributes)
+
+
 class HandoffParser(CamundaParser):
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (HandoffUserTaskParser, UserTask),
         full_tag("serviceTask"): (OperatorTaskParser, OperatorTask),
+        full_tag("task"): (NodeParser, AutoNoneTask),
+        full_tag("manualTask"): (NodeParser, AutoManualTask),
+        full_tag("scriptTask"): (HandoffScriptTaskParser, ScriptTask),
+        full_tag("businessRuleTask"): (HandoffBusinessRuleTaskParser, BusinessRuleTask),
+        full_tag("subProcess"): (HandoffSubProcessParser, CallActivity),
+        full_tag("callActivity"): (HandoffCallActivityParser, MappedCallActivity),
     }
