@@ -10,10 +10,14 @@
 
 from __future__ import annotations
 
+import re
+
 from SpiffWorkflow.bpmn.specs.defaults import ManualTask, NoneTask
 from SpiffWorkflow.bpmn.specs.defaults import ParallelMultiInstanceTask as BpmnParallel
 from SpiffWorkflow.bpmn.specs.defaults import SequentialMultiInstanceTask as BpmnSequential
 from SpiffWorkflow.util.task import TaskState
+
+_DOLLAR = re.compile(r"^\$\{(.*)\}$", re.DOTALL)  # Camunda writes ${...}; the inside is the expression
 
 
 class AutoNoneTask(NoneTask):
@@ -63,7 +67,8 @@ class CamundaLoopMixin:
         active = sum(1 for c in instances if not c.has_state(TaskState.FINISHED_MASK))
         total = self._total(my_task, instances)
         context = {"nrOfInstances": total, "nrOfCompletedInstances": completed, "nrOfActiveInstances": active}
-        return my_task.workflow.script_engine.evaluate(last_child, self.condition, external_context=context)
+        expression = _DOLLAR.sub(r"\1", self.condition.strip())
+        return my_task.workflow.script_engine.evaluate(last_child, expression, external_context=context)
 
 
 class ParallelMultiInstance(CamundaLoopMixin, BpmnParallel):

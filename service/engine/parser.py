@@ -47,6 +47,7 @@ from .expressions import render
 from .node_specs import AutoManualTask, AutoNoneTask, ParallelMultiInstance, SequentialMultiInstance
 from .specs import OperatorTask
 
+_DOLLAR = re.compile(r"^\$\{(.*)\}$", re.DOTALL)
 _NAME = re.compile(r"^\s*(?:\$\{\s*)?([A-Za-z_][A-Za-z_0-9]*)(?:\s*\})?\s*$")
 
 
@@ -79,7 +80,10 @@ class MultiInstanceMixin:
     def _add_multiinstance_task(self, loop_characteristics):
         collection = self.attribute("collection", "camunda", loop_characteristics)
         if collection is None:
-            return TaskParser._add_multiinstance_task(self, loop_characteristics)
+            TaskParser._add_multiinstance_task(self, loop_characteristics)
+            if self.task.cardinality:  # Camunda writes ${3} or ${copies}
+                self.task.cardinality = _DOLLAR.sub(r"\1", self.task.cardinality.strip())
+            return None
         element = self.attribute("elementVariable", "camunda", loop_characteristics)
         condition = self.xpath("./bpmn:multiInstanceLoopCharacteristics/bpmn:completionCondition")
         original = self.spec.task_specs.pop(self.task.name)

@@ -1,0 +1,59 @@
+"""Plain and manual tasks complete on their own; inclusive gateways split by their conditions and join what was
+started; parallel gateways join both branches (diagrams in tests/fixtures/constructs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.constructs import deploy_constructs, do, open_elements, rows, start, status
+from tests.support import events
+
+ORDER = {"customer": "ACME", "amount": 1200}
+
+
+@pytest.fixture
+def people(services):
+    return deploy_constructs(services)
+
+
+def test_plain_and_manual_tasks_complete_on_their_own(services, people):
+    instance_id = start(services, people, "construct_plain_tasks", who="delivery")
+    assert open_elements(services, instance_id) == ["confirm_handover"]
+    assert [r.element_id for r in rows(services, instance_id)] == ["confirm_handover"]  # no row for the others
+    do(services, people, instance_id, "confirm_handover", "delivery", {"done": True})
+    assert status(services, instance_id) == "completed"
+    assert [e.element_id for e in events(services, "task_completed", instance_id)] == ["confirm_handover"]
+
+
+def test_inclusive_gateway_takes_every_true_flow_and_joins_them(services, people):
+    instance_id = start(services, people, "construct_gateways", {**ORDER, "needs_legal": True, "needs_finance": True})
+    assert open_elements(services, instance_id) == ["review_finance", "review_legal"]
+    assert sorted(r.candidate_group for r in rows(services, instance_id)) == ["finance", "legal"]
+
+    do(services, people, instance_id, "review_legal", "legal", {"approved": True})
+    assert open_elements(services, instance_id) == ["review_finance"]  # the join waits for the other branch
+
+    do(services, people, instance_id, "review_finance", "finance", {"approved": True})
+    assert open_elements(services, instance_id) == ["invoice", "pack"]  # parallel split after the join
+
+    do(services, people, instance_id, "invoice", "finance", {"done": True})
+    assert open_elements(services, instance_id) == ["pack"]
+    assert status(services, instance_id) == "running"  # the parallel join waits
+    do(services, people, instance_id, "pack", "delivery", {"done": True})
+    assert status(services, instance_id) == "completed"
+
+
+def test_inclusive_gateway_takes_the_default_flow_when_no_condition_holds(services, people):
+    instance_id = start(services, people, "construct_gateways", {**ORDER, "needs_legal": False,
+                                                                  "needs_finance": False})
+    assert open_elements(services, instance_id) == ["review_delivery"]
+    do(services, people, instance_id, "review_delivery", "delivery", {"approved": True})
+    assert open_elements(services, instance_id) == ["invoice", "pack"]
+
+
+def test_inclusive_gateway_with_one_true_condition_skips_the_default(services, people):
+    instance_id = start(services, people, "construct_gateways", {**ORDER, "needs_legal": False,
+                                                                  "needs_finance": True})
+    assert open_elements(services, instance_id) == ["review_finance"]
+    do(services, people, instance_id, "review_finance", "finance", {"approved": False})
+    assert open_elements(services, instance_id) == ["invoice", "pack"]
