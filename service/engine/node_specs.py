@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 
-from SpiffWorkflow.bpmn.specs.defaults import ManualTask, NoneTask
+from SpiffWorkflow.bpmn.specs.control import SimpleBpmnTask, _EndJoin
+from SpiffWorkflow.bpmn.specs.defaults import EventSubprocess, ManualTask, NoneTask, StartEvent
 from SpiffWorkflow.bpmn.specs.defaults import ParallelMultiInstanceTask as BpmnParallel
 from SpiffWorkflow.bpmn.specs.defaults import SequentialMultiInstanceTask as BpmnSequential
-from SpiffWorkflow.util.task import TaskState
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent as StartEventMixin
+from SpiffWorkflow.util.task import TaskIterator, TaskState
 
 _DOLLAR = re.compile(r"^\$\{(.*)\}$", re.DOTALL)  # Camunda writes ${...}; the inside is the expression
 
@@ -82,3 +84,71 @@ class SequentialMultiInstance(CamundaLoopMixin, BpmnSequential):
         if cardinality is not None:
             return cardinality
         return len(instances) + len(my_task.internal_data.get("remaining", []))
+
+
+def idle_listener(task) -> bool:
+    """An event sub-process still waiting for its start event: it listens, it does not work."""
+    if not isinstance(task.task_spec, EventSubprocess) or not task.has_state(TaskState.NOT_FINISHED_MASK):
+        return False
+    subprocess = task.workflow.top_workflow.subprocesses.get(task.id)
+    if subprocess is None:  # e.g. just triggered by an error: about to work
+        return False
+    starts = subprocess.get_tasks(spec_class=StartEventMixin)
+    return bool(starts) and all(t.has_state(TaskState.WAITING) for t in starts)
+
+
+class ProcessEndJoin(_EndJoin):
+    """A process ends when its work is done, even if event sub-processes are still listening.
+
+    SpiffWorkflow's end join waits for every unfinished task, so a process with a timer
+    event sub-process would stay running after its last end event until the timer fired.
+    As in BPMN, the listeners end with their process.
+    """
+
+    def _check_threshold_unstructured(self, my_task):
+        for task in TaskIterator(my_task.workflow.task_tree, state=TaskState.NOT_FINISHED_MASK, end_at_spec=self.name):
+            if task.task_spec != self and not idle_listener(task):  # a listener's path also ends here
+                return False
+        return True
+
+    def _run_hook(self, my_task):
+        listeners = [t for t in my_task.workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK) if idle_listener(t)]
+        for task in listeners:
+            task.cancel()
+        return super()._run_hook(my_task)
+
+
+class EventStartEvent(StartEvent):
+    """A start event; in an interrupting event sub-process, starting it ends the rest of its process's work.
+
+    SpiffWorkflow interrupts only for boundary events: an interrupting timer or error event
+    sub-process would run beside the work it should have stopped.
+    """
+
+    interrupting = True
+
+    def _run_hook(self, my_task):
+        if self.interrupting:
+            interrupt_parent(my_task)
+        return super()._run_hook(my_task)
+
+
+def interrupt_parent(start_task) -> None:
+    parent_id = getattr(start_task.workflow, "parent_task_id", None)
+    if parent_id is None:
+        return
+    top = start_task.workflow.top_workflow
+    handler = top.get_task_from_id(parent_id)
+    if handler is None or not isinstance(handler.task_spec, EventSubprocess):
+        return
+    scope = handler.workflow
+    doomed = []
+    for task in TaskIterator(scope.task_tree, state=TaskState.NOT_FINISHED_MASK):
+        if task is handler or task.is_descendant_of(handler) or isinstance(task.task_spec, (_EndJoin, SimpleBpmnTask)):
+            continue
+        if idle_listener(task) or any(task.is_descendant_of(t) for t in doomed):
+            continue
+        doomed.append(task)
+    for task in doomed:
+        if task.has_state(TaskState.NOT_FINISHED_MASK):
+            task.cancel()

@@ -27,11 +27,21 @@ from __future__ import annotations
 import re
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.event_parsers import (
+    CONDITIONAL_EVENT_XPATH,
+    ERROR_EVENT_XPATH,
+    ESCALATION_EVENT_XPATH,
+    MESSAGE_EVENT_XPATH,
+    SIGNAL_EVENT_XPATH,
+    TIMER_EVENT_XPATH,
+)
+from SpiffWorkflow.bpmn.parser.ProcessParser import ProcessParser
 from SpiffWorkflow.bpmn.parser.task_parsers import SubprocessParser
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.specs.data_spec import TaskDataReference
 from SpiffWorkflow.bpmn.specs.defaults import CallActivity, ScriptTask
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.camunda.parser.event_parsers import CamundaStartEventParser
 from SpiffWorkflow.camunda.parser.task_spec import (
     BusinessRuleTaskParser,
     CamundaTaskParser,
@@ -44,7 +54,14 @@ from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from .call_activity import MappedCallActivity, parse_mappings
 from .expressions import render
-from .node_specs import AutoManualTask, AutoNoneTask, ParallelMultiInstance, SequentialMultiInstance
+from .node_specs import (
+    AutoManualTask,
+    AutoNoneTask,
+    EventStartEvent,
+    ParallelMultiInstance,
+    ProcessEndJoin,
+    SequentialMultiInstance,
+)
 from .specs import OperatorTask
 
 _DOLLAR = re.compile(r"^\$\{(.*)\}$", re.DOTALL)
@@ -134,7 +151,17 @@ class HandoffUserTaskParser(MultiInstanceMixin, UserTaskParser):
 
 
 class HandoffSubProcessParser(MultiInstanceMixin, SubWorkflowParser):
-    """An embedded sub-process, possibly multi-instance."""
+    """An embedded sub-process, possibly multi-instance, or an event sub-process.
+
+    SpiffWorkflow's Camunda parser makes every sub-process a plain one, so an event
+    sub-process would start with its process instead of waiting for its event.
+    """
+
+    def create_task(self):
+        if self.node.get("triggeredByEvent") != "true":
+            return super().create_task()
+        spec = SubprocessParser.get_subprocess_spec(self)
+        return self.EVENT_SUBPROCESS_CLASS(self.spec, self.bpmn_id, subworkflow_spec=spec, **self.bpmn_attributes)
 
 
 class HandoffScriptTaskParser(MultiInstanceMixin, ScriptTaskParser):
@@ -155,11 +182,39 @@ class HandoffCallActivityParser(MultiInstanceMixin, CamundaTaskParser):
                                out_mappings=parse_mappings(self.node, "out"), **self.bpmn_attributes)
 
 
+class HandoffStartEventParser(CamundaStartEventParser):
+    """Start events of event sub-processes may wait for an error or an escalation.
+
+    SpiffWorkflow's start event parser reads only message, signal, timer and conditional
+    definitions: an error start event would become a plain one and start at once.
+    """
+
+    def create_task(self):
+        definition = self.get_event_definition([MESSAGE_EVENT_XPATH, SIGNAL_EVENT_XPATH, TIMER_EVENT_XPATH,
+                                                CONDITIONAL_EVENT_XPATH, ERROR_EVENT_XPATH, ESCALATION_EVENT_XPATH])
+        task = self._create_task(definition)
+        task.interrupting = self.node.get("isInterrupting", "true") == "true"
+        self.spec.start.connect(task)
+        return task
+
+
+class HandoffProcessParser(ProcessParser):
+    """Processes end when their work is done, whatever their event sub-processes still listen for."""
+
+    def create_spec(self):
+        spec = super().create_spec()
+        spec.end.__class__ = ProcessEndJoin  # same state, one rule more (`node_specs.ProcessEndJoin`)
+        return spec
+
+
 class HandoffParser(CamundaParser):
+    PROCESS_PARSER_CLASS = HandoffProcessParser
+
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (HandoffUserTaskParser, UserTask),
         full_tag("serviceTask"): (OperatorTaskParser, OperatorTask),
+        full_tag("startEvent"): (HandoffStartEventParser, EventStartEvent),
         full_tag("task"): (NodeParser, AutoNoneTask),
         full_tag("manualTask"): (NodeParser, AutoManualTask),
         full_tag("scriptTask"): (HandoffScriptTaskParser, ScriptTask),
