@@ -12,7 +12,7 @@ import re
 
 from lxml import etree
 
-from .validate_checks import BPMN_NS, CAMUNDA_NS, FileContext, bpmn, camunda
+from .validate_checks import BPMN_NS, CAMUNDA_NS, FileContext, bpmn, camunda, parse_python
 
 # Flow node types SpiffWorkflow has no parser for, with what a designer can draw instead.
 INSTEAD = {
@@ -37,6 +37,7 @@ COVERS = {  # how SpiffWorkflow's parser would say the same, so it is said once
 }
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*$")
 _EXPRESSION = re.compile(r"^\s*[$#]\{.*\}\s*$", re.DOTALL)
+_INSIDE = re.compile(r"^\s*\$\{(.*)\}\s*$", re.DOTALL)
 
 
 def unsupported_tag(ctx: FileContext, node) -> None:
@@ -125,3 +126,21 @@ def _check_multi_instance(ctx: FileContext, loop) -> None:
     if camunda(loop, "elementVariable") and not collection:
         ctx.report(loop, "camunda:elementVariable needs camunda:collection (with loopDataInputRef, use "
                          "inputDataItem)", element_id=activity_id)
+    for child, what in ((loop.find(bpmn("loopCardinality")), "loopCardinality"),
+                        (loop.find(bpmn("completionCondition")), "completionCondition")):
+        if child is not None:
+            _check_expression(ctx, child, child.text or "", what, activity_id)
+    if collection.startswith("${"):
+        _check_expression(ctx, loop, collection, "camunda:collection", activity_id)
+
+
+def _check_expression(ctx: FileContext, element, text: str, what: str, element_id: str | None) -> None:
+    """Multi-instance expressions are Python, as conditions are (Camunda's ``${...}`` around them is allowed)."""
+    match = _INSIDE.match(text)
+    source = match.group(1) if match else text
+    if not source.strip():
+        ctx.report(element, f"multi-instance {what} is empty", element_id=element_id)
+        return
+    _tree, error, _line = parse_python(source)
+    if error is not None:
+        ctx.report(element, f"multi-instance {what} is not valid Python: {error}", element_id=element_id)

@@ -20,24 +20,30 @@ def people(services):
 
 
 def test_parallel_collection_opens_one_task_per_element_and_stops_at_the_completion_condition(services, people):
-    instance_id = start(services, people, "construct_mi_collection", {"reviewers": ["ana", "ben", "cai"]},
-                        who="delivery")
+    reviewers = ["delivery", "delivery_head", "someone_new"]
+    instance_id = start(services, people, "construct_mi_collection", {"reviewers": reviewers}, who="delivery")
     open_rows = rows(services, instance_id, "review_item", "open")
     assert len(open_rows) == 3
     assert {r.candidate_group for r in open_rows} == {"delivery"}
-    seen = [engine_data(services, instance_id, r) for r in open_rows]
-    assert sorted(d["reviewer"] for d in seen) == ["ana", "ben", "cai"]
-    assert sorted(d["loopCounter"] for d in seen) == [0, 1, 2]
+    seen = {engine_data(services, instance_id, r)["reviewer"]: r for r in open_rows}
+    assert sorted(seen) == sorted(reviewers)
+    assert sorted(engine_data(services, instance_id, r)["loopCounter"] for r in open_rows) == [0, 1, 2]
+    # camunda:assignee="${reviewer}": each instance goes to its reviewer; a name nobody has stays with the group
+    assert seen["delivery"].assignee_id == people["delivery"]
+    assert seen["delivery_head"].assignee_id == people["delivery_head"]
+    assert seen["someone_new"].assignee_id is None
 
-    complete(services, people, open_rows[0], "delivery", {"approved": True})
+    complete(services, people, seen["delivery"], "delivery", {"approved": True})
     assert len(rows(services, instance_id, "review_item", "open")) == 2
-    complete(services, people, open_rows[1], "delivery", {"approved": False, "comment": "too short"})
+    complete(services, people, seen["delivery_head"], "delivery_head", {"approved": False, "comment": "too short"})
     # ${nrOfCompletedInstances >= 2}: the third review is no longer needed
-    assert [r.status for r in rows(services, instance_id, "review_item")] == ["completed", "completed", "cancelled"]
+    assert sorted(r.status for r in rows(services, instance_id, "review_item")) == ["cancelled", "completed",
+                                                                                   "completed"]
+    assert rows(services, instance_id, "review_item", "cancelled")[0].id == seen["someone_new"].id
     assert open_elements(services, instance_id) == ["summarize"]
     summary = engine_data(services, instance_id, rows(services, instance_id, "summarize")[0])
     assert "reviewer" not in summary and "loopCounter" not in summary  # each instance's own variables
-    assert summary["reviewers"] == ["ana", "ben", "cai"]
+    assert summary["reviewers"] == reviewers
 
     complete(services, people, rows(services, instance_id, "summarize")[0], "delivery", {"done": True})
     assert status(services, instance_id) == "completed"
@@ -48,6 +54,7 @@ def test_the_task_page_shows_the_element_of_its_instance(services, people):
         seed_people(session, PASSWORD)
         session.commit()
     instance_id = start(services, people, "construct_mi_collection", {"reviewers": ["ana", "ben"]}, who="delivery")
+    # nobody is called ana or ben: both tasks stay with the delivery group, whose members see them
     client = create_app(services.config, services).test_client()
     token = client.post("/api/v1/auth/token", json={"username": "delivery", "password": PASSWORD}).json["token"]
     shown = []
