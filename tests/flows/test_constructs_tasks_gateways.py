@@ -57,3 +57,28 @@ def test_inclusive_gateway_with_one_true_condition_skips_the_default(services, p
     assert open_elements(services, instance_id) == ["review_finance"]
     do(services, people, instance_id, "review_finance", "finance", {"approved": False})
     assert open_elements(services, instance_id) == ["invoice", "pack"]
+
+
+def test_terminate_end_event_ends_every_branch(services, people):
+    instance_id = start(services, people, "construct_terminate")
+    assert open_elements(services, instance_id) == ["await_signature", "withdraw_offer"]
+    do(services, people, instance_id, "withdraw_offer", "sales_mgr", {"done": True})
+    assert status(services, instance_id) == "completed"
+    assert [r.status for r in rows(services, instance_id, "await_signature")] == ["cancelled"]
+
+
+def test_transaction_cancelled_by_its_cancel_end_event_takes_the_cancel_boundary(services, people):
+    instance_id = start(services, people, "construct_transaction")
+    do(services, people, instance_id, "confirm_booking", "rep", {"confirmed": False})
+    assert open_elements(services, instance_id) == ["tell_traveller"]
+    do(services, people, instance_id, "tell_traveller", "rep", {"done": True})
+    assert status(services, instance_id) == "completed"
+    assert rows(services, instance_id, "travel") == []
+
+
+def test_transaction_that_completes_goes_on(services, people):
+    instance_id = start(services, people, "construct_transaction")
+    do(services, people, instance_id, "confirm_booking", "rep", {"confirmed": True})
+    assert open_elements(services, instance_id) == ["travel"]
+    do(services, people, instance_id, "travel", "rep", {"done": True})
+    assert status(services, instance_id) == "completed"
