@@ -82,3 +82,20 @@ def test_transaction_that_completes_goes_on(services, people):
     assert open_elements(services, instance_id) == ["travel"]
     do(services, people, instance_id, "travel", "rep", {"done": True})
     assert status(services, instance_id) == "completed"
+
+
+def test_standard_loop_repeats_the_task_while_its_condition_holds(services, people):
+    instance_id = start(services, people, "construct_standard_loop")
+    do(services, people, instance_id, "draft_offer", "rep", {"accepted": False})
+    assert open_elements(services, instance_id) == ["draft_offer"]  # drafted again: a new task row
+    assert [r.status for r in rows(services, instance_id, "draft_offer")] == ["completed", "open"]
+    do(services, people, instance_id, "draft_offer", "rep", {"accepted": True})
+    assert status(services, instance_id) == "completed"
+
+
+def test_standard_loop_stops_at_its_maximum(services, people):
+    instance_id = start(services, people, "construct_standard_loop")
+    for _ in range(3):
+        do(services, people, instance_id, "draft_offer", "rep", {"accepted": False})
+    assert status(services, instance_id) == "completed"
+    assert len(rows(services, instance_id, "draft_offer")) == 3
