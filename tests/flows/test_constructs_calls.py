@@ -87,3 +87,24 @@ def test_without_escalation_the_delivery_finishes(services, people):
     do(services, people, instance_id, "prepare", "delivery", {"done": True})
     do(services, people, instance_id, "do_delivery", "delivery", {"ready": True, "blocked": False})
     assert status(services, instance_id) == "completed"
+
+
+def test_a_call_activity_may_call_a_process_deployed_before(services):
+    """A designer sends the caller alone; the called process comes from what is deployed."""
+    from service.engine.bundle import read_tree
+    from service.flows.deploy import deploy
+    from tests.constructs import CONSTRUCTS
+    from tests.support import seed
+
+    files = read_tree(CONSTRUCTS)
+    called = {p: t for p, t in files.items() if p == "bpmn/site_visit.bpmn" or p.startswith("forms/")}
+    caller = {p: t for p, t in files.items() if p in ("bpmn/mi_activities.bpmn", "forms/constructs/sites.json",
+                                                      "forms/constructs/done.json")}
+    deploy(services, called, "tests")
+    deployed = deploy(services, caller, "tests", on_top_of_deployed=True)
+    assert [d.process_id for d in deployed] == ["construct_mi_activities"]
+    people = seed(services)
+    instance_id = start(services, people, "construct_mi_activities", {"sites": ["Oslo"]}, who="delivery")
+    do(services, people, instance_id, "inspect_site", "delivery", {"done": True})
+    do(services, people, instance_id, "report_visit", "delivery", {"visit_report": "fine"})
+    assert status(services, instance_id) == "completed"
