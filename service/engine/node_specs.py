@@ -11,7 +11,9 @@
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowDataException
 from SpiffWorkflow.bpmn.specs.control import SimpleBpmnTask, _EndJoin
 from SpiffWorkflow.bpmn.specs.defaults import EventSubprocess, ManualTask, NoneTask, StartEvent
 from SpiffWorkflow.bpmn.specs.defaults import ParallelMultiInstanceTask as BpmnParallel
@@ -42,11 +44,23 @@ class CamundaLoopMixin:
     """Camunda's loop variables, and an element variable that stays the instance's own."""
 
     def create_child(self, my_task, item, key_or_index=None):
-        super().create_child(my_task, item, key_or_index)
-        child = my_task.children[-1]
+        """SpiffWorkflow's, with ``loopCounter`` set before the instance starts (a sub-process copies its data then)."""
+        task_spec = my_task.workflow.spec.task_specs[self.task_spec]
+        if not task_spec.completed_event.is_connected(self.merge_child):
+            task_spec.completed_event.connect(self.merge_child)
+        for variable in (self.input_item, self.output_item):
+            if variable is not None and variable.exists(my_task):
+                raise WorkflowDataException(f"Multiinstance variable {variable.bpmn_id} already exists.", my_task)
+        child = my_task._add_child(task_spec, TaskState.WAITING)
+        child.triggered = True
+        if self.input_item is not None:
+            self.input_item.set(child, deepcopy(item))
+        if key_or_index is not None:
+            child.internal_data["key_or_index"] = key_or_index
+        else:
+            child.internal_data["item"] = item
         child.data["loopCounter"] = len(list(self._instances(my_task))) - 1
-        for name in ("nrOfInstances", "nrOfCompletedInstances", "nrOfActiveInstances"):
-            child.data.pop(name, None)
+        child.task_spec._update(child)
 
     def merge_child(self, workflow, child):
         for name in self._instance_variables():

@@ -83,10 +83,11 @@ def test_sequential_standard_loop_input_then_a_cardinality(services, people):
 
 def test_multi_instance_sub_process_and_call_activity(services, people):
     instance_id = start(services, people, "construct_mi_activities", {"sites": ["Lyon", "Turin"]}, who="delivery")
-    for expected in ("Lyon", "Turin"):  # sequential embedded sub-process, one site after the other
+    for counter, expected in enumerate(("Lyon", "Turin")):  # sequential embedded sub-process, one after the other
         open_rows = rows(services, instance_id, "inspect_site", "open")
         assert len(open_rows) == 1
-        assert engine_data(services, instance_id, open_rows[0])["site"] == expected
+        data = engine_data(services, instance_id, open_rows[0])
+        assert (data["site"], data["loopCounter"]) == (expected, counter)
         complete(services, people, open_rows[0], "delivery", {"done": True})
 
     visits = rows(services, instance_id, "report_visit", "open")  # parallel call activity of another file
