@@ -66,6 +66,11 @@ def check_nodes(ctx: FileContext, process) -> None:
         _check_call_activity(ctx, node)
     for node in process.iter(bpmn("multiInstanceLoopCharacteristics")):
         _check_multi_instance(ctx, node)
+    for node in process.iter(bpmn("errorEventDefinition")):
+        event = node.getparent()
+        if event is not None and "false" in (event.get("cancelActivity"), event.get("isInterrupting")):
+            ctx.report(event, "an error event always interrupts (BPMN); remove cancelActivity/isInterrupting "
+                              '"false", or throw an escalation to go on beside the work')
     for node in process.iter(bpmn("errorEventDefinition"), bpmn("escalationEventDefinition")):
         for attr in ("errorCodeVariable", "errorMessageVariable", "escalationCodeVariable"):
             if camunda(node, attr):

@@ -164,6 +164,23 @@ def test_error_code_variables_are_refused():
          "the process data before the error or escalation is thrown"]
 
 
+def test_an_error_boundary_event_cannot_be_non_interrupting():
+    assert problems("""    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work"/>
+    <bpmn:subProcess id="work">
+      <bpmn:startEvent id="work_start"/>
+      <bpmn:sequenceFlow id="w1" sourceRef="work_start" targetRef="work_end"/>
+      <bpmn:endEvent id="work_end"/>
+    </bpmn:subProcess>
+    <bpmn:boundaryEvent id="failed" attachedToRef="work" cancelActivity="false">
+      <bpmn:errorEventDefinition/>
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="failed" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+""") == ['bpmn/x.bpmn:13: failed: an error event always interrupts (BPMN); remove cancelActivity/isInterrupting '
+         '"false", or throw an escalation to go on beside the work']
+
+
 @pytest.mark.parametrize("body", [
     # standard loop, terminate end, transaction with a cancel boundary, none intermediate throw: SpiffWorkflow runs them
     """    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="again"/>
