@@ -38,8 +38,10 @@ from SpiffWorkflow.bpmn.parser.event_parsers import (
 from SpiffWorkflow.bpmn.parser.ProcessParser import ProcessParser
 from SpiffWorkflow.bpmn.parser.task_parsers import SubprocessParser
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.data_spec import TaskDataReference
 from SpiffWorkflow.bpmn.specs.defaults import CallActivity, ScriptTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask as SubWorkflowTaskMixin
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.event_parsers import CamundaStartEventParser
 from SpiffWorkflow.camunda.parser.task_spec import (
@@ -209,6 +211,27 @@ class HandoffProcessParser(ProcessParser):
 
 class HandoffParser(CamundaParser):
     PROCESS_PARSER_CLASS = HandoffProcessParser
+
+    def get_subprocess_specs(self, name, specs=None, require_call_activity_specs=True):
+        """SpiffWorkflow's, but a call activity naming a process nobody has is reported at the call activity."""
+        used = specs if specs is not None else {}
+        wf_spec = self.get_spec(name)
+        for task_spec in wf_spec.task_specs.values():
+            if isinstance(task_spec, SubWorkflowTaskMixin) and task_spec.spec not in used:
+                if require_call_activity_specs and self.get_process_parser(task_spec.spec) is None:
+                    self._unknown_called_process(name, task_spec)
+                used[task_spec.spec] = self.get_spec(task_spec.spec, required=require_call_activity_specs)
+                if used[task_spec.spec] is not None:
+                    self.get_subprocess_specs(task_spec.spec, used)
+        return used
+
+    def _unknown_called_process(self, caller: str, task_spec) -> None:
+        parser = self.get_process_parser(caller)
+        nodes = parser.node.xpath(".//*[@id=$id]", id=task_spec.bpmn_id) if parser is not None else []
+        known = ", ".join(sorted(self.get_process_ids())) or "none"
+        raise ValidationException(f"calledElement {task_spec.spec!r} names no process of this deployment or "
+                                  f"deployed before (processes: {known})", node=nodes[0] if nodes else None,
+                                  file_name=parser.filename if parser is not None else None)
 
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,

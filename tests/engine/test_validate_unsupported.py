@@ -121,6 +121,15 @@ def test_call_activity_bindings_and_mappings_handoff_cannot_honour():
     ]
 
 
+def test_a_call_activity_of_a_process_nobody_has_is_reported_at_the_call_activity():
+    assert problems("""    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="call"/>
+    <bpmn:callActivity id="call" calledElement="nowhere"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+""") == ["bpmn/x.bpmn:8: call: calledElement 'nowhere' names no process of this deployment or deployed before "
+         "(processes: p) (bpmn:callActivity)"]
+
+
 def test_multi_instance_must_say_what_to_loop_over_once():
     assert problems("""    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="both"/>
     <bpmn:task id="both">
