@@ -108,3 +108,10 @@ def test_a_call_activity_may_call_a_process_deployed_before(services):
     do(services, people, instance_id, "inspect_site", "delivery", {"done": True})
     do(services, people, instance_id, "report_visit", "delivery", {"visit_report": "fine"})
     assert status(services, instance_id) == "completed"
+
+
+def test_an_error_nobody_catches_ends_its_process_like_a_none_end_event(services, people):
+    """As in Camunda 7: the called process started on its own has no boundary event to catch its error."""
+    instance_id = start(services, people, "construct_payment", who="finance")
+    do(services, people, instance_id, "take_payment", "finance", {"paid": False})
+    assert status(services, instance_id) == "completed"
