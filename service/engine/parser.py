@@ -66,6 +66,7 @@ from .node_specs import (
 )
 from .specs import OperatorTask
 
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _DOLLAR = re.compile(r"^\$\{(.*)\}$", re.DOTALL)
 _NAME = re.compile(r"^\s*(?:\$\{\s*)?([A-Za-z_][A-Za-z_0-9]*)(?:\s*\})?\s*$")
 
@@ -102,6 +103,10 @@ class MultiInstanceMixin:
             TaskParser._add_multiinstance_task(self, loop_characteristics)
             if self.task.cardinality:  # Camunda writes ${3} or ${copies}
                 self.task.cardinality = _DOLLAR.sub(r"\1", self.task.cardinality.strip())
+            for attr, tag in (("input_item", "inputDataItem"), ("output_item", "outputDataItem")):
+                item = loop_characteristics.find(f"{{{BPMN_NS}}}{tag}")
+                if item is not None and item.get("name"):  # the name is the variable (ids are unique in a file)
+                    setattr(self.task, attr, TaskDataReference(item.get("name"), item.get("name")))
             return None
         element = self.attribute("elementVariable", "camunda", loop_characteristics)
         condition = self.xpath("./bpmn:multiInstanceLoopCharacteristics/bpmn:completionCondition")
@@ -114,10 +119,6 @@ class MultiInstanceMixin:
                         description=f"{'Sequential' if sequential else 'Parallel'} MultiInstance")
         self._copy_task_attrs(original, loop_characteristics)
         return None
-
-    def create_data_spec(self, item, cls):
-        """``inputDataItem name="item"``: the name is the variable (ids must be unique in a file)."""
-        return cls(item.attrib.get("name") or item.attrib.get("id"), item.attrib.get("name"))
 
 
 class NodeParser(MultiInstanceMixin, CamundaTaskParser):
