@@ -43,7 +43,6 @@ from SpiffWorkflow.bpmn.specs.data_spec import TaskDataReference
 from SpiffWorkflow.bpmn.specs.defaults import CallActivity, ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask as SubWorkflowTaskMixin
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
-from SpiffWorkflow.camunda.parser.event_parsers import CamundaStartEventParser
 from SpiffWorkflow.camunda.parser.task_spec import (
     BusinessRuleTaskParser,
     CamundaTaskParser,
@@ -54,6 +53,7 @@ from SpiffWorkflow.camunda.parser.task_spec import (
 from SpiffWorkflow.camunda.specs.business_rule_task import BusinessRuleTask
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from . import messages
 from .call_activity import MappedCallActivity, parse_mappings
 from .expressions import render
 from .node_specs import (
@@ -185,7 +185,7 @@ class HandoffCallActivityParser(MultiInstanceMixin, CamundaTaskParser):
                                out_mappings=parse_mappings(self.node, "out"), **self.bpmn_attributes)
 
 
-class HandoffStartEventParser(CamundaStartEventParser):
+class HandoffStartEventParser(messages.StartEventParser):
     """Start events of event sub-processes may wait for an error or an escalation.
 
     SpiffWorkflow's start event parser reads only message, signal, timer and conditional
@@ -196,7 +196,7 @@ class HandoffStartEventParser(CamundaStartEventParser):
         definition = self.get_event_definition([MESSAGE_EVENT_XPATH, SIGNAL_EVENT_XPATH, TIMER_EVENT_XPATH,
                                                 CONDITIONAL_EVENT_XPATH, ERROR_EVENT_XPATH, ESCALATION_EVENT_XPATH])
         task = self._create_task(definition)
-        task.interrupting = self.node.get("isInterrupting", "true") == "true"
+        task.interrupting = task.handoff_interrupting = self.node.get("isInterrupting", "true").lower() == "true"
         self.spec.start.connect(task)
         return task
 
@@ -238,7 +238,11 @@ class HandoffParser(CamundaParser):
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (HandoffUserTaskParser, UserTask),
         full_tag("serviceTask"): (OperatorTaskParser, OperatorTask),
-        full_tag("startEvent"): (HandoffStartEventParser, EventStartEvent),
+        # Messages merge their payload into the data (see `messages`); same spec classes as SpiffWorkflow's.
+        **{full_tag(tag): (parser, CamundaParser.OVERRIDE_PARSER_CLASSES[full_tag(tag)][1])
+           for tag, parser in messages.PARSERS.items()},
+        **{full_tag(tag): pair for tag, pair in messages.TASK_PARSERS.items()},
+        full_tag("startEvent"): (HandoffStartEventParser, EventStartEvent),  # messages' parser, and more
         full_tag("task"): (NodeParser, AutoNoneTask),
         full_tag("manualTask"): (NodeParser, AutoManualTask),
         full_tag("scriptTask"): (HandoffScriptTaskParser, ScriptTask),
