@@ -18,22 +18,116 @@ can use that common modeler or bpmn.io with the camunda moddle:
 - Camunda 7's JUEL in ``${...}`` (conditions, due dates, assignees, candidate groups, parameters) is translated
   to Python when the diagram is parsed (`juel`); what is not JUEL is Handoff's ``${python}`` form;
 - timers are standard ``timeDuration`` / ``timeDate`` / ``timeCycle`` expressions, which
-  SpiffWorkflow evaluates as Python: ``"PT24H"`` must be quoted.
+  SpiffWorkflow evaluates as Python: ``"PT24H"`` must be quoted;
+- ``bpmn:task`` and ``bpmn:manualTask`` complete on their own (as in Camunda 7), see `node_specs`;
+- multi-instance: ``loopCardinality``, ``camunda:collection`` + ``camunda:elementVariable``, or the
+  standard ``loopDataInputRef`` + ``inputDataItem``, with an optional ``completionCondition``;
+- ``callActivity`` with Camunda's ``camunda:in`` / ``camunda:out`` mappings, see `call_activity`.
 """
 
 from __future__ import annotations
 
+import re
+
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.event_parsers import (
+    CONDITIONAL_EVENT_XPATH,
+    ERROR_EVENT_XPATH,
+    ESCALATION_EVENT_XPATH,
+    MESSAGE_EVENT_XPATH,
+    SIGNAL_EVENT_XPATH,
+    TIMER_EVENT_XPATH,
+)
+from SpiffWorkflow.bpmn.parser.ProcessParser import ProcessParser
+from SpiffWorkflow.bpmn.parser.task_parsers import SubprocessParser
+from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.data_spec import TaskDataReference
+from SpiffWorkflow.bpmn.specs.defaults import CallActivity, ScriptTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask as SubWorkflowTaskMixin
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
-from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser, UserTaskParser
+from SpiffWorkflow.camunda.parser.task_spec import (
+    CamundaTaskParser,
+    ScriptTaskParser,
+    SubWorkflowParser,
+    UserTaskParser,
+)
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from . import dmn, messages
+from .call_activity import MappedCallActivity, parse_mappings
+from .expressions import render
 from .juel import condition_source, translate_dollar
+from .node_specs import (
+    AutoManualTask,
+    AutoNoneTask,
+    EventStartEvent,
+    ParallelMultiInstance,
+    ProcessEndJoin,
+    SequentialMultiInstance,
+)
 from .specs import OperatorTask
 
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+_DOLLAR = re.compile(r"^\$\{(.*)\}$", re.DOTALL)
+_NAME = re.compile(r"^\s*(?:\$\{\s*)?([A-Za-z_][A-Za-z_0-9]*)(?:\s*\})?\s*$")
 
-class OperatorTaskParser(CamundaTaskParser):
+
+class ExpressionReference(TaskDataReference):
+    """A ``camunda:collection="${expression}"``: the collection is what the expression gives."""
+
+    def get(self, my_task):
+        return render(my_task, self.bpmn_id)
+
+    def exists(self, my_task):
+        return True
+
+
+def collection_reference(text: str) -> TaskDataReference:
+    """``items`` or ``${items}`` read a variable; any other ``${...}`` is evaluated."""
+    match = _NAME.match(text)
+    return TaskDataReference(match.group(1)) if match else ExpressionReference(text)
+
+
+class MultiInstanceMixin:
+    """Multi-instance as Camunda 7 and the BPMN standard write it (see `node_specs`).
+
+    SpiffWorkflow's Camunda parser reads only ``camunda:collection`` (as input *and* output,
+    changing the spec at run time) and refuses the standard ``loopDataInputRef``.
+    """
+
+    PARALLEL_MI_CLASS = ParallelMultiInstance
+    SEQUENTIAL_MI_CLASS = SequentialMultiInstance
+
+    def _add_multiinstance_task(self, loop_characteristics):
+        collection = self.attribute("collection", "camunda", loop_characteristics)
+        if collection is None:
+            TaskParser._add_multiinstance_task(self, loop_characteristics)
+            if self.task.cardinality:  # Camunda writes ${3} or ${copies}
+                self.task.cardinality = _DOLLAR.sub(r"\1", self.task.cardinality.strip())
+            for attr, tag in (("input_item", "inputDataItem"), ("output_item", "outputDataItem")):
+                item = loop_characteristics.find(f"{{{BPMN_NS}}}{tag}")
+                if item is not None and item.get("name"):  # the name is the variable (ids are unique in a file)
+                    setattr(self.task, attr, TaskDataReference(item.get("name"), item.get("name")))
+            return None
+        element = self.attribute("elementVariable", "camunda", loop_characteristics)
+        condition = self.xpath("./bpmn:multiInstanceLoopCharacteristics/bpmn:completionCondition")
+        original = self.spec.task_specs.pop(self.task.name)
+        sequential = loop_characteristics.get("isSequential") == "true"
+        cls = self.SEQUENTIAL_MI_CLASS if sequential else self.PARALLEL_MI_CLASS
+        self.task = cls(self.spec, original.name, task_spec="", data_input=collection_reference(collection),
+                        input_item=TaskDataReference(element) if element else None,
+                        condition=condition[0].text if condition else None,
+                        description=f"{'Sequential' if sequential else 'Parallel'} MultiInstance")
+        self._copy_task_attrs(original, loop_characteristics)
+        return None
+
+
+class NodeParser(MultiInstanceMixin, CamundaTaskParser):
+    """``bpmn:task`` and ``bpmn:manualTask`` (auto-completing, see `node_specs`)."""
+
+
+class OperatorTaskParser(MultiInstanceMixin, CamundaTaskParser):
     """Parses ``camunda:topic`` and ``camunda:inputParameter`` of a service task."""
 
     def create_task(self):
@@ -45,7 +139,7 @@ class OperatorTaskParser(CamundaTaskParser):
         return self.spec_class(self.spec, self.bpmn_id, topic=topic, params=params, **self.bpmn_attributes)
 
 
-class HandoffUserTaskParser(UserTaskParser):
+class HandoffUserTaskParser(MultiInstanceMixin, UserTaskParser):
     """Adds Camunda's ``candidateGroups``, ``dueDate`` and ``assignee`` attributes to the task's extensions.
 
     Both may be ``${expression}`` on the task data: the DMN-routed group of a lead,
@@ -77,16 +171,102 @@ def _with_juel(parser_class: type) -> type:
     return _WITH_JUEL[parser_class]
 
 
+class HandoffSubProcessParser(MultiInstanceMixin, SubWorkflowParser):
+    """An embedded sub-process, possibly multi-instance, or an event sub-process.
+
+    SpiffWorkflow's Camunda parser makes every sub-process a plain one, so an event
+    sub-process would start with its process instead of waiting for its event.
+    """
+
+    def create_task(self):
+        if self.node.get("triggeredByEvent") != "true":
+            return super().create_task()
+        spec = SubprocessParser.get_subprocess_spec(self)
+        return self.EVENT_SUBPROCESS_CLASS(self.spec, self.bpmn_id, subworkflow_spec=spec, **self.bpmn_attributes)
+
+
+class HandoffScriptTaskParser(MultiInstanceMixin, ScriptTaskParser):
+    """A script task, possibly multi-instance."""
+
+
+class HandoffBusinessRuleTaskParser(MultiInstanceMixin, dmn.HandoffBusinessRuleTaskParser):
+    """A business rule task (`dmn`), possibly multi-instance."""
+
+
+class HandoffCallActivityParser(MultiInstanceMixin, CamundaTaskParser):
+    """``calledElement`` plus Camunda's ``camunda:in`` / ``camunda:out`` (see `call_activity`)."""
+
+    def create_task(self):
+        called = SubprocessParser.get_call_activity_spec(self)
+        return self.spec_class(self.spec, self.bpmn_id, subworkflow_spec=called,
+                               in_mappings=parse_mappings(self.node, "in"),
+                               out_mappings=parse_mappings(self.node, "out"), **self.bpmn_attributes)
+
+
+class HandoffStartEventParser(messages.StartEventParser):
+    """Start events of event sub-processes may wait for an error or an escalation.
+
+    SpiffWorkflow's start event parser reads only message, signal, timer and conditional
+    definitions: an error start event would become a plain one and start at once.
+    """
+
+    def create_task(self):
+        definition = self.get_event_definition([MESSAGE_EVENT_XPATH, SIGNAL_EVENT_XPATH, TIMER_EVENT_XPATH,
+                                                CONDITIONAL_EVENT_XPATH, ERROR_EVENT_XPATH, ESCALATION_EVENT_XPATH])
+        task = self._create_task(definition)
+        task.interrupting = task.handoff_interrupting = self.node.get("isInterrupting", "true").lower() == "true"
+        self.spec.start.connect(task)
+        return task
+
+
+class HandoffProcessParser(ProcessParser):
+    """Processes end when their work is done, whatever their event sub-processes still listen for."""
+
+    def create_spec(self):
+        spec = super().create_spec()
+        spec.end.__class__ = ProcessEndJoin  # same state, one rule more (`node_specs.ProcessEndJoin`)
+        return spec
+
+
 class HandoffParser(CamundaParser):
+    PROCESS_PARSER_CLASS = HandoffProcessParser
+
+    def get_subprocess_specs(self, name, specs=None, require_call_activity_specs=True):
+        """SpiffWorkflow's, but a call activity naming a process nobody has is reported at the call activity."""
+        used = specs if specs is not None else {}
+        wf_spec = self.get_spec(name)
+        for task_spec in wf_spec.task_specs.values():
+            if isinstance(task_spec, SubWorkflowTaskMixin) and task_spec.spec not in used:
+                if require_call_activity_specs and self.get_process_parser(task_spec.spec) is None:
+                    self._unknown_called_process(name, task_spec)
+                used[task_spec.spec] = self.get_spec(task_spec.spec, required=require_call_activity_specs)
+                if used[task_spec.spec] is not None:
+                    self.get_subprocess_specs(task_spec.spec, used)
+        return used
+
+    def _unknown_called_process(self, caller: str, task_spec) -> None:
+        parser = self.get_process_parser(caller)
+        nodes = parser.node.xpath(".//*[@id=$id]", id=task_spec.bpmn_id) if parser is not None else []
+        known = ", ".join(sorted(self.get_process_ids())) or "none"
+        raise ValidationException(f"calledElement {task_spec.spec!r} names no process of this deployment or "
+                                  f"deployed before (processes: {known})", node=nodes[0] if nodes else None,
+                                  file_name=parser.filename if parser is not None else None)
+
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (HandoffUserTaskParser, UserTask),
         full_tag("serviceTask"): (OperatorTaskParser, OperatorTask),
-        full_tag("businessRuleTask"): (dmn.HandoffBusinessRuleTaskParser, dmn.HandoffBusinessRuleTask),
         # Messages merge their payload into the data (see `messages`); same spec classes as SpiffWorkflow's.
         **{full_tag(tag): (parser, CamundaParser.OVERRIDE_PARSER_CLASSES[full_tag(tag)][1])
            for tag, parser in messages.PARSERS.items()},
         **{full_tag(tag): pair for tag, pair in messages.TASK_PARSERS.items()},
+        full_tag("startEvent"): (HandoffStartEventParser, EventStartEvent),  # messages' parser, and more
+        full_tag("task"): (NodeParser, AutoNoneTask),
+        full_tag("manualTask"): (NodeParser, AutoManualTask),
+        full_tag("scriptTask"): (HandoffScriptTaskParser, ScriptTask),
+        full_tag("businessRuleTask"): (HandoffBusinessRuleTaskParser, dmn.HandoffBusinessRuleTask),
+        full_tag("subProcess"): (HandoffSubProcessParser, CallActivity),
+        full_tag("callActivity"): (HandoffCallActivityParser, MappedCallActivity),
     }
 
     def _get_parser_class(self, tag):

@@ -120,12 +120,15 @@ def check_processes(ctx: FileContext) -> None:
 
 
 def check_unsupported(ctx: FileContext) -> None:
-    """SpiffWorkflow only finds an unknown element when an instance reaches it; name them all now."""
+    """SpiffWorkflow only finds an unknown element when an instance reaches it, and runs some it knows
+    differently from BPMN (`validate_unsupported`); name them all now, with what to draw instead."""
+    from .validate_unsupported import check_nodes, unsupported_tag  # it builds on this module
+
     for process in ctx.iter("process"):
         for node in process.iter(*(bpmn(name) for name in FLOW_NODES)):
             if node.tag not in KNOWN_TAGS:
-                ctx.report(node, f"unsupported element type bpmn:{etree.QName(node).localname}",
-                           covers="There is no support")
+                unsupported_tag(ctx, node)
+        check_nodes(ctx, process)
 
 
 def check_user_tasks(ctx: FileContext) -> None:

@@ -88,7 +88,9 @@ def test_bad_timers_each_reported_at_their_expression():
 
 def test_complex_gateway_is_unsupported_and_reported_once():
     path = MALFORMED / "complex_gateway.bpmn"
-    assert check("complex_gateway.bpmn") == [f"{path}:7: mix: unsupported element type bpmn:complexGateway"]
+    assert check("complex_gateway.bpmn") == [
+        f"{path}:7: mix: unsupported element type bpmn:complexGateway; use an inclusive gateway (conditions on its "
+        "outgoing flows) or an exclusive gateway"]
 
 
 def test_gateway_without_default_misses_an_enum_value():

@@ -26,18 +26,8 @@ from tests.form_data import sample
 FAILURES = {"stuck", "crash", "bound", "deploy_refused"}
 ARTIFACTS = FIXTURES.parents[1] / "test-artifacts" / "driver"
 
-PLAIN = "plain bpmn:task / manualTask does not complete on its own (issue 9.1, helper 1)"
 MESSAGE = "message/signal catch, receive task or event-based gateway (issue 9.1-9.2, helper 2)"
 XFAIL: dict[str, str] = {
-    "corpus/spiffworkflow/bpmn/event-gateway.bpmn": "event-based gateway: " + MESSAGE,
-    "corpus/spiffworkflow/bpmn/multiple-start.bpmn": "start event with two messages: " + MESSAGE,
-    "corpus/spiffworkflow/bpmn/event-subprocess.bpmn": PLAIN,
-    "corpus/spiffworkflow/bpmn/parallel_multiinstance_cardinality.bpmn": "multi-instance of a " + PLAIN,
-    "corpus/spiffworkflow/bpmn/reset_timer.bpmn": PLAIN,
-    "corpus/spiffworkflow/bpmn/boundary_event_split.bpmn": PLAIN,
-    "corpus/spiffworkflow/spiff/error_event_payload.bpmn": PLAIN + "; then an error end event caught on the boundary",
-    "corpus/spiffworkflow/spiff/escalation_event_payload.bpmn": PLAIN + "; then an escalation caught on the boundary",
-    "corpus/spiffworkflow/spiff/signal_event_payload.bpmn": "manualTask: " + PLAIN,
     "corpus/spiffworkflow/spiff/waiting_event.bpmn": "receive task with a correlation (uid): " + MESSAGE,
 }
 
