@@ -25,7 +25,10 @@ from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser, UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from . import long_chains
 from .specs import OperatorTask
+
+long_chains.install()
 
 
 class OperatorTaskParser(CamundaTaskParser):
@@ -57,6 +60,7 @@ class HandoffUserTaskParser(UserTaskParser):
 
 
 class HandoffParser(CamundaParser):
+    PROCESS_PARSER_CLASS = long_chains.ChainSafeProcessParser
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (HandoffUserTaskParser, UserTask),

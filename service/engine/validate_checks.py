@@ -19,6 +19,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from .parser import HandoffParser
+from .problem_text import one_line, plain
 from .sandbox_policy import refusals
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -48,21 +49,27 @@ TIMER_KINDS = {"timeDuration": "duration", "timeDate": "date", "timeCycle": "cyc
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing to fix, printed like a compiler error: ``FILE:LINE: element-id: message``."""
+    """One thing to fix, printed like a compiler error: ``FILE:LINE: element-id: message``.
+
+    Whatever a caller passes, a problem prints as exactly one line with a line number (the
+    file's first line when nothing nearer is known) and a message without Python reprs: a
+    newline in an id or a file name, or an exception text, cannot split or garble it.
+    """
 
     file: str
     line: int | None
     element_id: str
     message: str
 
+    def __post_init__(self) -> None:
+        line = self.line if isinstance(self.line, int) and not isinstance(self.line, bool) and self.line > 0 else 1
+        object.__setattr__(self, "file", one_line(self.file) or "-")
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "element_id", one_line(self.element_id or "") or "-")
+        object.__setattr__(self, "message", plain(self.message))
+
     def __str__(self) -> str:
-        line = "?" if self.line is None else self.line
-        return f"{self.file}:{line}: {self.element_id or '-'}: {self.message}"
-
-
-def one_line(text: object) -> str:
-    """Messages from lxml or exceptions may span lines; a problem is one line."""
-    return " ".join(str(text).split())
+        return f"{self.file}:{self.line}: {self.element_id}: {self.message}"
 
 
 def bpmn(local: str) -> str:
