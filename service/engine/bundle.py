@@ -99,6 +99,7 @@ def form_keys(specs) -> set[str]:
 
 def split_bundles(files: dict[str, str]) -> list[Bundle]:
     """One bundle per executable process, holding its BPMN files, all DMN files and its forms.
+    (`get_process_ids` lists executable processes only: a documentation-only pool gets no bundle.)
 
     Assumes the files have been validated; parse errors propagate.
     """

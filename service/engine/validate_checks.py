@@ -9,6 +9,7 @@ with the line to fix, before a process is deployed.
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -87,6 +88,11 @@ class FileContext:
     ``forms`` maps a form key to its schema (None when the form is not valid JSON);
     ``covered`` holds (element id, start of SpiffWorkflow's message) for the problems its
     parser would report again in its own words.
+
+    ``root`` is the document without its non-executable processes (``isExecutable="false"``,
+    the documentation-only pools of a collaboration): nothing of them runs, so no check looks
+    at them. ``document`` is the whole tree, for references into them (a message flow from a
+    customer's pool); ``skipped`` holds their bpmn:process elements.
     """
 
     file: str
@@ -96,6 +102,12 @@ class FileContext:
     covered: set[tuple[str, str]] = field(default_factory=set)
     form_keys: set[str] = field(default_factory=set)
     blocks_parser: bool = False  # SpiffWorkflow cannot even load the file, for a reason reported
+    document: Any = None
+    skipped: list = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.document = self.root
+        self.root, self.skipped = executable_part(self.root)
 
     def report(self, element, message: str, element_id: str | None = None, line: int | None = None,
                covers: str = "", covered_id: str | None = None) -> None:
@@ -108,6 +120,23 @@ class FileContext:
         return self.root.iter(*(bpmn(name) for name in locals_))
 
 
+def is_executable(process) -> bool:
+    """As SpiffWorkflow reads it: a process runs unless it says ``isExecutable="false"``."""
+    return process.get("isExecutable", "true") == "true"
+
+
+def executable_part(root) -> tuple[Any, list]:
+    """(a copy of the tree without its non-executable processes, those processes); the tree itself if none."""
+    skipped = [child for child in root if child.tag == bpmn("process") and not is_executable(child)]
+    if not skipped:
+        return root, []
+    pruned = copy.deepcopy(root)  # keeps every element's source line
+    for child in list(pruned):
+        if child.tag == bpmn("process") and not is_executable(child):
+            pruned.remove(child)
+    return pruned, skipped
+
+
 def _nearest_id(element) -> str:
     while element is not None:
         if element.get("id"):
@@ -118,11 +147,10 @@ def _nearest_id(element) -> str:
 
 def check_processes(ctx: FileContext) -> None:
     """A file whose processes cannot run deploys nothing; say so rather than accept it."""
-    processes = list(ctx.iter("process"))
-    if not processes:
+    if ctx.skipped and not list(ctx.iter("process")):
+        ctx.report(ctx.skipped[0], 'no executable process (set isExecutable="true")')
+    elif not list(ctx.iter("process")):
         ctx.report(ctx.root, "no bpmn:process in this file")
-    elif all(p.get("isExecutable", "true") != "true" for p in processes):
-        ctx.report(processes[0], 'no executable process (set isExecutable="true")')
 
 
 def check_unsupported(ctx: FileContext) -> None:
@@ -168,12 +196,18 @@ def _check_form(ctx: FileContext, element, key: str) -> None:
 
 
 def _check_lane(ctx: FileContext, task, lanes: dict) -> None:
-    """A user task inherits the lane of the sub-process holding it, as SpiffWorkflow does."""
+    """A user task inherits the lane of the sub-process holding it, as SpiffWorkflow does.
+
+    ``camunda:candidateGroups`` or ``camunda:assignee`` say who does the task instead of the lane.
+    """
+    if any((camunda(task, attr) or "").strip() for attr in ("candidateGroups", "assignee")):
+        return
     node = task
     while node is not None and node.get("id") not in lanes:
         node = node.getparent()
     if node is None:
-        ctx.report(task, "user task has no lane (the lane gives its candidate group)")
+        ctx.report(task, "user task has no lane, camunda:candidateGroups or camunda:assignee: nobody would be "
+                         "offered it")
     elif not (lanes[node.get("id")].get("name") or "").strip():
         lane = lanes[node.get("id")]
         ctx.report(task, f"lane {lane.get('id') or '-'} has no name (the lane name is the candidate group)")

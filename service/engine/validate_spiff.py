@@ -26,10 +26,8 @@ def spiff_problems(files: dict[str, str], docs: dict[str, object]) -> list[tuple
     if not files:
         return []
     parser, problems = _build_parser(files, docs)
-    for process_id in sorted(parser.get_process_ids()):
+    for process_id in sorted(parser.get_process_ids()):  # the executable ones only
         process_parser = parser.process_parsers[process_id]
-        if not process_parser.process_executable:
-            continue  # a documentation-only pool: nothing of it runs
         try:
             parser.get_subprocess_specs(process_id)  # parses the process itself first
         except Exception as exc:

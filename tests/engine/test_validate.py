@@ -52,7 +52,8 @@ def test_broken_xml_stops_at_the_syntax_error():
 def test_user_task_without_lane():
     path = MALFORMED / "missing_lane.bpmn"
     assert check("missing_lane.bpmn") == [
-        f"{path}:12: review: user task has no lane (the lane gives its candidate group)"
+        f"{path}:12: review: user task has no lane, camunda:candidateGroups or camunda:assignee: nobody would be "
+        "offered it"
     ]
 
 

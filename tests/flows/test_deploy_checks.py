@@ -36,8 +36,10 @@ CASES = {
     "not json": ({"forms/s/start.json": "{not json"}, NO_TASK, "forms/s/start.json:1: -: invalid JSON"),
     "not a schema": ({"forms/s/start.json": '{"type": 5}'}, NO_TASK, "not a valid JSON Schema"),
     "too deep": ({"forms/s/start.json": "[" * 40 + "]" * 40}, NO_TASK, "nested 40 levels deep (at most 32)"),
-    "recursion": ({"forms/s/start.json": "[" * 100_000 + "]" * 100_000}, NO_TASK, "invalid JSON: nested too deeply to be read"),
-    "missing decision": ({"forms/s/start.json": GOOD_FORM}, DECISION, 'decide: decision missing is not in any DMN file'),
+    "recursion": ({"forms/s/start.json": "[" * 100_000 + "]" * 100_000}, NO_TASK,
+                  "invalid JSON: nested too deeply to be read"),
+    "missing decision": ({"forms/s/start.json": GOOD_FORM}, DECISION,
+                         "decide: decision missing is not in any DMN file"),
 }
 
 
