@@ -235,8 +235,10 @@ def parse_python(text: str, mode: str = "eval") -> tuple[ast.AST | None, str | N
         return ast.parse(source, mode=mode), None, 1
     except SyntaxError as exc:
         return None, exc.msg, exc.lineno or 1
-    except (ValueError, RecursionError, MemoryError) as exc:
-        return None, f"cannot be parsed ({type(exc).__name__})", 1
+    except (RecursionError, MemoryError):
+        return None, "nested too deeply or too long to be parsed", 1
+    except ValueError as exc:  # e.g. a NUL character
+        return None, one_line(exc), 1
 
 
 def _short(text: str, limit: int = 60) -> str:

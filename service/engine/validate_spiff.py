@@ -76,7 +76,7 @@ def from_exception(exc: Exception, default_file: str | None, docs: dict[str, obj
     if hasattr(exc, "notes") and exc.notes:
         raw += "".join(f". {note}" for note in exc.notes)
     if not hasattr(exc, "file_name") or (_WRAPPED.match(raw) and not known_text(raw)):
-        log.warning("SpiffWorkflow's parser failed on %s (%s)", file, element_id, exc_info=exc)
+        log.info("SpiffWorkflow's parser failed on %s (%s)", file, element_id, exc_info=exc)
         return Problem(file, line, element_id, _wrapped(exc, raw)), raw
     ref, ref_line = _unresolved_association(root, element_id, raw)
     return Problem(file, ref_line or line, element_id, spiff_message(raw, ref)), raw
