@@ -44,6 +44,7 @@ from .validate_checks import (
 )
 from .validate_dmn import decision_problems
 from .validate_gateways import check_gateways
+from .validate_limits import MAX_ELEMENTS, elements, file_too_large, over_budget
 from .validate_spiff import spiff_problems
 
 __all__ = ["Problem", "validate", "validate_files"]
@@ -98,6 +99,9 @@ def _with_decisions(paths: list, bpmn_root: Path) -> list:
 def _read_source(path) -> tuple[str, Problem | None]:
     name = str(path)
     try:
+        too_large = file_too_large(Path(path).stat().st_size)
+        if too_large:
+            return "", Problem(name, None, "-", too_large)
         raw = Path(path).read_bytes()
     except (OSError, TypeError, ValueError) as exc:
         return "", Problem(name, None, "-", one_line(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}"))
@@ -144,12 +148,18 @@ def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_r
     docs: dict[str, object] = {}
     covered: set[tuple[str, str, str]] = set()
     used_forms: set[str] = set()
+    checked = 0
     for path, text in sorted(files.items()):
         if path.startswith(FORMS_PREFIX) and path.endswith(".json"):
             continue
         root, structural = _load_document(path, text)
         problems += structural
         if root is None:
+            continue
+        count = elements(root)
+        checked += count
+        if checked > MAX_ELEMENTS:
+            problems.append(Problem(path, root.sourceline, root.get("id") or "-", over_budget(count, checked)))
             continue
         docs[path] = root
         if path.endswith(DMN_SUFFIX):
@@ -184,6 +194,10 @@ def _load_forms(forms: dict[str, str], root: str) -> tuple[dict[str, object], di
     problems: dict[str, list[Problem]] = {}
     for key, text in forms.items():
         path = posixpath.join(root, key)
+        too_large = file_too_large(len(text))
+        if too_large:
+            schemas[key], problems[key] = None, [Problem(path, None, "-", too_large)]
+            continue
         try:
             schema = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -251,6 +265,9 @@ def _load_document(path: str, text: str) -> tuple[object | None, list[Problem]]:
     """Parses one file; the problems returned make the file unfit for SpiffWorkflow's parser."""
     if not path.endswith((*BPMN_SUFFIXES, DMN_SUFFIX)):
         return None, [Problem(path, None, "-", "not a BPMN or DMN file (.bpmn, .bpmn20.xml or .dmn)")]
+    too_large = file_too_large(len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass")))
+    if too_large:
+        return None, [Problem(path, None, "-", too_large)]
     doctype = _DOCTYPE.search(text)
     try:
         data = text.encode("utf-8")

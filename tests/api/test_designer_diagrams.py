@@ -155,3 +155,16 @@ def test_validate_and_deploy_find_the_same_decision_files(tmp_path):
     [missing] = [str(p) for p in validate([tmp_path / "bpmn" / "routed.bpmn"], forms_dir=ROOT / "forms")]
     assert missing.endswith(":7: Activity_0rule01: decision Decision_route_request is not in any DMN file "
                             "(there is no decision at all)")
+
+
+def test_a_process_file_over_the_validators_limit_is_413_with_the_limit_and_nothing_deploys(client):
+    files = _files("no_lane_assignment.bpmn")
+    files["bpmn/no_lane_assignment.bpmn"] = files["bpmn/no_lane_assignment.bpmn"].replace(
+        "</bpmn:definitions>", "<!--" + "x" * (5 * 1024 * 1024) + "--></bpmn:definitions>")
+    response = client.deploy(files)
+    assert response.status_code == 413 and response.json["code"] == "too_large"
+    assert response.json["message"] == ("bpmn/no_lane_assignment.bpmn is larger than 5.0 MB; a process or form file "
+                                        "may be at most 5.0 MB (split the process)")
+    missing = client.http.post("/api/v1/processes/Process_NoLane/instances", headers=client.auth("rep"),
+                               json={"data": {}})
+    assert missing.status_code == 404
