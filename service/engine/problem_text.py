@@ -104,7 +104,9 @@ _SPIFF_TEXTS: list[tuple[re.Pattern, str]] = [(re.compile(pattern, re.DOTALL), s
     (r'No "calledElement" attribute for Call Activity',
      "the call activity names no process to call (calledElement)"),
     (r"The process '(?P<id>[^']*)' was not found",
-     "process {id} is not defined in any deployed or uploaded file"),
+     "the called process {id} is in none of the files checked together (deploy it, or send its file too)"),
+    (r"A multiinstance task must specify a cardinality or a collection",
+     "a multi-instance task needs a loop cardinality or a collection (camunda:collection)"),
     (r"Cancel Events may only be used with transactions", "a cancel event may only be attached to a transaction"),
     (r"Conditional event definition with missing condition", "the conditional event has no condition"),
     (r"Invalid Script Task", "the script task has no script"),
@@ -116,7 +118,8 @@ _SPIFF_TEXTS: list[tuple[re.Pattern, str]] = [(re.compile(pattern, re.DOTALL), s
      "a {what_lower} definition has no id"),
     (r"Correlation is missing correlation property retrieval expressions: (?P<id>\S+)",
      "correlation property {id} has no retrieval expression"),
-    (r"Data Store with name (?P<name>.*) has no implementation", "data store {name} is not one the engine knows"),
+    (r"Data Store with name (?P<name>.*) has no implementation",
+     "data store {name} is not one the engine knows; use a data object or the process data instead"),
     (r"maximum recursion depth exceeded", "the diagram is nested or chained too deeply to be read"),
 )]
 

@@ -14,7 +14,7 @@ import re
 from lxml import etree
 
 from .bundle import new_parser
-from .problem_text import known_text, spiff_message, unexpected
+from .problem_text import BPMN_NS, known_text, spiff_message, unexpected
 from .validate_checks import Problem
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,35 @@ def from_exception(exc: Exception, default_file: str | None, docs: dict[str, obj
         log.info("SpiffWorkflow's parser failed on %s (%s)", file, element_id, exc_info=exc)
         return Problem(file, line, element_id, _wrapped(exc, raw)), raw
     ref, ref_line = _unresolved_association(root, element_id, raw)
+    located = None if getattr(exc, "id", "") else _locate(root, raw)
+    if located is not None:  # SpiffWorkflow named no element: the one its message is about
+        element_id, line = located.get("id") or element_id, located.sourceline or line
     return Problem(file, ref_line or line, element_id, spiff_message(raw, ref)), raw
+
+
+_LOCATORS = (  # SpiffWorkflow's message without a node -> (element, attribute, the value in the message)
+    (re.compile(r"The process '(?P<value>[^']*)' was not found"), "callActivity", "calledElement"),
+    (re.compile(r"Data Store with name (?P<value>.*) has no implementation"), "dataStore", "name"),
+    (re.compile(r"Data Store (?:identifier|name) is missing"), "dataStore", None),
+    (re.compile(r"(?P<kind>Message|Signal|Error|Escalation|Correlation) identifier is missing"), None, "id"),
+)
+
+
+def _locate(root, raw: str):
+    """The element a node-less SpiffWorkflow message is about, found in our own tree (None if not found)."""
+    if root is None:
+        return None
+    for pattern, local, attribute in _LOCATORS:
+        found = pattern.search(raw)
+        if not found:
+            continue
+        local = local or found.group("kind").lower().replace("correlation", "correlationProperty")
+        for element in root.iter(f"{{{BPMN_NS}}}{local}"):
+            value = found.groupdict().get("value")
+            if attribute is None or (value is not None and element.get(attribute) == value) \
+                    or (value is None and element.get(attribute) is None):
+                return element
+    return None
 
 
 def _wrapped(exc: Exception, raw: str) -> str:
