@@ -68,11 +68,12 @@ def decision_files(bpmn_root: Path) -> list[Path]:
 def project_folders(diagram: Path) -> tuple[Path, Path]:
     """(the `bpmn/` folder, the `forms/` folder) of the project a diagram belongs to.
 
-    The project is the parent of the nearest enclosing folder named ``bpmn``; a diagram
-    outside any such folder counts its own folder as the `bpmn/` folder (forms beside it).
+    The project is the parent of the nearest enclosing folder named ``bpmn`` (at most three
+    levels up, as in ``bpmn/sales/leads/x.bpmn``); a diagram outside any such folder counts
+    its own folder as the `bpmn/` folder (forms beside it).
     """
     folder = diagram.parent
-    for candidate in (folder, *folder.parents):
+    for candidate in (folder, *folder.parents[:3]):
         if candidate.name == "bpmn":
             return candidate, candidate.parent / "forms"
     return folder, folder.parent / "forms"

@@ -59,8 +59,12 @@ class HandoffUserTaskParser(UserTaskParser):
         return extensions
 
 
+class HandoffProcessParser(long_chains.ChainSafeProcessParser):
+    """Parses a chain of any length without deep recursion (`long_chains`)."""
+
+
 class HandoffParser(CamundaParser):
-    PROCESS_PARSER_CLASS = long_chains.ChainSafeProcessParser
+    PROCESS_PARSER_CLASS = HandoffProcessParser
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (HandoffUserTaskParser, UserTask),

@@ -90,10 +90,12 @@ def _validate(paths, forms_dir) -> list[Problem]:
 def _with_decisions(paths: list, bpmn_root: Path) -> list:
     """A diagram's business rule tasks name decision tables of its project: check them together.
 
-    The DMN files are those a deploy of the project would send (`bundle.decision_files`).
+    The DMN files are those a deploy of the project would send (`bundle.decision_files`); a
+    diagram outside a ``bpmn/`` folder is checked with the DMN files beside it.
     """
     given = {os.path.abspath(p) for p in paths}
-    return list(paths) + [d for d in decision_files(bpmn_root) if os.path.abspath(d) not in given]
+    found = decision_files(bpmn_root) if bpmn_root.name == "bpmn" else sorted(bpmn_root.glob(f"*{DMN_SUFFIX}"))
+    return list(paths) + [d for d in found if os.path.abspath(d) not in given]
 
 
 def _read_source(path) -> tuple[str, Problem | None]:

@@ -8,17 +8,14 @@ they are. The same texts are compiled here with the sandbox's policy.
 
 from __future__ import annotations
 
-import logging
 import re
 
 from lxml import etree
 
-from .problem_text import unexpected
 from .sandbox_policy import refusals
 from .validate_checks import Problem, parse_python
 
 QUESTION_MARK = re.compile(r'(\?)(?=(?:[^\'"]|[\'"][^\'"]*[\'"])*$)')  # as SpiffWorkflow's DMNEngine finds it
-log = logging.getLogger(__name__)
 EXPRESSIONS = {"inputExpression": "input expression", "inputEntry": "input entry", "outputEntry": "output entry"}
 
 
@@ -26,8 +23,7 @@ def decision_problems(path: str, root) -> list[Problem]:
     try:
         return _problems(path, root)
     except Exception as exc:  # the validator must never raise
-        log.exception("the decision check failed on %s", path)
-        return [Problem(path, root.sourceline, root.get("id") or "-", unexpected(exc, "this decision file"))]
+        return [Problem(path, None, "-", f"the decision check could not finish: {exc!r}")]
 
 
 def _problems(path: str, root) -> list[Problem]:
