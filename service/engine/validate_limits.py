@@ -26,8 +26,9 @@ def megabytes(count: int) -> str:
 def file_too_large(size: int) -> str | None:
     if size <= MAX_FILE_BYTES:
         return None
-    return (f"the file is {megabytes(size)}; at most {megabytes(MAX_FILE_BYTES)} is checked "
-            "(split the process, e.g. into called processes)")
+    limit = megabytes(MAX_FILE_BYTES)
+    sent = megabytes(size) if megabytes(size) != limit else f"over {limit}"
+    return f"the file is {sent}; at most {limit} is checked (split the process, e.g. into called processes)"
 
 
 def elements(root) -> int:

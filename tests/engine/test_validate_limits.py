@@ -107,5 +107,5 @@ def test_files_sent_together_share_the_budget():
 def test_an_oversized_form_or_diagram_in_memory_is_refused_unparsed():
     big = "x" * (MAX_FILE_BYTES + 1)
     assert lines(validate_files({"bpmn/big.bpmn": big})) == [
-        "bpmn/big.bpmn:1: -: the file is 5.0 MB; at most 5.0 MB is checked "
+        "bpmn/big.bpmn:1: -: the file is over 5.0 MB; at most 5.0 MB is checked "
         "(split the process, e.g. into called processes)"]
