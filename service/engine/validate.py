@@ -29,6 +29,7 @@ from .bundle import BPMN_SUFFIXES, DMN_SUFFIX, FORMS_PREFIX, decision_files, pro
 from .problem_text import readable_tags, unexpected
 from .validate_checks import (
     BPMN_NS,
+    NO_EXECUTABLE,
     FileContext,
     Problem,
     check_flows,
@@ -150,6 +151,7 @@ def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_r
     docs: dict[str, object] = {}
     covered: set[tuple[str, str, str]] = set()
     used_forms: set[str] = set()
+    runnable: set[str] = set()  # files with an executable process
     checked = 0
     for path, text in sorted(files.items()):
         if path.startswith(FORMS_PREFIX) and path.endswith(".json"):
@@ -169,6 +171,8 @@ def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_r
         else:
             ctx = FileContext(path, root, schemas)
             run_checks(ctx)
+            if next(ctx.iter("process"), None) is not None:
+                runnable.add(path)
             problems += ctx.problems
             covered |= {(path, element_id, start) for element_id, start in ctx.covered}
             used_forms |= ctx.form_keys
@@ -176,6 +180,8 @@ def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_r
                 continue
         if not structural:
             clean[path] = text
+    if runnable:  # a file of documentation-only pools among files that run is skipped, not refused
+        problems = [p for p in problems if p.message != NO_EXECUTABLE or p.file in runnable]
     for key in sorted(used_forms):
         problems += form_problems.get(key, [])
     for problem, raw in spiff_problems(clean, docs):

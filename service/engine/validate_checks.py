@@ -45,6 +45,7 @@ _ISO_PART = (
 )
 ISO_LIKE = re.compile(rf"^(?:R\d*/)?{_ISO_PART}(?:/{_ISO_PART})?$", re.IGNORECASE)
 SPLITS = ("startEvent", "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway")
+NO_EXECUTABLE = 'no executable process (set isExecutable="true")'
 TIMER_KINDS = {"timeDuration": "duration", "timeDate": "date", "timeCycle": "cycle"}
 
 
@@ -148,7 +149,7 @@ def _nearest_id(element) -> str:
 def check_processes(ctx: FileContext) -> None:
     """A file whose processes cannot run deploys nothing; say so rather than accept it."""
     if ctx.skipped and not list(ctx.iter("process")):
-        ctx.report(ctx.skipped[0], 'no executable process (set isExecutable="true")')
+        ctx.report(ctx.skipped[0], NO_EXECUTABLE)
     elif not list(ctx.iter("process")):
         ctx.report(ctx.root, "no bpmn:process in this file")
 

@@ -199,3 +199,11 @@ def test_a_decision_file_the_engine_trips_over_is_never_a_python_error():
     body = STRAIGHT.replace(script_task("Activity_0calc01"), task)
     # was: two.dmn:?: -: AttributeError: 'list' object has no attribute 'tag' (and its repr on the task)
     lines(validate_files({"bpmn/route.bpmn": diagram(body), "bpmn/two.dmn": TWO_DECISIONS}))
+
+
+def test_a_documentation_only_diagram_is_refused_alone_and_skipped_beside_processes_that_run():
+    documentation = diagram(STRAIGHT).replace('isExecutable="true"', 'isExecutable="false"')
+    alone = lines(validate_files({"bpmn/context.bpmn": documentation}))
+    assert alone == ['bpmn/context.bpmn:3: Process_1: no executable process (set isExecutable="true")']
+    beside = {"bpmn/context.bpmn": documentation, "bpmn/order.bpmn": diagram(STRAIGHT, process_id="Process_2")}
+    assert validate_files(beside) == []
