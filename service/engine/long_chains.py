@@ -95,6 +95,9 @@ def _deeper(init):
     return __init__
 
 
+RECURSIVE_PREDICT = TaskSpec._predict  # SpiffWorkflow's own, kept for the test that compares the two
+
+
 def install() -> None:
     """Puts the iterative prediction and the deeper iterators in place (once; idempotent)."""
     TaskSpec._predict = _predict
