@@ -45,7 +45,15 @@ from .validate_checks import (
 )
 from .validate_dmn import decision_problems
 from .validate_gateways import check_gateways
-from .validate_limits import MAX_ELEMENTS, elements, file_too_large, over_budget
+from .validate_limits import (
+    MAX_CODE_TOTAL,
+    MAX_ELEMENTS,
+    code_chars,
+    elements,
+    file_too_large,
+    over_budget,
+    over_code_budget,
+)
 from .validate_spiff import spiff_problems
 
 __all__ = ["Problem", "validate", "validate_files"]
@@ -152,7 +160,7 @@ def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_r
     covered: set[tuple[str, str, str]] = set()
     used_forms: set[str] = set()
     runnable: set[str] = set()  # files with an executable process
-    checked = 0
+    checked = coded = 0  # elements and characters of code so far (`validate_limits`)
     for path, text in sorted(files.items()):
         if path.startswith(FORMS_PREFIX) and path.endswith(".json"):
             continue
@@ -160,10 +168,11 @@ def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_r
         problems += structural
         if root is None:
             continue
-        count = elements(root)
-        checked += count
-        if checked > MAX_ELEMENTS:
-            problems.append(Problem(path, root.sourceline, root.get("id") or "-", over_budget(count, checked)))
+        count, code = elements(root), code_chars(root)
+        checked, coded = checked + count, coded + code
+        if checked > MAX_ELEMENTS or coded > MAX_CODE_TOTAL:
+            reason = over_budget(count, checked) if checked > MAX_ELEMENTS else over_code_budget(code, coded)
+            problems.append(Problem(path, root.sourceline, root.get("id") or "-", reason))
             continue
         docs[path] = root
         if path.endswith(DMN_SUFFIX):

@@ -22,6 +22,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from .parser import HandoffParser
 from .problem_text import one_line, plain
 from .sandbox_policy import refusals
+from .validate_limits import MAX_CODE_CHARS
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -229,9 +230,18 @@ def check_service_tasks(ctx: FileContext) -> None:
             ctx.blocks_parser = True  # its KeyError would hide the other processes' problems
 
 
+TOO_LONG = "is too long to check"
+
+
 def parse_python(text: str, mode: str = "eval") -> tuple[ast.AST | None, str | None, int]:
-    """Parses as SpiffWorkflow runs it (eval() drops leading blanks); returns (tree, error, error line)."""
+    """Parses as SpiffWorkflow runs it (eval() drops leading blanks); returns (tree, error, error line).
+
+    Code longer than `MAX_CODE_CHARS` is not parsed: compiling it could take seconds (no shipped
+    expression or script is over 250 characters).
+    """
     source = text.lstrip(" \t") if mode == "eval" else text
+    if len(source) > MAX_CODE_CHARS:
+        return None, f"{TOO_LONG} ({len(source)} characters; at most {MAX_CODE_CHARS}): split it up", 1
     try:
         return ast.parse(source, mode=mode), None, 1
     except SyntaxError as exc:
@@ -272,8 +282,8 @@ def _compile(ctx: FileContext, element, text: str, mode: str, what: str, element
     if error is None:
         return
     hint = " (conditions are Python, not JUEL: drop the ${ })" if text.strip().startswith(("${", "#{")) else ""
-    ctx.report(element, f"{what} is not valid Python: {error}{hint}", element_id=element_id,
-               line=(element.sourceline or 1) + line - 1)
+    message = f"{what} {error}" if error.startswith(TOO_LONG) else f"{what} is not valid Python: {error}{hint}"
+    ctx.report(element, message, element_id=element_id, line=(element.sourceline or 1) + line - 1)
 
 
 USER_TASK_EXPRESSIONS = ("dueDate", "followUpDate", "candidateGroups", "candidateUsers", "assignee")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from service.engine.validate import validate_files
-from service.engine.validate_limits import MAX_ELEMENTS, MAX_FILE_BYTES
+from service.engine.validate_limits import MAX_CODE_CHARS, MAX_CODE_TOTAL, MAX_ELEMENTS, MAX_FILE_BYTES
 from tests.engine.test_validate_messages import diagram, flow, lines, script_task
 
 SECONDS, MEGABYTES = 10, 500
@@ -109,3 +109,29 @@ def test_an_oversized_form_or_diagram_in_memory_is_refused_unparsed():
     assert lines(validate_files({"bpmn/big.bpmn": big})) == [
         "bpmn/big.bpmn:1: -: the file is over 5.0 MB; at most 5.0 MB is checked "
         "(split the process, e.g. into called processes)"]
+
+
+def long_scripts(count: int, size: int) -> str:
+    expression = "x == 1 or " * ((size - 10) // 10) + "True"
+    ids = ["StartEvent_1"] + [f"Activity_{i:04d}" for i in range(count)] + ["Event_0end001"]
+    body = '    <bpmn:startEvent id="StartEvent_1" />\n'
+    body += "".join(f'    <bpmn:scriptTask id="{node}"><bpmn:script>ok = {expression}</bpmn:script></bpmn:scriptTask>\n'
+                    for node in ids[1:-1])
+    body += '    <bpmn:endEvent id="Event_0end001" />\n'
+    return diagram(body + "".join(flow(f"Flow_{i:04d}", ids[i - 1], ids[i]) for i in range(1, len(ids))))
+
+
+def test_code_is_bounded_per_expression_and_per_validation(folder):
+    [one] = lines(validate_files({"bpmn/a.bpmn": long_scripts(1, MAX_CODE_CHARS + 20)}))
+    assert one == ("bpmn/a.bpmn:5: Activity_0000: script is too long to check (10019 characters; at most 10000): "
+                   "split it up")
+    path = folder / "scripts.bpmn"
+    path.write_text(long_scripts(480, MAX_CODE_CHARS))  # 4.8 MB of conditions: seconds each to compile
+    printed, seconds, peak = measured(path)
+    assert printed == [f"{path}:2: Definitions_1: not checked: the expressions and scripts of this file come to "
+                       f"4799520 characters; at most {MAX_CODE_TOTAL} are checked (move long scripts into service "
+                       "tasks)"]
+    assert seconds < SECONDS and peak < MEGABYTES, (seconds, peak)
+    path.write_text(long_scripts(MAX_CODE_TOTAL // MAX_CODE_CHARS - 1, MAX_CODE_CHARS))  # the most still checked
+    printed, seconds, peak = measured(path)
+    assert printed == [] and seconds < SECONDS and peak < MEGABYTES, (printed[:1], seconds, peak)
