@@ -16,7 +16,7 @@ import pytest
 
 from service.engine.validate import validate_files
 from service.engine.validate_limits import MAX_CODE_CHARS, MAX_CODE_TOTAL, MAX_ELEMENTS, MAX_FILE_BYTES
-from tests.engine.test_validate_messages import diagram, flow, lines, script_task
+from tests.engine.test_validate_problem_lines import diagram, flow, lines, script_task
 
 SECONDS, MEGABYTES = 10, 500
 

@@ -8,7 +8,7 @@ from service.engine.validate import DOCTYPE
 from service.flows.deploy import deploy
 from service.flows.errors import DeployInvalid
 from service.store.models import ProcessVersion
-from tests.engine.test_validate_messages import STRAIGHT, diagram
+from tests.engine.test_validate_problem_lines import STRAIGHT, diagram
 from tests.support import count
 
 
