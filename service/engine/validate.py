@@ -54,6 +54,7 @@ from .validate_limits import (
     over_budget,
     over_code_budget,
 )
+from .validate_messages import check_messages
 from .validate_spiff import spiff_problems
 
 __all__ = ["Problem", "validate", "validate_files"]
@@ -375,4 +376,4 @@ def run_checks(ctx: FileContext) -> None:
 
 
 CHECKS = (check_processes, check_unsupported, check_user_tasks, check_start_forms, check_service_tasks, check_python,
-          check_sandbox, check_timers, check_flows, check_gateways)
+          check_sandbox, check_timers, check_flows, check_gateways, check_messages)

@@ -59,7 +59,8 @@ class ProcessVersion(Base):
     process_id: Mapped[str] = mapped_column(String(200), index=True)
     version: Mapped[int]
     name: Mapped[str] = mapped_column(String(300))
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Names the files, not the version: a designer's undo deploys an older version's files again.
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
     files: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)  # loaded only when a spec is parsed
     deployed_at: Mapped[datetime]
     deployed_by: Mapped[str | None] = mapped_column(String(200))
@@ -310,3 +311,24 @@ class IdempotencyKey(Base):
     status: Mapped[int | None]
     response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
+
+
+class WaitingEvent(Base):
+    """A message or signal an instance waits for, kept where the instance is settled (flows.waits).
+
+    A correlation or a signal finds who waits by name with one indexed query, without reading any
+    instance's engine state; the engine checks again when it catches.
+    """
+
+    __tablename__ = "waiting_event"
+    __table_args__ = (UniqueConstraint("instance_id", "kind", "name", "element_id"),
+                      Index("ix_waiting_event_kind_name", "kind", "name"))
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # message | signal
+    name: Mapped[str] = mapped_column(String(300))
+    element_id: Mapped[str] = mapped_column(String(200))
+    interrupting: Mapped[bool | None]
+    attached_to: Mapped[str | None] = mapped_column(String(200))
+    since: Mapped[datetime]
