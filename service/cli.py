@@ -67,6 +67,8 @@ def bpmn_validate(files: tuple[Path, ...], forms_dir: Path | None) -> None:
     """Prints FILE:LINE: element-id: message for every problem; exit 1 if any."""
     from .engine.validate import validate
 
+    root = logging.getLogger()
+    root.setLevel(max(root.level, logging.WARNING))  # the problems are the output; the parser's traces are INFO
     problems = validate(list(files), forms_dir)
     for problem in problems:
         click.echo(str(problem))

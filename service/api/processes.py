@@ -6,6 +6,7 @@ from flask import abort, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from service.engine.validate_limits import MAX_FILE_BYTES, megabytes
 from service.flows import deploy as deploying
 from service.flows import queries_people
 from service.store.models import ProcessVersion
@@ -16,7 +17,6 @@ from .common import actor_id, services
 
 blp = Blueprint("processes", __name__, url_prefix="/api/v1/processes", description="Process versions and deploys")
 DESIGNERS = "designers"
-MAX_UPLOAD = 5 * 1024 * 1024
 MAX_VERSION = 2**31 - 1  # version numbers are 32-bit integers: a larger one names no version
 
 
@@ -53,9 +53,10 @@ def deploy():
     username = _designer()
     files = {}
     for field, upload in request.files.items(multi=True):
-        content = upload.read(MAX_UPLOAD + 1)
-        if len(content) > MAX_UPLOAD:
-            abort(422, description=f"{field} is larger than 5 MB")
+        content = upload.read(MAX_FILE_BYTES + 1)
+        if len(content) > MAX_FILE_BYTES:  # the validator's own limit: a larger file would not be checked
+            abort(413, description=f"{field} is larger than {megabytes(MAX_FILE_BYTES)}; a process or form file "
+                                   f"may be at most {megabytes(MAX_FILE_BYTES)} (split the process)")
         try:
             files[field] = content.decode("utf-8")
         except UnicodeDecodeError:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,20 +41,42 @@ def read_tree(root: Path, bpmn_dir: str = "bpmn", forms_dir: str = "forms") -> d
     files: dict[str, str] = {}
     for folder in (bpmn_dir, forms_dir):
         base = root / folder
-        if not base.is_dir():
-            continue
-        for path in sorted(base.rglob("*")):
-            if path.is_file() and _is_source(path.name):
-                rel = Path(folder) / path.relative_to(base)
-                key = rel.as_posix()
-                if folder == forms_dir:
-                    key = FORMS_PREFIX + path.relative_to(base).as_posix()
-                files[key] = path.read_text(encoding="utf-8")
+        for path in source_files(base):
+            key = (Path(folder) / path.relative_to(base)).as_posix()
+            if folder == forms_dir:
+                key = FORMS_PREFIX + path.relative_to(base).as_posix()
+            files[key] = path.read_text(encoding="utf-8")
     return files
+
+
+def source_files(base: Path) -> list[Path]:
+    """Every BPMN, DMN and JSON file under a folder, subfolders included: what a deploy of it sends."""
+    if not base.is_dir():
+        return []
+    return [path for path in sorted(base.rglob("*")) if path.is_file() and _is_source(path.name)]
 
 
 def _is_source(name: str) -> bool:
     return name.endswith(BPMN_SUFFIXES) or name.endswith(DMN_SUFFIX) or name.endswith(".json")
+
+
+def decision_files(bpmn_root: Path) -> list[Path]:
+    """The DMN files of a project's `bpmn/` folder, found as a deploy finds them (`read_tree`)."""
+    return [path for path in source_files(bpmn_root) if path.name.endswith(DMN_SUFFIX)]
+
+
+def project_folders(diagram: Path) -> tuple[Path, Path]:
+    """(the `bpmn/` folder, the `forms/` folder) of the project a diagram belongs to.
+
+    The project is the parent of the nearest enclosing folder named ``bpmn`` (at most three
+    levels up, as in ``bpmn/sales/leads/x.bpmn``); a diagram outside any such folder counts
+    its own folder as the `bpmn/` folder (forms beside it).
+    """
+    folder = diagram.parent
+    for candidate in (folder, *folder.parents[:3]):
+        if candidate.name == "bpmn":
+            return candidate, candidate.parent / "forms"
+    return folder, folder.parent / "forms"
 
 
 def new_parser(files: dict[str, str]) -> HandoffParser:
@@ -77,6 +100,7 @@ def form_keys(specs) -> set[str]:
 
 def split_bundles(files: dict[str, str]) -> list[Bundle]:
     """One bundle per executable process, holding its BPMN files, all DMN files and its forms.
+    (`get_process_ids` lists executable processes only: a documentation-only pool gets no bundle.)
 
     Assumes the files have been validated; parse errors propagate.
     """
@@ -114,6 +138,12 @@ def _start_event(files: dict[str, str], process_id: str):
             if found:
                 return found[0]
     return None
+
+
+def process_line(text: str, process_id: str) -> int:
+    """The line of ``<bpmn:process id=...>`` in a BPMN text (1 when it is not found)."""
+    found = re.search(rf'<(?:\w+:)?process\b[^>]*\bid="{re.escape(process_id)}"', text)
+    return text.count("\n", 0, found.start()) + 1 if found else 1
 
 
 def start_form_key(files: dict[str, str], process_id: str) -> str | None:

@@ -38,7 +38,6 @@ from SpiffWorkflow.bpmn.parser.event_parsers import (
     SIGNAL_EVENT_XPATH,
     TIMER_EVENT_XPATH,
 )
-from SpiffWorkflow.bpmn.parser.ProcessParser import ProcessParser
 from SpiffWorkflow.bpmn.parser.task_parsers import SubprocessParser
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -54,7 +53,7 @@ from SpiffWorkflow.camunda.parser.task_spec import (
 )
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
-from . import dmn, messages
+from . import dmn, long_chains, messages
 from .call_activity import MappedCallActivity, parse_mappings
 from .expressions import render
 from .juel import condition_source, translate_dollar
@@ -71,6 +70,8 @@ from .specs import OperatorTask
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _DOLLAR = re.compile(r"^\$\{(.*)\}$", re.DOTALL)
 _NAME = re.compile(r"^\s*(?:\$\{\s*)?([A-Za-z_][A-Za-z_0-9]*)(?:\s*\})?\s*$")
+
+long_chains.install()
 
 
 class ExpressionReference(TaskDataReference):
@@ -219,8 +220,9 @@ class HandoffStartEventParser(messages.StartEventParser):
         return task
 
 
-class HandoffProcessParser(ProcessParser):
-    """Processes end when their work is done, whatever their event sub-processes still listen for."""
+class HandoffProcessParser(long_chains.ChainSafeProcessParser):
+    """Parses a chain of any length without deep recursion (`long_chains`); processes end when their work
+    is done, whatever their event sub-processes still listen for."""
 
     def create_spec(self):
         spec = super().create_spec()

@@ -10,6 +10,7 @@ deploy endpoint or a CLI can print the problems as they are.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import posixpath
 import re
@@ -24,10 +25,12 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import XSD_PATH, BpmnValidator
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 
 from . import form_patterns
-from .bundle import BPMN_SUFFIXES, DMN_SUFFIX, FORMS_PREFIX, new_parser
+from .bundle import BPMN_SUFFIXES, DMN_SUFFIX, FORMS_PREFIX, decision_files, project_folders
+from .problem_text import readable_tags, unexpected
 from .validate_camunda import check_camunda
 from .validate_checks import (
     BPMN_NS,
+    NO_EXECUTABLE,
     FileContext,
     Problem,
     check_flows,
@@ -43,18 +46,23 @@ from .validate_checks import (
 )
 from .validate_dmn import decision_problems
 from .validate_gateways import check_gateways
+from .validate_limits import (
+    MAX_CODE_TOTAL,
+    MAX_ELEMENTS,
+    code_chars,
+    elements,
+    file_too_large,
+    over_budget,
+    over_code_budget,
+)
 from .validate_messages import check_messages
+from .validate_spiff import spiff_problems
 
 __all__ = ["Problem", "validate", "validate_files"]
 
-PREFIXES = {
-    BPMN_NS: "bpmn",
-    "http://www.omg.org/spec/BPMN/20100524/DI": "bpmndi",
-    "http://www.omg.org/spec/DD/20100524/DC": "dc",
-    "http://www.omg.org/spec/DD/20100524/DI": "di",
-    "http://camunda.org/schema/1.0/bpmn": "camunda",
-    **{uri: "dmn" for uri in DMN_SCHEMAS},
-}
+log = logging.getLogger(__name__)
+DOCTYPE = "DOCTYPE and entities are not allowed"
+_DOCTYPE = re.compile(r"<!(?:DOCTYPE|ENTITY)\b")
 _SCHEMA_LOCK = threading.Lock()  # an lxml schema keeps its error log on itself
 
 
@@ -63,20 +71,22 @@ def validate(paths: Iterable[str | os.PathLike], forms_dir: str | os.PathLike | 
     try:
         return _validate(paths, forms_dir)
     except Exception as exc:  # e.g. paths that are not paths: still an answer, not a crash
-        return [Problem("-", None, "-", one_line(f"the validator failed: {exc!r}"))]
+        log.exception("the validator failed")
+        return [Problem("-", None, "-", unexpected(exc, "these files"))]
 
 
 def _validate(paths, forms_dir) -> list[Problem]:
     if isinstance(paths, (str, os.PathLike)):  # one path, not a string of one-letter paths
         paths = [paths]
-    groups: dict[str, list] = {}
+    groups: dict[tuple[str, str], list] = {}
     for path in paths:
-        folder = forms_dir if forms_dir is not None else Path(path).parent.parent / "forms"
-        groups.setdefault(os.fspath(folder), []).append(path)
+        bpmn_root, default_forms = project_folders(Path(path))
+        folder = forms_dir if forms_dir is not None else default_forms
+        groups.setdefault((os.fspath(folder), os.fspath(bpmn_root)), []).append(path)
     problems: list[Problem] = []
-    for folder, group in groups.items():
+    for (folder, bpmn_root), group in groups.items():
         files: dict[str, str] = {}
-        for path in _with_sibling_decisions(group):
+        for path in _with_decisions(group, Path(bpmn_root)):
             text, problem = _read_source(path)
             if problem is not None:
                 problems.append(problem)
@@ -88,18 +98,23 @@ def _validate(paths, forms_dir) -> list[Problem]:
     return _sorted(problems)
 
 
-def _with_sibling_decisions(paths: list) -> list:
-    """A diagram's business rule tasks name decision tables kept beside it: check them together."""
+def _with_decisions(paths: list, bpmn_root: Path) -> list:
+    """A diagram's business rule tasks name decision tables of its project: check them together.
+
+    The DMN files are those a deploy of the project would send (`bundle.decision_files`); a
+    diagram outside a ``bpmn/`` folder is checked with the DMN files beside it.
+    """
     given = {os.path.abspath(p) for p in paths}
-    extra = []
-    for folder in {Path(p).parent for p in paths}:
-        extra += [d for d in sorted(folder.glob(f"*{DMN_SUFFIX}")) if os.path.abspath(d) not in given]
-    return list(paths) + extra
+    found = decision_files(bpmn_root) if bpmn_root.name == "bpmn" else sorted(bpmn_root.glob(f"*{DMN_SUFFIX}"))
+    return list(paths) + [d for d in found if os.path.abspath(d) not in given]
 
 
 def _read_source(path) -> tuple[str, Problem | None]:
     name = str(path)
     try:
+        too_large = file_too_large(Path(path).stat().st_size)
+        if too_large:
+            return "", Problem(name, None, "-", too_large)
         raw = Path(path).read_bytes()
     except (OSError, TypeError, ValueError) as exc:
         return "", Problem(name, None, "-", one_line(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}"))
@@ -133,7 +148,8 @@ def validate_files(files: dict[str, str], forms: dict[str, str] | None = None, *
     try:
         return _validate_files(files, forms, forms_root)
     except Exception as exc:  # a bug here must not turn a deploy's answer into a 500
-        return [Problem("-", None, "-", one_line(f"the validator failed: {exc!r}"))]
+        log.exception("the validator failed")
+        return [Problem(min(files, default="-"), None, "-", unexpected(exc, "these files"))]
 
 
 def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_root: str) -> list[Problem]:
@@ -145,6 +161,8 @@ def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_r
     docs: dict[str, object] = {}
     covered: set[tuple[str, str, str]] = set()
     used_forms: set[str] = set()
+    runnable: set[str] = set()  # files with an executable process
+    checked = coded = 0  # elements and characters of code so far (`validate_limits`)
     for path, text in sorted(files.items()):
         if path.startswith(FORMS_PREFIX) and path.endswith(".json"):
             continue
@@ -152,12 +170,20 @@ def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_r
         problems += structural
         if root is None:
             continue
+        count, code = elements(root), code_chars(root)
+        checked, coded = checked + count, coded + code
+        if checked > MAX_ELEMENTS or coded > MAX_CODE_TOTAL:
+            reason = over_budget(count, checked) if checked > MAX_ELEMENTS else over_code_budget(code, coded)
+            problems.append(Problem(path, root.sourceline, root.get("id") or "-", reason))
+            continue
         docs[path] = root
         if path.endswith(DMN_SUFFIX):
             problems += decision_problems(path, root)
         else:
             ctx = FileContext(path, root, schemas)
             run_checks(ctx)
+            if next(ctx.iter("process"), None) is not None:
+                runnable.add(path)
             problems += ctx.problems
             covered |= {(path, element_id, start) for element_id, start in ctx.covered}
             used_forms |= ctx.form_keys
@@ -165,10 +191,12 @@ def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_r
                 continue
         if not structural:
             clean[path] = text
+    if runnable:  # a file of documentation-only pools among files that run is skipped, not refused
+        problems = [p for p in problems if p.message != NO_EXECUTABLE or p.file in runnable]
     for key in sorted(used_forms):
         problems += form_problems.get(key, [])
-    for problem in _spiff_problems(clean, docs):
-        if not any(problem.file == file and problem.element_id == element_id and problem.message.startswith(start)
+    for problem, raw in spiff_problems(clean, docs):
+        if not any(problem.file == file and problem.element_id == element_id and raw.startswith(start)
                    for file, element_id, start in covered):
             problems.append(problem)
     return _sorted(problems)
@@ -185,13 +213,18 @@ def _load_forms(forms: dict[str, str], root: str) -> tuple[dict[str, object], di
     problems: dict[str, list[Problem]] = {}
     for key, text in forms.items():
         path = posixpath.join(root, key)
+        too_large = file_too_large(len(text))
+        if too_large:
+            schemas[key], problems[key] = None, [Problem(path, None, "-", too_large)]
+            continue
         try:
             schema = json.loads(text)
         except json.JSONDecodeError as exc:
             schemas[key], problems[key] = None, [Problem(path, exc.lineno, "-", f"invalid JSON: {exc.msg}")]
             continue
         except Exception as exc:  # e.g. a RecursionError on absurd nesting
-            schemas[key], problems[key] = None, [Problem(path, None, "-", f"invalid JSON: {exc!r}")]
+            reason = "nested too deeply to be read" if isinstance(exc, RecursionError) else unexpected(exc, "it")
+            schemas[key], problems[key] = None, [Problem(path, None, "-", f"invalid JSON: {reason}")]
             continue
         depth = nesting_depth(schema)
         if depth > MAX_FORM_DEPTH:
@@ -207,8 +240,9 @@ def _load_forms(forms: dict[str, str], root: str) -> tuple[dict[str, object], di
                     repr(getattr(exc, "instance", None)) in problem.message for problem in problems[key]):
                 continue  # an invalid pattern, already said with its line
             where = getattr(exc, "json_path", "$")
-            message = getattr(exc, "message", None) or repr(exc)
-            problems[key].append(Problem(path, None, "-", one_line(f"not a valid JSON Schema: {message} (at {where})")))
+            message = getattr(exc, "message", None) or unexpected(exc, "it")
+            problems[key].append(Problem(path, json_line(text, getattr(exc, "path", ())), "-",
+                                         one_line(f"not a valid JSON Schema: {message} (at {where})")))
     return schemas, problems
 
 
@@ -221,6 +255,18 @@ def pattern_problems(path: str, text: str, schema) -> list[Problem]:
             found.append(Problem(path, form_patterns.line_of(text, pattern), "-", one_line(reason)))
     return found
 MAX_FORM_DEPTH = 32  # objects and arrays inside each other; the shipped forms need 9
+
+
+def json_line(text: str, path) -> int:
+    """The line of the value at ``path`` (keys and indexes) in a JSON text, as near as its keys tell."""
+    position = 0
+    for key in path:
+        if isinstance(key, str):
+            found = text.find(json.dumps(key), position)
+            if found < 0:
+                break
+            position = found
+    return text.count("\n", 0, position) + 1
 
 
 def nesting_depth(value) -> int:
@@ -238,17 +284,28 @@ def _load_document(path: str, text: str) -> tuple[object | None, list[Problem]]:
     """Parses one file; the problems returned make the file unfit for SpiffWorkflow's parser."""
     if not path.endswith((*BPMN_SUFFIXES, DMN_SUFFIX)):
         return None, [Problem(path, None, "-", "not a BPMN or DMN file (.bpmn, .bpmn20.xml or .dmn)")]
+    too_large = file_too_large(len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass")))
+    if too_large:
+        return None, [Problem(path, None, "-", too_large)]
+    doctype = _DOCTYPE.search(text)
     try:
         data = text.encode("utf-8")
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
+        if doctype:  # the first thing to remove; with it, the rest may read differently
+            return None, [Problem(path, text.count("\n", 0, doctype.start()) + 1, "-", DOCTYPE)]
         message = re.sub(r", line \d+, column (\d+)$", r" (column \1)", exc.msg or str(exc))
         return None, [Problem(path, exc.lineno or None, "-", one_line(f"XML syntax error: {message}"))]
     except Exception as exc:
-        return None, [Problem(path, None, "-", one_line(f"cannot parse the file: {exc}"))]
+        log.exception("lxml could not read %s", path)
+        return None, [Problem(path, None, "-", unexpected(exc, "this file"))]
     if root is None:
         return None, [Problem(path, None, "-", "XML syntax error: no root element")]
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or doctype:
+        line = text.count("\n", 0, doctype.start()) + 1 if doctype else 1
+        return None, [Problem(path, line, "-", DOCTYPE)]
     if path.endswith(DMN_SUFFIX):
         schema = DMN_SCHEMAS.get(etree.QName(root).namespace or "")
         if etree.QName(root).localname != "definitions" or schema is None:
@@ -261,7 +318,8 @@ def _load_document(path: str, text: str) -> tuple[object | None, list[Problem]]:
     try:
         return root, _schema_problems(path, root, schema)
     except Exception as exc:
-        return root, [Problem(path, None, "-", one_line(f"schema validation failed: {exc!r}"))]
+        log.exception("schema validation of %s failed", path)
+        return root, [Problem(path, root.sourceline, root.get("id") or "-", unexpected(exc, "this file"))]
 
 
 def _tag(element) -> str:
@@ -270,9 +328,7 @@ def _tag(element) -> str:
 
 def _readable(message: str) -> str:
     """``{http://www.omg.org/spec/BPMN/20100524/MODEL}userTask`` reads ``bpmn:userTask``."""
-    for uri, prefix in PREFIXES.items():
-        message = message.replace(f"{{{uri}}}", f"{prefix}:")
-    return one_line(message)
+    return one_line(readable_tags(message))
 
 
 @cache
@@ -308,80 +364,15 @@ def _id_at(elements: list) -> str:
     return node.get("id") if node is not None else "-"
 
 
-def _spiff_problems(files: dict[str, str], docs: dict[str, object]) -> list[Problem]:
-    """Runs SpiffWorkflow's parser, as a deploy will, on the files that passed XML and schema checks."""
-    if not files:
-        return []
-    parser, problems = _build_parser(files, docs)
-    for process_id in sorted(parser.get_process_ids()):
-        default = parser.process_parsers[process_id].filename
-        try:
-            parser.get_subprocess_specs(process_id)  # parses the process itself first
-        except Exception as exc:
-            problems.append(_from_exception(exc, default, docs))
-    for _, dmn_parser in sorted(parser.dmn_parsers.items(), key=lambda item: str(item[0])):
-        try:
-            dmn_parser.parse()
-        except Exception as exc:
-            problems.append(_from_exception(exc, dmn_parser.filename, docs))
-    return problems
-
-
-def _build_parser(files: dict[str, str], docs: dict[str, object]):
-    """`new_parser` fails on the first bad file; find that file, report it and go on without it."""
-    remaining, problems = dict(files), []
-    while remaining:
-        try:
-            return new_parser(remaining), problems
-        except Exception as exc:
-            culprit, error = _culprit(remaining, exc)
-            problems.append(_from_exception(error, culprit, docs))
-            del remaining[culprit]
-    return new_parser({}), problems
-
-
-def _culprit(files: dict[str, str], error: Exception) -> tuple[str, Exception]:
-    paths = sorted(files)
-    for count in range(1, len(paths) + 1):
-        try:
-            new_parser({path: files[path] for path in paths[:count]})
-        except Exception as exc:
-            return paths[count - 1], exc
-    return paths[-1], error
-
-
-def _from_exception(exc: Exception, default_file: str | None, docs: dict[str, object]) -> Problem:
-    """A SpiffWorkflow ValidationException names file and element; the line comes from our tree."""
-    file = getattr(exc, "file_name", "") or default_file or "-"
-    element_id = str(getattr(exc, "id", "") or "-")
-    line = getattr(exc, "line_number", None)
-    if not isinstance(line, int) or line <= 0:
-        line = _line_of(docs.get(file), element_id)
-    if exc.args and hasattr(exc, "notes"):
-        message = str(exc.args[0]) + "".join(f". {note}" for note in exc.notes)
-        tag = getattr(exc, "tag", "")
-        message = f"{message} ({_readable(tag)})" if tag else message
-    else:
-        message = f"{type(exc).__name__}: {exc}"
-    return Problem(file, line, element_id, _readable(message))
-
-
-def _line_of(root, element_id: str) -> int | None:
-    if root is None or element_id == "-":
-        return None
-    for element in root.iter(etree.Element):
-        if element.get("id") == element_id:
-            return element.sourceline
-    return None
-
-
 def run_checks(ctx: FileContext) -> None:
     """Runs every check; a check that trips over a strange document becomes a problem, not a crash."""
     for check in CHECKS:
         try:
             check(ctx)
         except Exception as exc:  # the validator must never raise
-            ctx.problems.append(Problem(ctx.file, None, "-", one_line(f"{check.__name__} could not finish: {exc!r}")))
+            log.exception("%s failed on %s", check.__name__, ctx.file)
+            ctx.problems.append(Problem(ctx.file, ctx.root.sourceline, ctx.root.get("id") or "-",
+                                        unexpected(exc, "this file")))
 
 
 

@@ -9,6 +9,7 @@ with the line to fix, before a process is deployed.
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +21,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from .juel import condition_source, dollar_body, juel_problem
 from .parser import HandoffParser
+from .problem_text import one_line, plain
 from .sandbox_policy import refusals
+from .validate_limits import MAX_CODE_CHARS
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -44,26 +47,33 @@ _ISO_PART = (
 )
 ISO_LIKE = re.compile(rf"^(?:R\d*/)?{_ISO_PART}(?:/{_ISO_PART})?$", re.IGNORECASE)
 SPLITS = ("startEvent", "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway")
+NO_EXECUTABLE = 'no executable process (set isExecutable="true")'
 TIMER_KINDS = {"timeDuration": "duration", "timeDate": "date", "timeCycle": "cycle"}
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing to fix, printed like a compiler error: ``FILE:LINE: element-id: message``."""
+    """One thing to fix, printed like a compiler error: ``FILE:LINE: element-id: message``.
+
+    Whatever a caller passes, a problem prints as exactly one line with a line number (the
+    file's first line when nothing nearer is known) and a message without Python reprs: a
+    newline in an id or a file name, or an exception text, cannot split or garble it.
+    """
 
     file: str
     line: int | None
     element_id: str
     message: str
 
+    def __post_init__(self) -> None:
+        line = self.line if isinstance(self.line, int) and not isinstance(self.line, bool) and self.line > 0 else 1
+        object.__setattr__(self, "file", one_line(self.file) or "-")
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "element_id", one_line(self.element_id or "") or "-")
+        object.__setattr__(self, "message", plain(self.message))
+
     def __str__(self) -> str:
-        line = "?" if self.line is None else self.line
-        return f"{self.file}:{line}: {self.element_id or '-'}: {self.message}"
-
-
-def one_line(text: object) -> str:
-    """Messages from lxml or exceptions may span lines; a problem is one line."""
-    return " ".join(str(text).split())
+        return f"{self.file}:{self.line}: {self.element_id}: {self.message}"
 
 
 def bpmn(local: str) -> str:
@@ -81,6 +91,11 @@ class FileContext:
     ``forms`` maps a form key to its schema (None when the form is not valid JSON);
     ``covered`` holds (element id, start of SpiffWorkflow's message) for the problems its
     parser would report again in its own words.
+
+    ``root`` is the document without its non-executable processes (``isExecutable="false"``,
+    the documentation-only pools of a collaboration): nothing of them runs, so no check looks
+    at them. ``document`` is the whole tree, for references into them (a message flow from a
+    customer's pool); ``skipped`` holds their bpmn:process elements.
     """
 
     file: str
@@ -90,6 +105,12 @@ class FileContext:
     covered: set[tuple[str, str]] = field(default_factory=set)
     form_keys: set[str] = field(default_factory=set)
     blocks_parser: bool = False  # SpiffWorkflow cannot even load the file, for a reason reported
+    document: Any = None
+    skipped: list = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.document = self.root
+        self.root, self.skipped = executable_part(self.root)
 
     def report(self, element, message: str, element_id: str | None = None, line: int | None = None,
                covers: str = "", covered_id: str | None = None) -> None:
@@ -102,6 +123,23 @@ class FileContext:
         return self.root.iter(*(bpmn(name) for name in locals_))
 
 
+def is_executable(process) -> bool:
+    """As SpiffWorkflow reads it: a process runs unless it says ``isExecutable="false"``."""
+    return process.get("isExecutable", "true") == "true"
+
+
+def executable_part(root) -> tuple[Any, list]:
+    """(a copy of the tree without its non-executable processes, those processes); the tree itself if none."""
+    skipped = [child for child in root if child.tag == bpmn("process") and not is_executable(child)]
+    if not skipped:
+        return root, []
+    pruned = copy.deepcopy(root)  # keeps every element's source line
+    for child in list(pruned):
+        if child.tag == bpmn("process") and not is_executable(child):
+            pruned.remove(child)
+    return pruned, skipped
+
+
 def _nearest_id(element) -> str:
     while element is not None:
         if element.get("id"):
@@ -112,11 +150,10 @@ def _nearest_id(element) -> str:
 
 def check_processes(ctx: FileContext) -> None:
     """A file whose processes cannot run deploys nothing; say so rather than accept it."""
-    processes = list(ctx.iter("process"))
-    if not processes:
+    if ctx.skipped and not list(ctx.iter("process")):
+        ctx.report(ctx.skipped[0], NO_EXECUTABLE)
+    elif not list(ctx.iter("process")):
         ctx.report(ctx.root, "no bpmn:process in this file")
-    elif all(p.get("isExecutable", "true") != "true" for p in processes):
-        ctx.report(processes[0], 'no executable process (set isExecutable="true")')
 
 
 def check_unsupported(ctx: FileContext) -> None:
@@ -167,12 +204,18 @@ def _check_form(ctx: FileContext, element, key: str) -> None:
 
 
 def _check_lane(ctx: FileContext, task, lanes: dict) -> None:
-    """A user task inherits the lane of the sub-process holding it, as SpiffWorkflow does."""
+    """A user task inherits the lane of the sub-process holding it, as SpiffWorkflow does.
+
+    ``camunda:candidateGroups`` or ``camunda:assignee`` say who does the task instead of the lane.
+    """
+    if any((camunda(task, attr) or "").strip() for attr in ("candidateGroups", "assignee")):
+        return
     node = task
     while node is not None and node.get("id") not in lanes:
         node = node.getparent()
     if node is None:
-        ctx.report(task, "user task has no lane (the lane gives its candidate group)")
+        ctx.report(task, "user task has no lane, camunda:candidateGroups or camunda:assignee: nobody would be "
+                         "offered it")
     elif not (lanes[node.get("id")].get("name") or "").strip():
         lane = lanes[node.get("id")]
         ctx.report(task, f"lane {lane.get('id') or '-'} has no name (the lane name is the candidate group)")
@@ -193,15 +236,26 @@ def check_service_tasks(ctx: FileContext) -> None:
             ctx.blocks_parser = True  # its KeyError would hide the other processes' problems
 
 
+TOO_LONG = "is too long to check"
+
+
 def parse_python(text: str, mode: str = "eval") -> tuple[ast.AST | None, str | None, int]:
-    """Parses as SpiffWorkflow runs it (eval() drops leading blanks); returns (tree, error, error line)."""
+    """Parses as SpiffWorkflow runs it (eval() drops leading blanks); returns (tree, error, error line).
+
+    Code longer than `MAX_CODE_CHARS` is not parsed: compiling it could take seconds (no shipped
+    expression or script is over 250 characters).
+    """
     source = text.lstrip(" \t") if mode == "eval" else text
+    if len(source) > MAX_CODE_CHARS:
+        return None, f"{TOO_LONG} ({len(source)} characters; at most {MAX_CODE_CHARS}): split it up", 1
     try:
         return ast.parse(source, mode=mode), None, 1
     except SyntaxError as exc:
         return None, exc.msg, exc.lineno or 1
-    except (ValueError, RecursionError, MemoryError) as exc:
-        return None, f"cannot be parsed ({type(exc).__name__})", 1
+    except (RecursionError, MemoryError):
+        return None, "nested too deeply or too long to be parsed", 1
+    except ValueError as exc:  # e.g. a NUL character
+        return None, one_line(exc), 1
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -241,8 +295,8 @@ def _compile(ctx: FileContext, element, text: str, mode: str, what: str, element
             error, line = getattr(exc, "msg", None) or str(exc), getattr(exc, "lineno", None) or 1
     if error is None:
         return
-    ctx.report(element, f"{what} is not valid Python: {error}", element_id=element_id,
-               line=(element.sourceline or 1) + line - 1)
+    message = f"{what} {error}" if error.startswith(TOO_LONG) else f"{what} is not valid Python: {error}"
+    ctx.report(element, message, element_id=element_id, line=(element.sourceline or 1) + line - 1)
 
 
 USER_TASK_EXPRESSIONS = ("dueDate", "followUpDate", "candidateGroups", "candidateUsers", "assignee")

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker, undefer
 
-from service.engine.bundle import BPMN_SUFFIXES, CALENDARS, FORMS_PREFIX, Bundle, process_sources, split_bundles
+from service.engine.bundle import (
+    BPMN_SUFFIXES,
+    CALENDARS,
+    FORMS_PREFIX,
+    Bundle,
+    process_line,
+    process_sources,
+    split_bundles,
+)
 from service.engine.library import script_functions
 from service.engine.validate import Problem, validate_files
-from service.engine.validate_checks import one_line
 from service.store import queries
 from service.store.models import ProcessVersion
 
 from .context import Services
 from .errors import DeployInvalid, NotFound, VersionUnusable
 from .unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -68,10 +78,10 @@ def load_problems(services: Services, bundles: list[Bundle]) -> list[Problem]:
         try:
             services.library.add(bundle)
         except Exception as error:  # noqa: BLE001 - anything that would stop a worker stops the deploy
+            log.warning("a worker could not load %s", bundle.process_id, exc_info=error)
             first = min((p for p in bundle.files if p.endswith(BPMN_SUFFIXES)), default="-")
-            problems.append(Problem(first, None, bundle.process_id,
-                                    one_line(f"a worker could not load this process: {type(error).__name__}: "
-                                             f"{error}")))
+            problems.append(Problem(first, process_line(bundle.files.get(first, ""), bundle.process_id),
+                                    bundle.process_id, f"a worker could not load this process: {error}"))
     return problems
 
 

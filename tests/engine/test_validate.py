@@ -34,7 +34,7 @@ def check(name: str) -> list[str]:
 
 def test_problem_prints_like_a_compiler_error():
     assert str(Problem("bpmn/a.bpmn", 12, "review", "no lane")) == "bpmn/a.bpmn:12: review: no lane"
-    assert str(Problem("bpmn/a.bpmn", None, "-", "empty")) == "bpmn/a.bpmn:?: -: empty"
+    assert str(Problem("bpmn/a.bpmn", None, "-", "empty")) == "bpmn/a.bpmn:1: -: empty"  # a line, always
 
 
 def test_the_sample_diagram_passes():
@@ -52,7 +52,8 @@ def test_broken_xml_stops_at_the_syntax_error():
 def test_user_task_without_lane():
     path = MALFORMED / "missing_lane.bpmn"
     assert check("missing_lane.bpmn") == [
-        f"{path}:12: review: user task has no lane (the lane gives its candidate group)"
+        f"{path}:12: review: user task has no lane, camunda:candidateGroups or camunda:assignee: nobody would be "
+        "offered it"
     ]
 
 
@@ -121,7 +122,7 @@ def test_all_files_reported_together_sorted_by_file():
 
 def test_a_file_that_cannot_be_read(tmp_path):
     missing = tmp_path / "bpmn" / "nowhere.bpmn"
-    assert lines(validate([missing])) == [f"{missing}:?: -: cannot read the file: No such file or directory"]
+    assert lines(validate([missing])) == [f"{missing}:1: -: cannot read the file: No such file or directory"]
 
 
 def process(body: str, process_id: str = "p") -> str:
@@ -197,14 +198,14 @@ def test_validate_files_reports_every_problem_in_memory():
         "bpmn/gateways.bpmn:8: g2: all conditions are always false; add a default flow",
         "bpmn/html.bpmn:1: -: not a BPMN file: the root element is <html>, not bpmn:definitions",
         "bpmn/junk.bpmn:1: -: XML syntax error: Start tag expected, '<' not found (column 1)",
-        "bpmn/notes.txt:?: -: not a BPMN or DMN file (.bpmn, .bpmn20.xml or .dmn)",
+        "bpmn/notes.txt:1: -: not a BPMN or DMN file (.bpmn, .bpmn20.xml or .dmn)",
         "bpmn/scripts.bpmn:9: calc: script is not valid Python: invalid syntax",
         "bpmn/scripts.bpmn:11: notify: external service task has no topic (camunda:topic)",
         "bpmn/scripts.bpmn:12: legacy: camunda:class is not run by Handoff; "
         'use camunda:type="external" with a camunda:topic',
         "bpmn/scripts.bpmn:12: legacy: 2 outgoing flows: only gateways and start events may split the flow",
         "forms/area/broken.json:2: -: invalid JSON: Expecting property name enclosed in double quotes",
-        "forms/area/not_a_schema.json:?: -: not a valid JSON Schema: "
+        "forms/area/not_a_schema.json:1: -: not a valid JSON Schema: "
         "'objekt' is not valid under any of the given schemas (at $.type)",
     ]
 
@@ -223,8 +224,8 @@ def test_spiff_parser_errors_come_with_file_and_line():
     first = process('    <bpmn:startEvent id="start"/>\n', process_id="dup")
     second = process('    <bpmn:callActivity id="call" calledElement="nowhere"/>\n', process_id="other")
     assert lines(validate_files({"bpmn/a.bpmn": first, "bpmn/b.bpmn": first, "bpmn/c.bpmn": second})) == [
-        "bpmn/b.bpmn:5: dup: Duplicate process ID: dup (bpmn:process)",
-        "bpmn/c.bpmn:5: other: No start event found (bpmn:process)",
+        "bpmn/b.bpmn:5: dup: process id dup is defined twice; give each process its own id",
+        "bpmn/c.bpmn:5: other: the process has no start event",
     ]
 
 
