@@ -303,11 +303,12 @@ def release(services: Services, instance_id: int, actor_id: int | None = None,
         permissions.may_release(uow.session, instance, actor_id)
         _refuse_sealed(instance, data or {})
         freezing.check_release_data(uow.session, instance, data or {})
-        workflow = services.engine.restore(instance.state)
-        if data:
-            services.engine.update_data(workflow, data)
-            instance.state = services.engine.dump(workflow)
-        snapshot = services.engine.snapshot(workflow, now)
+        with engine_errors():
+            workflow = services.engine.restore(instance.state)
+            if data:
+                services.engine.update_data(workflow, data)
+                instance.state = services.engine.dump(workflow)
+            snapshot = services.engine.snapshot(workflow, now)
         instance.data = json_safe(snapshot.data)  # what the project page and the dashboards read shows the rebind
         instance.frozen, instance.frozen_reason, instance.release_group = False, None, None
         instance.updated_at = now
