@@ -131,3 +131,34 @@ def upload(files: dict[str, str]) -> dict:
     """The multipart body of `POST /api/v1/processes/deploy` for these files (the note form added)."""
     files = {f"forms/{FORM_KEY}": FORM, **files}
     return {path: (io.BytesIO(text.encode()), path.rsplit("/", 1)[-1]) for path, text in files.items()}
+
+
+def chain(pid: str, nodes: list[str], lane: str | None = None, extra: str = "", called: str = "") -> str:
+    """A process of `nodes` (XML elements, each with an id) joined in order by flows ``Flow_<n>``, with shapes.
+
+    `extra`: more XML inside the process (e.g. a flow looping back); `lane`: one lane holding every node;
+    `called`: more XML after the process (e.g. another process a call activity calls).
+    """
+    import re
+
+    ids = [re.search(r'\bid="([^"]+)"', node).group(1) for node in nodes]
+    flows = "".join(f'\n    <bpmn:sequenceFlow id="Flow_{n}" sourceRef="{a}" targetRef="{b}"/>'
+                    for n, (a, b) in enumerate(zip(ids, ids[1:]), 1))
+    lanes = ""
+    if lane:
+        refs = "".join(f"\n        <bpmn:flowNodeRef>{i}</bpmn:flowNodeRef>" for i in ids)
+        lanes = (f'\n    <bpmn:laneSet id="LaneSet_{pid}">\n      <bpmn:lane id="Lane_{pid}" name="{lane}">{refs}'
+                 "\n      </bpmn:lane>\n    </bpmn:laneSet>")
+    shapes = "".join(f'\n      <bpmndi:BPMNShape id="{i}_di" bpmnElement="{i}">'
+                     f'\n        <dc:Bounds x="{180 + 150 * n}" y="120" width="100" height="80"/>'
+                     "\n      </bpmndi:BPMNShape>" for n, i in enumerate(ids))
+    body = "\n    ".join(nodes)
+    return HEAD + f"""  <bpmn:process id="{pid}" name="{pid}" isExecutable="true">{lanes}
+    {body}{flows}{extra}
+  </bpmn:process>{called}
+  <bpmndi:BPMNDiagram id="BPMNDiagram_{pid}">
+    <bpmndi:BPMNPlane id="BPMNPlane_{pid}" bpmnElement="{pid}">{shapes}
+    </bpmndi:BPMNPlane>
+  </bpmndi:BPMNDiagram>
+</bpmn:definitions>
+"""
