@@ -7,6 +7,8 @@ boilerplate a modeler adds around it.
 from __future__ import annotations
 
 import io
+import itertools
+import re
 from xml.sax.saxutils import quoteattr
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -139,11 +141,9 @@ def chain(pid: str, nodes: list[str], lane: str | None = None, extra: str = "", 
     `extra`: more XML inside the process (e.g. a flow looping back); `lane`: one lane holding every node;
     `called`: more XML after the process (e.g. another process a call activity calls).
     """
-    import re
-
     ids = [re.search(r'\bid="([^"]+)"', node).group(1) for node in nodes]
     flows = "".join(f'\n    <bpmn:sequenceFlow id="Flow_{n}" sourceRef="{a}" targetRef="{b}"/>'
-                    for n, (a, b) in enumerate(zip(ids, ids[1:]), 1))
+                    for n, (a, b) in enumerate(itertools.pairwise(ids), 1))
     lanes = ""
     if lane:
         refs = "".join(f"\n        <bpmn:flowNodeRef>{i}</bpmn:flowNodeRef>" for i in ids)
