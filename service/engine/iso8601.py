@@ -19,6 +19,7 @@ _DAYS_PER = {"years": 366, "months": 31, "weeks": 7, "days": 1, "hours": 1 / 24,
              "seconds": 1 / 86400}
 DURATION_HINT = "write an ISO 8601 duration such as PT24H"
 DATE_HINT = "an ISO 8601 date-time such as 2026-05-04T17:00:00Z"
+CYCLE_HINT = "write a cycle such as R3/PT24H (three times, a day apart) or R/P1D"
 MAX_TEXT = 200  # nobody writes a longer date or duration; a longer text is not parsed at all
 
 
@@ -47,7 +48,7 @@ def parse_duration(value: object, what: str = "duration") -> dict:
     except Exception:  # noqa: BLE001 - SpiffWorkflow raises a bare Exception('Invalid duration')
         parsed = None
     if not parsed:
-        raise TimeValueError(f"{what} {_short(text)!r} is not an ISO 8601 duration; {DURATION_HINT}")
+        raise TimeValueError(f"{what} {_short(text)!r} is not ISO 8601; {DURATION_HINT}")
     days = sum(_DAYS_PER[unit] * amount for unit, amount in parsed.items())
     if days > MAX_DAYS:
         raise TimeValueError(f"{what} {_short(text)!r} is longer than {MAX_YEARS} years")
@@ -92,24 +93,28 @@ def parse_cycle(value: object, now: datetime, what: str = "cycle") -> tuple[int,
     """``R[n]/[start/]duration`` (or ``R[n]/duration/end``): repetitions, first due time, interval."""
     text = _text(value, what)
     parts = text.upper().replace("--", "/").split("/")
-    if not parts[0].startswith("R") or len(parts) not in (2, 3) or not (parts[0][1:] == "" or parts[0][1:].isdigit()):
-        raise TimeValueError(f"{what} {_short(text)!r} is not an ISO 8601 cycle; write one such as R3/PT24H")
-    cycles = int(parts[0][1:]) if parts[0][1:] else -1
-    items = parts[1:]
-    durations = [p for p in items if p.startswith("P")]
-    if len(durations) != 1:
-        raise TimeValueError(f"{what} {_short(text)!r} needs exactly one duration; write one such as R3/PT24H")
-    if len(items) == 1:
-        interval = duration_from(items[0], now, what)
-        start = now + interval
-    elif items[0].startswith("P"):
-        end = parse_date(items[1], now, what)
-        parsed = dict(parse_duration(items[0], what))
-        interval = TimerEventDefinition.get_timedelta_from_end(parsed, end)
-        start = end - interval
-    else:
-        start = parse_date(items[0], now, what)
-        interval = duration_from(items[1], start, what)
+    repeat = parts[0][1:]
+    if (not parts[0].startswith("R") or len(parts) not in (2, 3) or not (repeat == "" or repeat.isdigit())
+            or sum(p.startswith("P") for p in parts[1:]) != 1):
+        raise TimeValueError(f"{what} {_short(text)!r} is not ISO 8601; {CYCLE_HINT}")
+    try:
+        start, interval = _cycle_times(parts[1:], now, what)
+    except TimeValueError as error:
+        if f"{MAX_YEARS} years" in str(error):
+            raise TimeValueError(f"{what} {_short(text)!r} reaches more than {MAX_YEARS} years away") from None
+        raise TimeValueError(f"{what} {_short(text)!r} is not ISO 8601; {CYCLE_HINT}") from None
     if interval.total_seconds() <= 0:
         raise TimeValueError(f"{what} {_short(text)!r} repeats with a zero interval")
-    return cycles, start, interval
+    return int(repeat) if repeat else -1, start, interval
+
+
+def _cycle_times(items: list[str], now: datetime, what: str) -> tuple[datetime, timedelta]:
+    if len(items) == 1:
+        interval = duration_from(items[0], now, what)
+        return now + interval, interval
+    if items[0].startswith("P"):
+        end = parse_date(items[1], now, what)
+        interval = TimerEventDefinition.get_timedelta_from_end(dict(parse_duration(items[0], what)), end)
+        return end - interval, interval
+    start = parse_date(items[0], now, what)
+    return start, duration_from(items[1], start, what)
