@@ -21,12 +21,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from service.engine.runner import Snapshot
 from service.engine.tasks import UserTaskState
-from service.store.models import Instance, Task, User
+from service.store.models import Instance, Task, TaskGroup, User
 
 from .errors import Conflict
 
 TASKS = Task.__table__
 INSERT = insert(TASKS).returning(TASKS.c.engine_task_id, TASKS.c.id)  # matched by engine id: no ordering cost
+OFFER = insert(TaskGroup.__table__)
 CLOSE = (update(TASKS).where(TASKS.c.id == bindparam("task_id"), TASKS.c.row_version == bindparam("seen_version"))
          .values(status=bindparam("new_status"), completed_at=bindparam("done_at", type_=TASKS.c.completed_at.type),
                  completed_by=func.coalesce(bindparam("done_by", type_=TASKS.c.completed_by.type),
@@ -44,6 +45,7 @@ class TaskChange:
     name: str
     candidate_group: str | None
     due_at: datetime | None
+    candidate_groups: tuple[str, ...] | list[str] = ()
 
 
 def open_task_rows(session: Session, instance_id: int) -> dict[str, Task]:
@@ -77,11 +79,11 @@ def project_tasks(session: Session, instance: Instance, snapshot: Snapshot, now:
     for status, item in plan:
         if status == "opened":
             changes.append(TaskChange("task_opened", next(new_ids), item.element_id, item.name,
-                                      item.candidate_group, item.due_at))
+                                      item.candidate_group, item.due_at, item.candidate_groups))
         else:
             _close(session, item, status, now, actor_id if status == "completed" else None)
             changes.append(TaskChange(f"task_{status}", item.id, item.element_id, item.name, item.candidate_group,
-                                      item.due_at))
+                                      item.due_at, item.groups))
     return changes
 
 
@@ -90,10 +92,14 @@ def _insert(session: Session, instance_id: int, views: list[UserTaskState], now:
         return []
     rows = [{"instance_id": instance_id, "engine_task_id": view.task_id, "element_id": view.element_id,
              "name": view.name, "candidate_group": view.candidate_group, "form_key": view.form_key,
+             "candidate_groups": list(view.candidate_groups) or None,
              "status": "open", "created_at": now, "due_at": view.due_at,
              "assignee_id": _user_id(session, view.assignee), "completed_at": None, "completed_by": None,
              "row_version": 1} for view in views]
     ids = dict(session.connection().execute(INSERT, rows).all())
+    offers = [{"task_id": ids[view.task_id], "group_name": name} for view in views for name in view.candidate_groups]
+    if offers:
+        session.connection().execute(OFFER, offers)
     return [ids[view.task_id] for view in views]
 
 

@@ -78,7 +78,7 @@ def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ct
         actor = actor_id if change.kind == "task_completed" else None
         audit.record(session, now, change.kind, instance_id=instance.id, task_id=change.task_id, actor_id=actor,
                      element_id=change.element_id, name=change.name, candidate_group=change.candidate_group,
-                     due_at=change.due_at)
+                     due_at=change.due_at, **_more_groups(change))
     if completed:
         audit.record(session, now, "instance_completed", instance_id=instance.id)
     outbox_ids = ctx.write_outbox()
@@ -86,6 +86,11 @@ def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ct
     moved = wakeup is not None and wakeup != previous  # an alarm already set for this moment stays set
     if moved or outbox_ids:
         uow.after_commit(lambda: services.signal_committed([(instance_id, wakeup)] if moved else [], outbox_ids))
+
+
+def _more_groups(change) -> dict:
+    """A task offered to several groups names them all in the log (one group: as it always was)."""
+    return {"candidate_groups": list(change.candidate_groups)} if len(change.candidate_groups) > 1 else {}
 
 
 def schedule_after_commit(services: Services, uow: UnitOfWork, instance: Instance) -> None:

@@ -25,7 +25,7 @@ def start(api, pid: str, data: dict):
 
 @pytest.mark.parametrize(("attributes", "data", "words"), [
     ({"dueDate": "${deadline}"}, {"deadline": "PT24Hours"},
-     "camunda:dueDate '${deadline}' cannot be a due date: due date 'PT24Hours' is not an ISO 8601 duration; "
+     "camunda:dueDate '${deadline}' cannot be a due date: due date 'PT24Hours' is not ISO 8601; "
      "write an ISO 8601 duration such as PT24H"),
     ({"dueDate": "${deadline}"}, {"deadline": "tomorrow"}, "due date 'tomorrow' is not ISO 8601"),
     ({"dueDate": "${deadline}"}, {"deadline": "P100000000Y"}, "is longer than 100 years"),
@@ -57,10 +57,10 @@ def test_the_same_process_starts_with_data_its_expressions_can_use(api, services
 
 
 @pytest.mark.parametrize(("kind", "value", "words"), [
-    ("timeDuration", "wait", "timer duration 'PT24Hours' is not an ISO 8601 duration"),
+    ("timeDuration", "wait", "timer duration 'PT24Hours' is not ISO 8601; write an ISO 8601 duration such as PT24H"),
     ("timeDuration", "wait", None),
     ("timeDate", "wait", "timer date 'PT24Hours' is a duration, not a date"),
-    ("timeCycle", "wait", "timer cycle 'PT24Hours' is not an ISO 8601 cycle"),
+    ("timeCycle", "wait", "timer cycle 'PT24Hours' is not ISO 8601; write a cycle"),
 ])
 def test_a_timer_expression_giving_no_iso_value_refuses_the_start(api, services, kind, value, words):
     deploy(api, {"bpmn/timer.bpmn": timer_process("timer", kind, value)})

@@ -1,0 +1,38 @@
+"""a task offered to several candidate groups: task.candidate_groups and the task_group lookup table
+
+Revision ID: 0008_groups
+Revises: 0006
+Create Date: 2026-12-02 14:00:00
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0008_groups'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('task') as batch:
+        batch.add_column(sa.Column('candidate_groups', sa.JSON(), nullable=True))
+    op.create_table(
+        'task_group',
+        sa.Column('task_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+        sa.Column('group_name', sa.String(length=200), nullable=False),
+        sa.ForeignKeyConstraint(['task_id'], ['task.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('task_id', 'group_name'),
+    )
+    op.create_index('ix_task_group_name_task', 'task_group', ['group_name', 'task_id'])
+    # Every task so far had one group: it is offered to that one.
+    op.execute("INSERT INTO task_group (task_id, group_name) "
+               "SELECT id, candidate_group FROM task WHERE candidate_group IS NOT NULL")
+    array = "json_build_array" if op.get_bind().dialect.name == "postgresql" else "json_array"
+    op.execute(f"UPDATE task SET candidate_groups = {array}(candidate_group) WHERE candidate_group IS NOT NULL")
+
+
+def downgrade() -> None:
+    op.drop_index('ix_task_group_name_task', table_name='task_group')
+    op.drop_table('task_group')
+    with op.batch_alter_table('task') as batch:
+        batch.drop_column('candidate_groups')
