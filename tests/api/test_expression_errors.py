@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from service.store.models import Instance, Task
-from tests.modeler import timer_process, upload, user_task_process
+from tests.modeler import chain, timer_process, upload, user_task_process
 from tests.support import count
 
 
@@ -71,4 +71,34 @@ def test_a_timer_expression_giving_no_iso_value_refuses_the_start(api, services,
     assert answer.status_code == 422, answer.json
     assert "Event_0wait001" in answer.json["message"] and words in answer.json["message"]
     assert answer.json["errors"] == {"element_id": ["Event_0wait001"]}
+    assert count(services, Instance) == 0
+
+
+CONDITION = ('<bpmn:sequenceFlow id="Flow_0big001" sourceRef="Gateway_0big001" targetRef="Event_0big001">'
+             '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression" '
+             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">amount &gt; 1000</bpmn:conditionExpression>'
+             '</bpmn:sequenceFlow>\n    <bpmn:endEvent id="Event_0big001"/>')
+
+
+def test_a_failing_condition_names_its_gateway(api, services):
+    text = chain("gate", ['<bpmn:startEvent id="StartEvent_1"/>',
+                          '<bpmn:exclusiveGateway id="Gateway_0big001" name="Big?" default="Flow_2"/>',
+                          '<bpmn:endEvent id="Event_0end001"/>'], extra="\n    " + CONDITION)
+    deploy(api, {"bpmn/gate.bpmn": text})
+    answer = start(api, "gate", {"amount": "a lot"})  # a text compared with a number
+    assert answer.status_code == 422, answer.json
+    assert answer.json["message"].startswith("the process failed at Gateway_0big001: Error evaluating expression")
+    assert answer.json["errors"] == {"element_id": ["Gateway_0big001"]}
+    assert start(api, "gate", {"amount": 5000}).status_code == 201
+
+
+def test_a_failing_decision_cell_names_its_task(api, services):
+    from tests.api.test_candidate_groups import DMN, review_process
+
+    deploy(api, {"bpmn/review.bpmn": review_process("review", "${reviewers}", decide=True),
+                 "bpmn/reviewers.dmn": DMN})
+    answer = start(api, "review", {"amount": "a lot"})
+    assert answer.status_code == 422, answer.json
+    assert "Activity_0decide1" in answer.json["message"]
+    assert answer.json["errors"] == {"element_id": ["Activity_0decide1"]}
     assert count(services, Instance) == 0
