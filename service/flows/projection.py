@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -28,6 +28,7 @@ from .errors import Conflict
 TASKS = Task.__table__
 INSERT = insert(TASKS).returning(TASKS.c.engine_task_id, TASKS.c.id)  # matched by engine id: no ordering cost
 OFFER = insert(TaskGroup.__table__)
+WITHDRAW = delete(TaskGroup.__table__).where(TaskGroup.__table__.c.task_id.in_(bindparam("task_ids", expanding=True)))
 CLOSE = (update(TASKS).where(TASKS.c.id == bindparam("task_id"), TASKS.c.row_version == bindparam("seen_version"))
          .values(status=bindparam("new_status"), completed_at=bindparam("done_at", type_=TASKS.c.completed_at.type),
                  completed_by=func.coalesce(bindparam("done_by", type_=TASKS.c.completed_by.type),
@@ -75,15 +76,18 @@ def project_tasks(session: Session, instance: Instance, snapshot: Snapshot, now:
             plan.append((view.state, row))
     plan += [("cancelled", row) for engine_task_id, row in open_rows.items() if engine_task_id not in seen]
     new_ids = iter(_insert(session, instance.id, [view for status, view in plan if status == "opened"], now))
-    changes = []
+    changes, closed = [], []
     for status, item in plan:
         if status == "opened":
             changes.append(TaskChange("task_opened", next(new_ids), item.element_id, item.name,
                                       item.candidate_group, item.due_at, item.candidate_groups))
         else:
             _close(session, item, status, now, actor_id if status == "completed" else None)
+            closed.append(item.id)
             changes.append(TaskChange(f"task_{status}", item.id, item.element_id, item.name, item.candidate_group,
                                       item.due_at, item.groups))
+    if closed:  # a closed task is offered to nobody: the offers stay as few as the open tasks
+        session.connection().execute(WITHDRAW, {"task_ids": closed})
     return changes
 
 

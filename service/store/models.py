@@ -141,10 +141,11 @@ class Task(Base):
 
 
 class TaskGroup(Base):
-    """One group a task is offered to, so "tasks my groups may claim" is an indexed lookup.
+    """One group an *open* task is offered to, so "tasks my groups may claim" is an indexed lookup.
 
-    `Task.candidate_groups` holds the same names for reading; this table is for asking. A task
-    offered to ``legal, finance`` has two rows; written once, when the task opens.
+    `Task.candidate_groups` holds the names for reading, for good; this table is for asking. A
+    task offered to ``legal, finance`` has two rows from when it opens until it closes, so a
+    group's lookup never wades through its closed history.
     """
 
     __tablename__ = "task_group"

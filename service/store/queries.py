@@ -65,9 +65,9 @@ def in_any_group(session: Session, user_id: int, group_names: list[str]) -> bool
 
 
 def offered_to(group_names):
-    """Ids of the tasks offered to any of `group_names` (a list, or a query of names), for ``Task.id.in_(...)``.
+    """Ids of the open tasks offered to any of `group_names` (a list, or a query of names), for ``Task.id.in_``.
 
-    `TaskGroup` is indexed by group name: one index range per group, whatever the number of tasks.
+    `TaskGroup` holds open tasks only and is indexed by group name: one short index range per group.
     """
     return select(TaskGroup.task_id).where(TaskGroup.group_name.in_(group_names))
 

@@ -1,4 +1,4 @@
-"""a task offered to several candidate groups: task.candidate_groups and the task_group lookup table
+"""a task offered to several candidate groups: task.candidate_groups and the task_group lookup of open tasks
 
 Revision ID: 0008_groups
 Revises: 0006
@@ -24,9 +24,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('task_id', 'group_name'),
     )
     op.create_index('ix_task_group_name_task', 'task_group', ['group_name', 'task_id'])
-    # Every task so far had one group: it is offered to that one.
+    # Every task so far had one group; an open one is offered to it.
     op.execute("INSERT INTO task_group (task_id, group_name) "
-               "SELECT id, candidate_group FROM task WHERE candidate_group IS NOT NULL")
+               "SELECT id, candidate_group FROM task WHERE candidate_group IS NOT NULL AND status = 'open'")
     array = "json_build_array" if op.get_bind().dialect.name == "postgresql" else "json_array"
     op.execute(f"UPDATE task SET candidate_groups = {array}(candidate_group) WHERE candidate_group IS NOT NULL")
 
