@@ -25,6 +25,7 @@ GROUPS = {
     "designers": "Process designers: edit and deploy BPMN",
     "admins": "Administrators: people, groups, org chart",
     "managers": "People who handle escalated work",
+    "integrations": "Service accounts of partner systems: send messages and signals (POST /api/v1/correlations)",
 }
 
 # username, display name, groups, manager username

@@ -11,6 +11,7 @@ from . import (
     dashboards,
     documents,
     errors,
+    events,
     instance_views,
     instances,
     messages,
@@ -37,7 +38,7 @@ def init_api(app: Flask) -> Api:
     api = HandoffApi(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for module in (auth_routes, tasks, instances, instance_views, processes, customers, people, messages,
-                   documents, dashboards):
+                   documents, dashboards, events):
         api.register_blueprint(module.blp)
     errors.register(app)  # after flask-smorest's handlers, so ours answer
     return api

@@ -289,3 +289,70 @@ class DiagramSchema(Schema):
     active = fields.List(fields.String())
     overdue = fields.List(fields.String())
     frozen = fields.Boolean()
+
+
+class CorrelationKeys(fields.Dict):
+    """Process variables a waiting instance must hold: ``{"contract_number": "C-1"}``; Camunda's
+    ``{"contract_number": {"value": "C-1", "type": "String"}}`` is read the same way."""
+
+    def __init__(self, **kwargs):
+        super().__init__(keys=fields.String(validate=validate.Length(min=1, max=200)),
+                         validate=validate.Length(max=20), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        keys = super()._deserialize(value, attr, data, **kwargs)
+        plain = {}
+        for key, item in keys.items():
+            if isinstance(item, dict) and "value" in item:
+                item = item["value"]
+            if not (item is None or isinstance(item, str | int | float | bool)):
+                raise self.make_error("invalid_value", name=key)
+            plain[key] = item
+        return plain
+
+    default_error_messages = {"invalid_value": "{name}: a correlation key's value is a string, number, "
+                                               "true, false or null"}
+
+
+class CorrelationSchema(Schema):
+    message = fields.String(required=True, validate=validate.Length(min=1, max=300),
+                            metadata={"description": "the BPMN message's name (bpmn:message name=...)"})
+    instance_id = StrictInteger(allow_none=True, load_default=None, validate=validate.Range(min=1, max=2**63 - 1),
+                                metadata={"description": "the instance it is for, when the sender knows it"})
+    business_key = fields.String(allow_none=True, load_default=None, validate=validate.Length(min=1, max=200),
+                                 metadata={"description": "the business key the instance was started with"})
+    correlation_keys = CorrelationKeys(load_default=dict, metadata={
+        "description": "process variables the waiting instance must hold with exactly these values"})
+    payload = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=200)), load_default=dict,
+                          metadata={"description": "merged into the instance's data"})
+
+
+class SignalSchema(Schema):
+    signal = fields.String(required=True, validate=validate.Length(min=1, max=300),
+                           metadata={"description": "the BPMN signal's name (bpmn:signal name=...)"})
+    payload = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=200)), load_default=dict,
+                          metadata={"description": "merged into the data of every instance that catches it"})
+
+
+class SkippedSchema(Schema):
+    instance_id = fields.Integer(allow_none=True)
+    process_id = fields.String(allow_none=True)
+    reason = fields.String()
+
+
+class DeliveredSchema(Schema):
+    kind = fields.String(metadata={"description": "message or signal"})
+    name = fields.String()
+    delivered_to = fields.List(fields.Integer(), metadata={"description": "instances that caught it"})
+    started = fields.List(fields.Integer(), metadata={"description": "instances its start event started"})
+    skipped = fields.List(fields.Nested(SkippedSchema),
+                          metadata={"description": "a signal: instances or processes that could not take it now"})
+
+
+class WaitSchema(Schema):
+    kind = fields.String(metadata={"description": "message or signal"})
+    name = fields.String()
+    element_id = fields.String()
+    interrupting = fields.Boolean(allow_none=True)
+    attached_to = fields.String(allow_none=True)
+    since = fields.DateTime()

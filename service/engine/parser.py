@@ -25,6 +25,7 @@ from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser, UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from . import messages
 from .specs import OperatorTask
 
 
@@ -61,4 +62,8 @@ class HandoffParser(CamundaParser):
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (HandoffUserTaskParser, UserTask),
         full_tag("serviceTask"): (OperatorTaskParser, OperatorTask),
+        # Messages merge their payload into the data (see `messages`); same spec classes as SpiffWorkflow's.
+        **{full_tag(tag): (parser, CamundaParser.OVERRIDE_PARSER_CLASSES[full_tag(tag)][1])
+           for tag, parser in messages.PARSERS.items()},
+        **{full_tag(tag): pair for tag, pair in messages.TASK_PARSERS.items()},
     }

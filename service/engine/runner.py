@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from . import timers
+from . import messages, timers
 from .library import ParsedProcess, SpecLibrary
 from .sandbox import SandboxEnvironment
 from .script_engine import HandoffScriptEngine
@@ -35,6 +34,7 @@ class Snapshot:
     pending_timers: list[timers.PendingTimer]
     next_wakeup_at: datetime | None
     data: dict
+    waits: list[messages.Wait] = field(default_factory=list)  # messages and signals it would catch now
 
 
 def current_data(workflow: BpmnWorkflow) -> dict:
@@ -108,14 +108,13 @@ class Engine:
         return timers.fire_due(workflow, now, lambda: self.run(workflow, operators, budget))
 
     def deliver_message(self, workflow, name: str, payload: dict, operators: OperatorRunner) -> None:
-        waiting = [
-            t for t in workflow.event_manager.tasks.values()
-            if getattr(t.task_spec.event_definition, "name", None) == name
-        ]
-        if not waiting:
-            raise EngineError(f"this instance is not waiting for message {name!r}")
-        definition = waiting[0].task_spec.event_definition
-        workflow.catch(BpmnEvent(definition, payload))
+        """A BPMN message reaches the instance; its payload is merged into the data (`messages`)."""
+        self.deliver(workflow, messages.MESSAGE, name, payload, operators)
+
+    def deliver(self, workflow, kind: str, name: str, payload: dict, operators: OperatorRunner) -> None:
+        """A message or signal from outside: caught where the instance waits for it, then the process runs on."""
+        if not messages.catch(workflow, kind, name, payload):
+            raise EngineError(f"this instance is not waiting for {kind} {name!r}")
         self.run(workflow, operators)
 
     def snapshot(self, workflow: BpmnWorkflow, now: datetime | None = None) -> Snapshot:
@@ -127,6 +126,7 @@ class Engine:
             pending_timers=pending,
             next_wakeup_at=pending[0].due if pending and not completed else None,
             data=current_data(workflow),
+            waits=[] if completed else messages.waiting_for(workflow),
         )
 
     def update_data(self, workflow: BpmnWorkflow, changes: dict[str, Any]) -> None:

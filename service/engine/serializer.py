@@ -16,9 +16,11 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
 from SpiffWorkflow.task import Task
 
 from .library import SpecLibrary
+from .messages import HandoffMessageEventDefinition
 from .user_data import UserDataRegistry, UserDataTaskConverter
 
 
@@ -49,6 +51,7 @@ def make_serializer(library: SpecLibrary) -> BpmnWorkflowSerializer:
     config = dict(CAMUNDA_CONFIG)
     config[BpmnWorkflow] = SpecRefWorkflowConverter
     config[Task] = UserDataTaskConverter
+    config[HandoffMessageEventDefinition] = MessageEventDefinitionConverter  # a gateway's seen events
     registry = BpmnWorkflowSerializer.configure(config, UserDataRegistry())
     registry.spec_library = library
     return BpmnWorkflowSerializer(registry)

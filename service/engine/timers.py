@@ -11,12 +11,13 @@ import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
-from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent, EventBasedGateway
 from SpiffWorkflow.util.task import TaskState
 
 MAX_CATCH_UP_ROUNDS = 100
@@ -33,8 +34,25 @@ class PendingTimer:
     skipped: int = 0  # cycle slots that passed unseen (downtime, a freeze) and were not replayed
 
 
-def _timer_due(task) -> datetime | None:
-    definition = task.task_spec.event_definition
+def _timer_definition(task):
+    """The task's timer; an event-based gateway (a multiple event) holds the timer of the event after it."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    if isinstance(definition, MultipleEventDefinition):
+        return next((d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)), None)
+    return definition
+
+
+def _timer_element(task, definition) -> str:
+    if isinstance(task.task_spec, EventBasedGateway):
+        for output, inner in zip(task.task_spec.outputs, task.task_spec.event_definition.event_definitions,
+                                 strict=False):
+            if inner is definition:
+                return output.bpmn_id
+    return task.task_spec.bpmn_id
+
+
+def _timer_due(task, definition=None) -> datetime | None:
+    definition = definition or task.task_spec.event_definition
     value = task._get_internal_data("event_value")
     if value is None:
         return None
@@ -59,15 +77,15 @@ def _attached_to(task) -> str | None:
 def pending_timers(workflow) -> list[PendingTimer]:
     timers = []
     for task in list(workflow.event_manager.tasks.values()):
-        definition = getattr(task.task_spec, "event_definition", None)
+        definition = _timer_definition(task)
         if not isinstance(definition, TimerEventDefinition) or not task.has_state(TaskState.WAITING):
             continue
-        due = _timer_due(task)
+        due = _timer_due(task, definition)
         if due is None:
             continue
         kind = type(definition).__name__.replace("TimerEventDefinition", "").replace("EventDefinition", "")
         interrupting = getattr(task.task_spec, "cancel_activity", None)
-        timers.append(PendingTimer(str(task.id), task.task_spec.bpmn_id, due, kind.lower(),
+        timers.append(PendingTimer(str(task.id), _timer_element(task, definition), due, kind.lower(),
                                    interrupting, _attached_to(task)))
     return sorted(timers, key=lambda t: t.due)
 

@@ -43,6 +43,7 @@ from .validate_checks import (
 )
 from .validate_dmn import decision_problems
 from .validate_gateways import check_gateways
+from .validate_messages import check_messages
 
 __all__ = ["Problem", "validate", "validate_files"]
 
@@ -385,4 +386,4 @@ def run_checks(ctx: FileContext) -> None:
 
 
 CHECKS = (check_processes, check_unsupported, check_user_tasks, check_start_forms, check_service_tasks, check_python,
-          check_sandbox, check_timers, check_user_task_values, check_flows, check_gateways)
+          check_sandbox, check_timers, check_user_task_values, check_flows, check_gateways, check_messages)

@@ -69,6 +69,9 @@ class Services:
 
     def __post_init__(self):
         self.engine = Engine(self.library)
+        from .thrown import CHANNEL, ThrownEvents  # messages and signals thrown to other instances
+
+        self.channels.setdefault(CHANNEL, ThrownEvents(self))
 
     def signal_committed(self, wakeups: list[tuple[int, datetime]], outbox_ids: list[int]) -> None:
         """After a commit: set alarms and queue deliveries, in one Redis round trip when there is Redis."""

@@ -48,11 +48,13 @@ def _result(instance: Instance, task: Task | None = None) -> InstanceResult:
 
 def start_process(services: Services, process_id: str, data: dict | None = None, *,
                   actor_id: int | None = None, business_key: str | None = None,
-                  request_key: int | None = None) -> InstanceResult:
+                  request_key: int | None = None, by_event: StartEvent | None = None) -> InstanceResult:
     """Starts the newest version of a process.
 
     `request_key`: the caller's Idempotency-Key reservation, marked done in this transaction
     (`request_keys`), so a retry knows the instance was started even if the answer was lost.
+    `by_event`: a message or signal from outside starts it (its start event catches it in this same
+    transaction); the caller authorized the sender, so the start lane does not apply.
     """
     now, data = services.clock(), dict(data or {})
     with UnitOfWork(services.sessions) as uow:
@@ -60,7 +62,8 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         if version is None:
             raise NotFound(f"no process {process_id!r} is deployed")
         parsed = versions.load(services, version)
-        permissions.may_start(uow.session, parsed, process_id, actor_id, now)  # 403 before any 422
+        if by_event is None:
+            permissions.may_start(uow.session, parsed, process_id, actor_id, now)  # 403 before any 422
         if parsed.start_form_key:
             forms.validate(parsed.forms.get(parsed.start_form_key, {}), data)
         if parsed.start_form_key:  # what the start form names, the starter must be able to see
@@ -73,12 +76,19 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         uow.session.add(instance)
         uow.session.flush()
         audit.record(uow.session, now, "instance_started", instance_id=instance.id, actor_id=actor_id,
-                     process_id=process_id, version=version.version, business_key=business_key)
+                     process_id=process_id, version=version.version, business_key=business_key,
+                     **({"by": by_event.kind, by_event.kind: by_event.name} if by_event else {}))
         ctx = OperatorContext.of(services, uow.session, instance, now)
         with engine_errors():
             workflow = services.engine.start(parsed.ref, data, ctx)
+            if by_event is not None:
+                services.engine.deliver(workflow, by_event.kind, by_event.name, by_event.payload, ctx)
+        if by_event is not None:
+            audit.record(uow.session, now, f"{by_event.kind}_received", instance_id=instance.id, actor_id=actor_id,
+                         **{by_event.kind: by_event.name}, started=True)
         settle(services, uow, instance, workflow, ctx, now, actor_id)
-        request_keys.record_committed(uow.session, request_key, instance_id=instance.id)
+        request_keys.record_committed(uow.session, request_key, instance_id=instance.id,
+                                      **(by_event.facts if by_event else {}))
         uow.commit()
         return _result(instance)
 
@@ -239,19 +249,23 @@ def _sign_and_seal(uow: UnitOfWork, signer, instance: Instance, task: Task, prop
 
 def deliver_message(services: Services, instance_id: int, name: str, payload: dict | None = None,
                     actor_id: int | None = None) -> InstanceResult:
-    """An external message (a callback, a signature webhook) reaches a waiting instance."""
-    now = services.clock()
-    with UnitOfWork(services.sessions) as uow:
-        instance = _running(uow, instance_id)
-        ctx = OperatorContext.of(services, uow.session, instance, now)
-        with engine_errors():
-            workflow = services.engine.restore(instance.state)
-            services.engine.deliver_message(workflow, name, dict(payload or {}), ctx)
-        audit.record(uow.session, now, "message_received", instance_id=instance.id, actor_id=actor_id,
-                     message=name)
-        settle(services, uow, instance, workflow, ctx, now, actor_id)
-        uow.commit()
-        return _result(instance)
+    """An external message (a callback, a signature webhook) reaches a waiting instance.
+
+    The payload is merged into the instance's data. See `events` for correlations and signals.
+    """
+    from .events import deliver
+
+    return deliver(services, instance_id, "message", name, payload, actor_id)
+
+
+@dataclass(frozen=True)
+class StartEvent:
+    """A message or signal that starts an instance (a message or signal start event catches it)."""
+
+    kind: str
+    name: str
+    payload: dict
+    facts: dict  # what the caller's Idempotency-Key reservation records when it commits
 
 
 def _running(uow: UnitOfWork, instance_id: int, expected_version: int | None = None) -> Instance:

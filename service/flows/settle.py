@@ -13,7 +13,7 @@ from service.logging_setup import annotate
 from service.store.models import Instance, Task
 from service.store.outage import database_unavailable
 
-from . import audit
+from . import audit, thrown, waits
 from .context import Services
 from .errors import Conflict, FlowError, ProcessFailed
 from .operators import OperatorContext
@@ -61,6 +61,7 @@ def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ct
     """
     session = uow.session
     annotate(instance_id=instance.id)  # later log lines of this request or job name the instance
+    thrown.to_outbox(ctx, workflow)  # what it threw for other instances leaves through the outbox, not the state
     with engine_errors():  # due dates, candidate groups and assignees are evaluated here
         snapshot = services.engine.snapshot(workflow, now)
     instance.state = services.engine.dump(workflow)
@@ -79,6 +80,7 @@ def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ct
         audit.record(session, now, change.kind, instance_id=instance.id, task_id=change.task_id, actor_id=actor,
                      element_id=change.element_id, name=change.name, candidate_group=change.candidate_group,
                      due_at=change.due_at, **_more_groups(change))
+    waits.sync(services, session, instance, snapshot.waits, now)  # who waits for which message or signal
     if completed:
         audit.record(session, now, "instance_completed", instance_id=instance.id)
     outbox_ids = ctx.write_outbox()

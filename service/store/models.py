@@ -333,3 +333,24 @@ class IdempotencyKey(Base):
     status: Mapped[int | None]
     response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
+
+
+class WaitingEvent(Base):
+    """A message or signal an instance waits for, kept where the instance is settled (flows.waits).
+
+    A correlation or a signal finds who waits by name with one indexed query, without reading any
+    instance's engine state; the engine checks again when it catches.
+    """
+
+    __tablename__ = "waiting_event"
+    __table_args__ = (UniqueConstraint("instance_id", "kind", "name", "element_id"),
+                      Index("ix_waiting_event_kind_name", "kind", "name"))
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # message | signal
+    name: Mapped[str] = mapped_column(String(300))
+    element_id: Mapped[str] = mapped_column(String(200))
+    interrupting: Mapped[bool | None]
+    attached_to: Mapped[str | None] = mapped_column(String(200))
+    since: Mapped[datetime]

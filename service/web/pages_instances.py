@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from service.clock import utcnow
 from service.engine.timers import pending_timers
-from service.flows import freezing, signatures, versions, visibility
+from service.flows import freezing, signatures, versions, visibility, waits
 from service.flows.errors import VersionUnusable
 from service.store import queries
 from service.store.models import AuditEvent, Customer, Document, Instance, Task, User
@@ -67,6 +67,7 @@ def instance_page(instance_id: int):
                                  .order_by(AuditEvent.id.desc()).limit(300)).all()
         tasks = session.scalars(select(Task).where(Task.instance_id == instance_id).order_by(Task.id)).all()
         timers = pending_timers(services.engine.restore(instance.state)) if instance.status == "running" else []
+        waiting = waits.of_instance(session, instance_id) if instance.status == "running" else []
         checks = signatures.verify(session, services.signer, instance_id, instance.data)
         documents = session.scalars(select(Document).where(Document.instance_id == instance_id)
                                     .order_by(Document.id)).all()
@@ -75,7 +76,8 @@ def instance_page(instance_id: int):
         frozen_event = next((e for e in events if e.kind == "instance_frozen"), None) if instance.frozen else None
         rebind = (frozen_event.data.get("rebind") or {}) if frozen_event else {}
         return render_template("instance.html", instance=instance, events=events, tasks=tasks, timers=timers,
-                               checks=checks, documents=documents, customer=customer, names=names, now=now,
+                               waiting=waiting, checks=checks, documents=documents, customer=customer, names=names,
+                               now=now,
                                version=instance.process_version.version, may_release=may_release, rebind=rebind)
 
 

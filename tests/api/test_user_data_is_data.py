@@ -133,7 +133,7 @@ def test_a_delivered_message_with_reserved_keys_reads_back_exactly(api, services
     assert started.status_code == 201, started.json
     sent = {"typename": "BpmnWorkflow", "changes": hostile("message")}
     flows_instances.deliver_message(services, started.json["id"], "nudge",
-                                    json.loads(json.dumps({"payload": sent, "result_var": "nudge_payload"})))
+                                    json.loads(json.dumps({"nudge_payload": sent})))  # merged into the data
     seen = readable(api, started.json["id"])
     assert seen["view"]["nudge_payload"] == sent and seen["task"]["nudge_payload"] == sent
     timers = api.client.get(f"/api/v1/instances/{started.json['id']}/timers", headers=api.login("rep")).json

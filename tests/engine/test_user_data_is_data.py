@@ -69,7 +69,7 @@ def test_start_data_and_a_message_payload_round_trip_exactly(engine, typename):
     restored = engine.restore(engine.dump(workflow))
     assert {k: restored.last_task.data[k] for k in sent} == sent
 
-    message = {"payload": {"changed": hostile(typename)}, "result_var": "answer", "typename": typename}
+    message = {"answer": {"changed": hostile(typename)}, "typename": typename}  # merged into the data
     engine.deliver_message(restored, "nudge", json.loads(json.dumps(message)), lambda call: None)
     again = engine.restore(engine.dump(restored))
     snapshot = engine.snapshot(again)
