@@ -102,3 +102,18 @@ def test_a_failing_decision_cell_names_its_task(api, services):
     assert "Activity_0decide1" in answer.json["message"]
     assert answer.json["errors"] == {"element_id": ["Activity_0decide1"]}
     assert count(services, Instance) == 0
+
+
+def test_a_failing_operator_parameter_names_its_service_task(api, services):
+    task = ('<bpmn:serviceTask id="Activity_0note01" name="Note it" camunda:type="external" camunda:topic="record">'
+            "<bpmn:extensionElements><camunda:inputOutput>"
+            '<camunda:inputParameter name="kind">noted</camunda:inputParameter>'
+            '<camunda:inputParameter name="size">${len(items)}</camunda:inputParameter>'
+            "</camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>")
+    deploy(api, {"bpmn/note.bpmn": chain("note", ['<bpmn:startEvent id="StartEvent_1"/>', task,
+                                                 '<bpmn:endEvent id="Event_0end001"/>'])})
+    answer = start(api, "note", {"items": 3})
+    assert answer.status_code == 422, answer.json
+    assert answer.json["message"].startswith("the process failed at Activity_0note01: Error evaluating expression")
+    assert answer.json["errors"] == {"element_id": ["Activity_0note01"]}
+    assert start(api, "note", {"items": [1, 2, 3]}).status_code == 201

@@ -34,5 +34,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_task_group_name_task', table_name='task_group')
     op.drop_table('task_group')
-    with op.batch_alter_table('task') as batch:
-        batch.drop_column('candidate_groups')
+    # Not batch mode: SQLite (3.35+) drops a column in place; copying `task` would break the keys pointing at it.
+    op.drop_column('task', 'candidate_groups')
