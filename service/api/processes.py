@@ -1,4 +1,4 @@
-"""Process designers: versions of a process, and deploying BPMN + forms (R11)."""
+"""Process designers: versions of a process, deploying BPMN + forms, and making an older version current (R11)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,15 @@ from .common import actor_id, services
 blp = Blueprint("processes", __name__, url_prefix="/api/v1/processes", description="Process versions and deploys")
 DESIGNERS = "designers"
 MAX_UPLOAD = 5 * 1024 * 1024
+MAX_VERSION = 2**31 - 1  # version numbers are 32-bit integers: a larger one names no version
+
+
+def _designer() -> str:
+    """The username of the process designer calling; anyone else gets 403, as for a deploy."""
+    with services().sessions() as session:
+        if not queries_people.in_group(session, actor_id(), DESIGNERS):
+            abort(403, description="only process designers deploy")
+        return queries_people.username(session, actor_id())
 
 
 @blp.route("/<process_id>/versions", methods=["GET"])
@@ -41,10 +50,7 @@ def deploy():
     """``multipart/form-data``: BPMN/DMN files and forms, each field named by its path (``bpmn/x.bpmn``,
     ``forms/area/task.json``). Problems come back as 422 with ``FILE:LINE: element-id: message`` lines.
     ``?with_deployed=true``: the upload changes the deployed library (send one edited diagram alone)."""
-    with services().sessions() as session:
-        if not queries_people.in_group(session, actor_id(), DESIGNERS):
-            abort(403, description="only process designers deploy")
-        username = queries_people.username(session, actor_id())
+    username = _designer()
     files = {}
     for field, upload in request.files.items(multi=True):
         content = upload.read(MAX_UPLOAD + 1)
@@ -59,3 +65,16 @@ def deploy():
     results = deploying.deploy(services(), files, username,
                                on_top_of_deployed=request.args.get("with_deployed") in ("1", "true"))
     return [r.__dict__ for r in results]
+
+
+@blp.route(f"/<process_id>/versions/<int(max={MAX_VERSION}):version>/activate", methods=["POST"])
+@blp.response(201, schemas.DeployedSchema)
+@blp.alt_response(200, schema=schemas.DeployedSchema, description="That version is already the newest: nothing changed")
+@login_required
+def activate(process_id: str, version: int):
+    """Undo: makes an older version current again as a new version number with exactly its files (201,
+    ``restores`` names the older version). New instances start on it; running instances stay on theirs.
+    The files are checked as a deploy checks them (422 with problem lines); an unusable version is 409."""
+    username = _designer()
+    result = deploying.activate(services(), process_id, version, username)
+    return result.__dict__, (201 if result.created else 200)

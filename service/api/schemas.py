@@ -189,6 +189,8 @@ class DeployedSchema(Schema):
     version = fields.Integer()
     content_hash = fields.String()
     created = fields.Boolean()
+    restores = fields.Integer(allow_none=True, metadata={"description": "the older version whose files this one "
+                                                                       "brings back (an undo), if any"})
 
 
 class CustomerSchema(Schema):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker, undefer
 
 from service.engine.bundle import BPMN_SUFFIXES, CALENDARS, FORMS_PREFIX, Bundle, process_sources, split_bundles
 from service.engine.library import script_functions
@@ -15,7 +16,7 @@ from service.store import queries
 from service.store.models import ProcessVersion
 
 from .context import Services
-from .errors import DeployInvalid
+from .errors import DeployInvalid, NotFound, VersionUnusable
 from .unit_of_work import UnitOfWork
 
 
@@ -25,13 +26,15 @@ class Deployed:
     version: int
     content_hash: str
     created: bool
+    restores: int | None = None  # the older version whose content this new version brings back (an undo)
 
 
 def deploy(services: Services, files: dict[str, str], deployed_by: str | None = None,
            on_top_of_deployed: bool = False) -> list[Deployed]:
     """Validates every file, then records a new version for each process whose files changed.
 
-    Unchanged processes keep their version; running instances keep theirs. With
+    Unchanged processes keep their version; running instances keep theirs. Files identical to an
+    older version make that content the newest again, as a new version (a designer's undo). With
     `on_top_of_deployed`, the upload changes the library as deployed: a designer can send
     one edited diagram without its forms, tables and called processes, and only processes
     made of a file that was sent get a new version.
@@ -83,16 +86,44 @@ def calendar_problems(files: dict[str, str]) -> list[Problem]:
     return []
 
 
+def activate(services: Services, process_id: str, version: int, activated_by: str | None = None) -> Deployed:
+    """Makes an older version current again: a new version number with exactly its files (undo).
+
+    The files are checked as a deploy checks them, so a version that no longer validates or
+    loads is refused with its problems. Activating the newest version changes nothing.
+    """
+    with services.sessions() as session:
+        row = session.scalars(select(ProcessVersion).options(undefer(ProcessVersion.files)).where(
+            ProcessVersion.process_id == process_id, ProcessVersion.version == version)).first()
+        if row is None:
+            raise NotFound(f"process {process_id} has no version {version}")
+        if row.unusable_reason:
+            raise VersionUnusable(f"process {process_id} version {version} cannot be made current: its files do "
+                                  f"not load ({row.unusable_reason})")
+        bundle = Bundle(row.process_id, row.name, dict(row.files))
+    forms = {p[len(FORMS_PREFIX):]: t for p, t in bundle.files.items() if p.startswith(FORMS_PREFIX)}
+    problems = (validate_files(process_sources(bundle.files), forms) + calendar_problems(bundle.files)
+                or load_problems(services, [bundle]))
+    if problems:
+        raise DeployInvalid(problems)
+    with UnitOfWork(services.sessions) as uow:
+        result = _deploy_bundle(uow.session, bundle, activated_by, services.clock())
+        uow.commit()
+    return result
+
+
 def _deploy_bundle(session: Session, bundle: Bundle, deployed_by, now) -> Deployed:
-    existing = queries.version_by_hash(session, bundle.content_hash)
-    if existing is not None:
-        return Deployed(existing.process_id, existing.version, existing.content_hash, False)
+    """A new version unless the newest already has these files; an older twin is named as restored."""
+    newest = queries.latest_version(session, bundle.process_id)
+    if newest is not None and newest.content_hash == bundle.content_hash:
+        return Deployed(newest.process_id, newest.version, newest.content_hash, False)
+    twin = queries.version_by_hash(session, bundle.content_hash)
     version = queries.next_version_number(session, bundle.process_id)
     session.add(ProcessVersion(process_id=bundle.process_id, version=version, name=bundle.name,
                                content_hash=bundle.content_hash, files=bundle.files, deployed_at=now,
                                deployed_by=deployed_by))
     session.flush()
-    return Deployed(bundle.process_id, version, bundle.content_hash, True)
+    return Deployed(bundle.process_id, version, bundle.content_hash, True, twin.version if twin else None)
 
 
 def bundle_loader(sessions: sessionmaker[Session]) -> Callable[[str], Bundle | None]:

@@ -59,7 +59,8 @@ class ProcessVersion(Base):
     process_id: Mapped[str] = mapped_column(String(200), index=True)
     version: Mapped[int]
     name: Mapped[str] = mapped_column(String(300))
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Names the files, not the version: a designer's undo deploys an older version's files again.
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
     files: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)  # loaded only when a spec is parsed
     deployed_at: Mapped[datetime]
     deployed_by: Mapped[str | None] = mapped_column(String(200))

@@ -31,7 +31,9 @@ def latest_version(session: Session, process_id: str) -> ProcessVersion | None:
 
 
 def version_by_hash(session: Session, content_hash: str) -> ProcessVersion | None:
-    return session.scalars(select(ProcessVersion).where(ProcessVersion.content_hash == content_hash)).first()
+    """The newest version with these files (an undo deploys the same files again as a new version)."""
+    return session.scalars(select(ProcessVersion).where(ProcessVersion.content_hash == content_hash)
+                           .order_by(ProcessVersion.version.desc()).limit(1)).first()
 
 
 def next_version_number(session: Session, process_id: str) -> int:

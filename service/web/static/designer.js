@@ -30,6 +30,24 @@
     return `bpmn/${file.name}`;
   }
 
+  // Undo: an older version's files come back as a new version; running projects stay on their version.
+  for (const button of document.querySelectorAll("button.activate")) {
+    button.addEventListener("click", async () => {
+      const { process, version } = button.dataset;
+      button.disabled = true;
+      try {
+        const made = await Handoff.api("POST", `/processes/${encodeURIComponent(process)}/versions/${version}/activate`);
+        Handoff.notice(made.created ? `Deployed: ${made.process_id} v${made.version} (the files of v${version}).`
+          : `Nothing changed: v${version} is already current.`);
+        setTimeout(() => window.location.reload(), 1200);
+      } catch (error) {
+        const problems = Object.values(error.body?.errors || {}).flat();
+        Handoff.notice(problems.length ? `Not made current: ${problems.join(" ")}` : Handoff.explain(error), true);
+        button.disabled = false;
+      }
+    });
+  }
+
   const result = document.getElementById("deploy-result");
   document.getElementById("deploy").addEventListener("click", async (event) => {
     const button = event.target;
