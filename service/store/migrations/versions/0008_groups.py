@@ -1,14 +1,14 @@
 """a task offered to several candidate groups: task.candidate_groups and the task_group lookup of open tasks
 
 Revision ID: 0008_groups
-Revises: 0008_waits
+Revises: 0008_h6
 Create Date: 2026-12-02 14:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0008_groups'
-down_revision = '0008_waits'
+down_revision = '0008_h6'
 branch_labels = None
 depends_on = None
 
