@@ -38,7 +38,7 @@ from service.demo import seed_people  # noqa: E402
 from service.engine.bundle import read_tree  # noqa: E402
 from service.flows.deploy import deploy  # noqa: E402
 from service.store.migrate import upgrade  # noqa: E402
-from service.store.models import AuditEvent, Instance, ProcessVersion, Task, User  # noqa: E402
+from service.store.models import AuditEvent, Instance, ProcessVersion, Task, TaskGroup, User  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password"
@@ -90,10 +90,14 @@ def seed(services, n: int, mine: int) -> float:
                 stage_entered_at=now, sealed=[]) for i in ids])
             connection.execute(insert(Task), [dict(
                 instance_id=i, engine_task_id=str(uuid.uuid4()), element_id=element, name=element,
-                candidate_group=group, assignee_id=starters[i] if status == "completed" else None, status=status,
+                candidate_group=group, candidate_groups=[group],
+                assignee_id=starters[i] if status == "completed" else None, status=status,
                 created_at=now, completed_by=starters[i] if status == "completed" else None, row_version=1)
                 for i in ids for element, group, status in (("opportunity", "sales", "completed"),
                                                             ("implementation", "delivery", "open"))])
+            connection.execute(insert(TaskGroup).from_select(  # whom each task is offered to, as a projection writes
+                ["task_id", "group_name"],
+                select(Task.id, Task.candidate_group).where(Task.instance_id.in_(ids), Task.status == "open")))
             connection.execute(insert(AuditEvent), [dict(at=now, kind="instance_started", instance_id=i,
                                                          actor_id=starters[i], data={}) for i in ids])
         connection.execute(text("ANALYZE"))  # as autovacuum (or SQLite's optimizer statistics) would have

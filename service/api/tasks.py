@@ -25,6 +25,8 @@ def task_dict(task: Task | dict, now) -> dict:
     """A task row (or the column values a flow returned) as the API shows it."""
     view = dict(task) if isinstance(task, dict) else {c.name: getattr(task, c.name) for c in Task.__table__.columns}
     view["overdue"] = view["status"] == "open" and view["due_at"] is not None and view["due_at"] < now
+    if not view.get("candidate_groups"):  # a row from before a task could have several groups
+        view["candidate_groups"] = [view["candidate_group"]] if view.get("candidate_group") else []
     return view
 
 

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from . import iso8601
 
 _EXPRESSION = re.compile(r"^\$\{(?P<expr>.*)\}$", re.DOTALL)
 
@@ -20,13 +20,13 @@ def render(task, raw: str) -> Any:
 
 
 def due_time(value: Any, now: datetime) -> datetime | None:
-    """A due date from an aware datetime, an ISO 8601 date-time, or an ISO duration counted from now."""
+    """A due date from an aware datetime, an ISO 8601 date-time, or an ISO duration counted from now.
+
+    Raises `iso8601.TimeValueError` for anything else, or for a moment more than 100 years away.
+    """
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    text = str(value).strip()
-    if text.upper().startswith("P"):
-        parsed = TimerEventDefinition.parse_iso_duration(text)
-        return now + TimerEventDefinition.get_timedelta_from_start(parsed, now)
-    return TimerEventDefinition.get_datetime(text)
+        moment = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        return iso8601.parse_date(moment.isoformat(), now, "due date")
+    return iso8601.parse_date_or_duration(value, now, "due date")

@@ -8,15 +8,16 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from . import messages, timers
 from .library import ParsedProcess, SpecLibrary
 from .sandbox import SandboxEnvironment
+from .script_engine import HandoffScriptEngine
 from .serializer import make_serializer
 from .specs import OperatorCall
+from .steps import StepBudget
 from .tasks import UserTaskState, user_tasks
 
 OperatorRunner = Callable[[OperatorCall], dict | None]
@@ -51,10 +52,10 @@ class Engine:
         self.serializer = make_serializer(library)
         self.functions = dict(functions or {})
 
-    def _script_engine(self, parsed: ParsedProcess) -> PythonScriptEngine:
+    def _script_engine(self, parsed: ParsedProcess) -> HandoffScriptEngine:
         """Expressions see the task data plus helper functions (e.g. the process's business hours), sandboxed."""
         if parsed.script_engine is None:
-            parsed.script_engine = PythonScriptEngine(
+            parsed.script_engine = HandoffScriptEngine(
                 environment=SandboxEnvironment({**self.functions, **parsed.functions}))
         return parsed.script_engine
 
@@ -78,10 +79,12 @@ class Engine:
     def dump(self, workflow: BpmnWorkflow) -> str:
         return self.serializer.serialize_json(workflow)
 
-    def run(self, workflow: BpmnWorkflow, operators: OperatorRunner) -> None:
-        workflow.operator_runner = operators
+    def run(self, workflow: BpmnWorkflow, operators: OperatorRunner, budget: StepBudget | None = None) -> None:
+        """Runs engine steps until the process waits; a `StepBudget` stops one that never does."""
+        budget = budget or StepBudget()
+        workflow.operator_runner = budget.timed(operators) if operators is not None else None
         try:
-            workflow.do_engine_steps()
+            workflow.do_engine_steps(will_complete_task=budget)
         finally:
             workflow.operator_runner = None
 
@@ -101,7 +104,8 @@ class Engine:
         self.run(workflow, operators)
 
     def fire_due_timers(self, workflow, now: datetime, operators: OperatorRunner) -> list[timers.PendingTimer]:
-        return timers.fire_due(workflow, now, lambda: self.run(workflow, operators))
+        budget = StepBudget()  # one budget for every round of catching up
+        return timers.fire_due(workflow, now, lambda: self.run(workflow, operators, budget))
 
     def deliver_message(self, workflow, name: str, payload: dict, operators: OperatorRunner) -> None:
         """A BPMN message reaches the instance; its payload is merged into the data (`messages`)."""

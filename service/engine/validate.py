@@ -41,6 +41,7 @@ from .validate_checks import (
     check_start_forms,
     check_timers,
     check_unsupported,
+    check_user_task_values,
     check_user_tasks,
     one_line,
 )
@@ -377,4 +378,5 @@ def run_checks(ctx: FileContext) -> None:
 
 
 CHECKS = (check_processes, check_unsupported, check_user_tasks, check_start_forms, check_service_tasks, check_python,
-          check_sandbox, check_timers, check_flows, check_gateways, check_messages, check_camunda)
+          check_sandbox, check_timers, check_user_task_values, check_flows, check_gateways, check_messages,
+          check_camunda)

@@ -13,12 +13,12 @@ import copy
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from . import iso8601
 from .juel import condition_source, dollar_body, juel_problem
 from .parser import HandoffParser
 from .problem_text import one_line, plain
@@ -371,22 +371,62 @@ def timer_problem(tag: str, text: str | None) -> str | None:
 
 
 def _iso_problem(kind: str, value: str) -> str | None:
-    parse: Callable[[str], Any] = {
-        "duration": TimerEventDefinition.parse_iso_duration,
-        "date": TimerEventDefinition.parse_time_or_duration,
-        "cycle": TimerEventDefinition.parse_iso_recurring_interval,
+    """The value as the engine will read it (`iso8601`: SpiffWorkflow's grammar, at most 100 years)."""
+    now = datetime.now(UTC)
+    parse: Callable[[], Any] = {
+        "duration": lambda: iso8601.parse_duration(value, "timer duration"),
+        "date": lambda: iso8601.parse_date(value, now, "timer date"),
+        "cycle": lambda: iso8601.parse_cycle(value, now, "timer cycle"),
     }[kind]
     try:
-        parsed = parse(value)
-    except Exception:  # SpiffWorkflow raises bare Exception and friends
-        return f"timer {kind} {value!r} is not ISO 8601"
-    if kind == "duration" and not parsed:
-        return f"timer duration {value!r} is not ISO 8601"
-    if kind == "date" and not isinstance(parsed, datetime):
-        return f"timer date {value!r} is a duration, not a date"
-    if kind == "cycle" and parsed[2].total_seconds() <= 0:
-        return f"timer cycle {value!r} repeats with a zero interval"
+        parse()
+    except iso8601.TimeValueError as error:
+        return one_line(error)
     return None
+
+
+def check_user_task_values(ctx: FileContext) -> None:
+    """Due dates, groups and assignees are evaluated when a task opens; a bad literal would fail every start.
+
+    A ``${...}`` value is checked as Python (what it yields is checked at run time, see
+    `service.engine.tasks`); a literal due date must be ISO 8601 within 100 years.
+    """
+    now = datetime.now(UTC)
+    for task in ctx.iter("userTask"):
+        for attr in USER_TASK_EXPRESSIONS:
+            raw = camunda(task, attr)
+            if raw is None:
+                continue
+            message = _user_task_value_problem(attr, raw, now)
+            if message:
+                ctx.report(task, f"camunda:{attr} {message}")
+
+
+def _user_task_value_problem(attr: str, raw: str, now: datetime) -> str | None:
+    body = dollar_body(raw)
+    if body is not None:  # JUEL is read as the parser translates it (`juel`), else it is Handoff's Python
+        if juel_problem(body) is None:
+            _, error, _ = parse_python(condition_source(raw))
+            return f"expression {_short(raw)!r} is not valid Python: {error}" if error else None
+        return f"expression {_short(raw)!r} is neither JUEL nor Python: {juel_problem(body)}"
+    if "${" in raw:
+        return (f"{_short(raw)!r} mixes text and ${{...}}; an expression is evaluated only when it is the "
+                "whole value")
+    if attr in ("dueDate", "followUpDate"):
+        try:
+            iso8601.parse_date_or_duration(raw, now, "value")
+        except iso8601.TimeValueError as error:
+            return one_line(str(error).removeprefix("value "))
+        return None
+    names = [name.strip() for name in raw.split(",")] if attr in ("candidateGroups", "candidateUsers") else [raw]
+    if not any(names):
+        return "is empty: name a group (or several, separated by commas)" if attr == "candidateGroups" else None
+    if any(len(name) > MAX_NAME for name in names):
+        return f"has a name longer than {MAX_NAME} characters"
+    return None
+
+
+MAX_NAME = 200  # what the task table holds of a group name or username
 
 
 def check_flows(ctx: FileContext) -> None:

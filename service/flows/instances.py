@@ -169,9 +169,9 @@ def reassign_task(services: Services, task_id: int, new_assignee_id: int | None,
         permissions.may_reassign(session, services, task, actor_id)
         if new_assignee_id is None:
             raise FormInvalid("no such active user", {"assignee": ["no active user by this name"]})
-        if not (queries.is_member(session, new_assignee_id, task.candidate_group)
+        if not (queries.in_any_group(session, new_assignee_id, task.groups)
                 or org.is_manager_of(session, actor_id, new_assignee_id)):
-            raise Forbidden(f"the new assignee must be in {task.candidate_group!r} or report to you")
+            raise Forbidden(f"the new assignee must be in {permissions.group_names(task)} or report to you")
         previous, task.assignee_id = task.assignee_id, new_assignee_id
         audit.record(session, now, "task_reassigned", instance_id=task.instance_id, task_id=task.id,
                      actor_id=actor_id, element_id=task.element_id, previous=previous, assignee=new_assignee_id)
@@ -237,7 +237,9 @@ def _sign_and_seal(uow: UnitOfWork, signer, instance: Instance, task: Task, prop
     """Task properties from the diagram: ``signs`` sections by the completer, ``seals`` keys for good (R2)."""
     signs = split_names(properties.get("signs"))
     if signs:
-        signatures.sign(uow.session, signer, instance.id, signs, data, actor_id, task.candidate_group, now)
+        role = next((group for group in task.groups if queries.is_member(uow.session, actor_id, group)),
+                    task.candidate_group)  # of several groups, the signer's own
+        signatures.sign(uow.session, signer, instance.id, signs, data, actor_id, role, now)
     seals = split_names(properties.get("seals"))
     if seals:
         instance.sealed = sorted(set(instance.sealed or []) | set(seals))
@@ -317,11 +319,12 @@ def release(services: Services, instance_id: int, actor_id: int | None = None,
         permissions.may_release(uow.session, instance, actor_id)
         _refuse_sealed(instance, data or {})
         freezing.check_release_data(uow.session, instance, data or {})
-        workflow = services.engine.restore(instance.state)
-        if data:
-            services.engine.update_data(workflow, data)
-            instance.state = services.engine.dump(workflow)
-        snapshot = services.engine.snapshot(workflow, now)
+        with engine_errors():
+            workflow = services.engine.restore(instance.state)
+            if data:
+                services.engine.update_data(workflow, data)
+                instance.state = services.engine.dump(workflow)
+            snapshot = services.engine.snapshot(workflow, now)
         instance.data = json_safe(snapshot.data)  # what the project page and the dashboards read shows the rebind
         instance.frozen, instance.frozen_reason, instance.release_group = False, None, None
         instance.updated_at = now

@@ -39,8 +39,13 @@ def may_complete(task: Task, actor_id: int) -> None:
 
 
 def may_claim(session: Session, task: Task, actor_id: int) -> None:
-    if task.assignee_id != actor_id and not queries.is_member(session, actor_id, task.candidate_group):
-        raise Forbidden(f"only members of {task.candidate_group!r} can claim this task")
+    if task.assignee_id != actor_id and not queries.in_any_group(session, actor_id, task.groups):
+        raise Forbidden(f"only members of {group_names(task)} can claim this task")
+
+
+def group_names(task: Task) -> str:
+    """``'legal'``, or ``'legal' or 'finance'`` for a task offered to several groups."""
+    return " or ".join(repr(name) for name in task.groups) or "its candidate group"
 
 
 def may_unclaim(task: Task, actor_id: int) -> None:
@@ -51,7 +56,7 @@ def may_unclaim(task: Task, actor_id: int) -> None:
 def may_reassign(session: Session, services: Services, task: Task, actor_id: int) -> None:
     """R9: only a manager above the current holder, or above a member of the group while nobody holds it."""
     holders = [task.assignee_id] if task.assignee_id else [
-        u.id for u in recipients.group_members(session, task.candidate_group, services.people)]
+        u.id for group in task.groups for u in recipients.group_members(session, group, services.people)]
     if not any(org.is_manager_of(session, actor_id, holder) for holder in holders):
         raise Forbidden("only a manager of the person holding the task (or of its group) can reassign it")
 

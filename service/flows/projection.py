@@ -15,18 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from service.engine.runner import Snapshot
 from service.engine.tasks import UserTaskState
-from service.store.models import Instance, Task, User
+from service.store.models import Instance, Task, TaskGroup, User
 
 from .errors import Conflict
 
 TASKS = Task.__table__
 INSERT = insert(TASKS).returning(TASKS.c.engine_task_id, TASKS.c.id)  # matched by engine id: no ordering cost
+OFFER = insert(TaskGroup.__table__)
+WITHDRAW = delete(TaskGroup.__table__).where(TaskGroup.__table__.c.task_id.in_(bindparam("task_ids", expanding=True)))
 CLOSE = (update(TASKS).where(TASKS.c.id == bindparam("task_id"), TASKS.c.row_version == bindparam("seen_version"))
          .values(status=bindparam("new_status"), completed_at=bindparam("done_at", type_=TASKS.c.completed_at.type),
                  completed_by=func.coalesce(bindparam("done_by", type_=TASKS.c.completed_by.type),
@@ -44,6 +46,7 @@ class TaskChange:
     name: str
     candidate_group: str | None
     due_at: datetime | None
+    candidate_groups: tuple[str, ...] | list[str] = ()
 
 
 def open_task_rows(session: Session, instance_id: int) -> dict[str, Task]:
@@ -73,15 +76,18 @@ def project_tasks(session: Session, instance: Instance, snapshot: Snapshot, now:
             plan.append((view.state, row))
     plan += [("cancelled", row) for engine_task_id, row in open_rows.items() if engine_task_id not in seen]
     new_ids = iter(_insert(session, instance.id, [view for status, view in plan if status == "opened"], now))
-    changes = []
+    changes, closed = [], []
     for status, item in plan:
         if status == "opened":
             changes.append(TaskChange("task_opened", next(new_ids), item.element_id, item.name,
-                                      item.candidate_group, item.due_at))
+                                      item.candidate_group, item.due_at, item.candidate_groups))
         else:
             _close(session, item, status, now, actor_id if status == "completed" else None)
+            closed.append(item.id)
             changes.append(TaskChange(f"task_{status}", item.id, item.element_id, item.name, item.candidate_group,
-                                      item.due_at))
+                                      item.due_at, item.groups))
+    if closed:  # a closed task is offered to nobody: the offers stay as few as the open tasks
+        session.connection().execute(WITHDRAW, {"task_ids": closed})
     return changes
 
 
@@ -90,10 +96,14 @@ def _insert(session: Session, instance_id: int, views: list[UserTaskState], now:
         return []
     rows = [{"instance_id": instance_id, "engine_task_id": view.task_id, "element_id": view.element_id,
              "name": view.name, "candidate_group": view.candidate_group, "form_key": view.form_key,
+             "candidate_groups": list(view.candidate_groups) or None,
              "status": "open", "created_at": now, "due_at": view.due_at,
              "assignee_id": _user_id(session, view.assignee), "completed_at": None, "completed_by": None,
              "row_version": 1} for view in views]
     ids = dict(session.connection().execute(INSERT, rows).all())
+    offers = [{"task_id": ids[view.task_id], "group_name": name} for view in views for name in view.candidate_groups]
+    if offers:
+        session.connection().execute(OFFER, offers)
     return [ids[view.task_id] for view in views]
 
 

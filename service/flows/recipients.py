@@ -72,16 +72,25 @@ def _resolve_one(session: Session, instance: Instance, part: str, cache: PeopleC
             raise ProcessFailed(f"recipient {part!r}: no task {element!r} in this instance")
         if kind == "assignee":
             holder = task.assignee_id or task.completed_by
-            return _active(session, [holder], cache) if holder else group_members(session, task.candidate_group, cache)
+            return _active(session, [holder], cache) if holder else _offered(session, task, cache)
         holder = task.assignee_id or task.completed_by
         if holder:
             return _managers(session, holder, _levels(levels or "1", part), cache)
         managers: dict[int, Person] = {}  # nobody holds it: the managers of everyone who could
-        for member in group_members(session, task.candidate_group, cache):
+        for member in _offered(session, task, cache):
             for manager in _managers(session, member.id, _levels(levels or "1", part), cache):
                 managers.setdefault(manager.id, manager)
         return list(managers.values())
     raise ProcessFailed(f"unknown recipient {part!r} (see service/flows/recipients.py)")
+
+
+def _offered(session: Session, task: Task, cache) -> list[Person]:
+    """Everyone who could take the task: the members of each of its groups, once each."""
+    people: dict[int, Person] = {}
+    for group in task.groups:
+        for member in group_members(session, group, cache):
+            people.setdefault(member.id, member)
+    return list(people.values())
 
 
 def _levels(text: str, part: str) -> int:

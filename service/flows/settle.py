@@ -5,9 +5,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import datetime
 
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.exc import SQLAlchemyError
 
+from service.engine.errors import ProcessError, describe, element_of
 from service.engine.runner import EngineError
 from service.logging_setup import annotate
 from service.store.models import Instance, Task
@@ -23,7 +23,11 @@ from .unit_of_work import UnitOfWork
 
 @contextmanager
 def engine_errors():
-    """Turns engine failures into errors a caller can act on; the transaction rolls back."""
+    """Turns engine failures into errors a caller can act on; the transaction rolls back.
+
+    A designer's expression or construct that fails is `ProcessFailed` naming the element
+    (``errors: {"element_id": [...]}``): a 422 to a person, an incident for a job.
+    """
     try:
         yield
     except FlowError:
@@ -35,17 +39,10 @@ def engine_errors():
     except Exception as error:  # noqa: BLE001 - an operator or expression failed: the process's fault
         if database_unavailable(error):  # an operator met a database outage (SpiffWorkflow may wrap it): not
             raise  # the process's fault, so no incident; the caller answers 503 or the job is tried again
-        if isinstance(error, SpiffWorkflowException):
-            raise ProcessFailed(f"the process failed: {error}{_why(error)}") from error
-        raise ProcessFailed(f"the process failed: {type(error).__name__}: {error}") from error
-
-
-def _why(error: Exception) -> str:
-    """SpiffWorkflow's "Error evaluating expression" hides the reason (a refusal of the sandbox...)."""
-    cause = error.__cause__ or error.__context__
-    if cause is None or str(cause) in str(error):
-        return ""
-    return f" ({type(cause).__name__}: {cause})"
+        element = element_of(error)
+        where = f" at {element}" if element and not isinstance(error, ProcessError) else ""
+        raise ProcessFailed(f"the process failed{where}: {describe(error)}",
+                            **({"errors": {"element_id": [element]}} if element else {})) from error
 
 
 def log_timer(session, instance: Instance, timer, now: datetime) -> None:
@@ -65,7 +62,8 @@ def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ct
     session = uow.session
     annotate(instance_id=instance.id)  # later log lines of this request or job name the instance
     thrown.to_outbox(ctx, workflow)  # what it threw for other instances leaves through the outbox, not the state
-    snapshot = services.engine.snapshot(workflow, now)
+    with engine_errors():  # due dates, candidate groups and assignees are evaluated here
+        snapshot = services.engine.snapshot(workflow, now)
     instance.state = services.engine.dump(workflow)
     instance.data = json_safe(snapshot.data)
     instance.updated_at = now
@@ -81,7 +79,7 @@ def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ct
         actor = actor_id if change.kind == "task_completed" else None
         audit.record(session, now, change.kind, instance_id=instance.id, task_id=change.task_id, actor_id=actor,
                      element_id=change.element_id, name=change.name, candidate_group=change.candidate_group,
-                     due_at=change.due_at)
+                     due_at=change.due_at, **_more_groups(change))
     waits.sync(services, session, instance, snapshot.waits, now)  # who waits for which message or signal
     if completed:
         audit.record(session, now, "instance_completed", instance_id=instance.id)
@@ -90,6 +88,11 @@ def settle(services: Services, uow: UnitOfWork, instance: Instance, workflow, ct
     moved = wakeup is not None and wakeup != previous  # an alarm already set for this moment stays set
     if moved or outbox_ids:
         uow.after_commit(lambda: services.signal_committed([(instance_id, wakeup)] if moved else [], outbox_ids))
+
+
+def _more_groups(change) -> dict:
+    """A task offered to several groups names them all in the log (one group: as it always was)."""
+    return {"candidate_groups": list(change.candidate_groups)} if len(change.candidate_groups) > 1 else {}
 
 
 def schedule_after_commit(services: Services, uow: UnitOfWork, instance: Instance) -> None:

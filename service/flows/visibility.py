@@ -43,7 +43,7 @@ def can_see_instance(session: Session, user_id: int, instance: Instance) -> bool
         return True  # the people who may release a frozen instance must be able to look at it (R4)
     open_for_me = session.scalar(select(Task.id).where(  # work I could claim: I am about to take part
         Task.instance_id == instance.id, Task.status == "open", Task.assignee_id.is_(None),
-        Task.candidate_group.in_(mine)).limit(1))
+        Task.id.in_(queries.offered_to(mine))).limit(1))
     if open_for_me:
         return True
     below = org.reporting_tree(session, user_id)
@@ -65,7 +65,7 @@ def visible_instances(session: Session, user_id: int, groups: list[str] | None =
     held = select(Task.instance_id).where(Task.assignee_id.in_(people))  # each its own index: no task scan
     completed = select(Task.instance_id).where(Task.completed_by.in_(people))
     claimable = select(Task.instance_id).where(Task.status == "open", Task.assignee_id.is_(None),
-                                               Task.candidate_group.in_(mine))
+                                               Task.id.in_(queries.offered_to(mine)))
     acted = select(AuditEvent.instance_id).where(AuditEvent.kind.in_(TOOK_PART), AuditEvent.actor_id.in_(people))
     return (Instance.started_by.in_(people) | Instance.id.in_(held) | Instance.id.in_(completed)
             | Instance.id.in_(claimable) | Instance.id.in_(acted)
@@ -75,7 +75,7 @@ def visible_instances(session: Session, user_id: int, groups: list[str] | None =
 def can_see_task(session: Session, user_id: int, task: Task) -> bool:
     if user_id in (task.assignee_id, task.completed_by):
         return True
-    if task.assignee_id is None and task.status == "open" and queries.is_member(session, user_id, task.candidate_group):
+    if task.assignee_id is None and task.status == "open" and queries.in_any_group(session, user_id, task.groups):
         return True  # claimable by me
     return can_see_instance(session, user_id, session.get(Instance, task.instance_id))
 
@@ -86,7 +86,7 @@ def task_lists(session: Session, user_id: int, scope: str, now) -> list[Task]:
         query = select(Task).where(Task.status == "open", Task.assignee_id == user_id)
     elif scope == "groups":
         query = select(Task).where(Task.status == "open", Task.assignee_id.is_(None),
-                                   Task.candidate_group.in_(groups_of(session, user_id)))
+                                   Task.id.in_(queries.offered_to(groups_of(session, user_id))))
     elif scope == "overdue":
         return queries.overdue_tasks(session, org.reporting_tree(session, user_id) | {user_id}, now)
     else:

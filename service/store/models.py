@@ -119,7 +119,8 @@ class Task(Base):
     engine_task_id: Mapped[str] = mapped_column(String(36))
     element_id: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(300))
-    candidate_group: Mapped[str | None] = mapped_column(String(200))
+    candidate_group: Mapped[str | None] = mapped_column(String(200))  # the first of candidate_groups
+    candidate_groups: Mapped[list[str] | None] = mapped_column(JSON)  # every group it is offered to (`TaskGroup`)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     form_key: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20))  # open|completed|cancelled
@@ -131,6 +132,28 @@ class Task(Base):
     __mapper_args__ = {"version_id_col": row_version}
 
     instance: Mapped[Instance] = relationship(lazy="select")
+
+    @property
+    def groups(self) -> list[str]:
+        """Every group the task is offered to (rows from before there could be several hold one)."""
+        if self.candidate_groups:
+            return list(self.candidate_groups)
+        return [self.candidate_group] if self.candidate_group else []
+
+
+class TaskGroup(Base):
+    """One group an *open* task is offered to, so "tasks my groups may claim" is an indexed lookup.
+
+    `Task.candidate_groups` holds the names for reading, for good; this table is for asking. A
+    task offered to ``legal, finance`` has two rows from when it opens until it closes, so a
+    group's lookup never wades through its closed history.
+    """
+
+    __tablename__ = "task_group"
+    __table_args__ = (Index("ix_task_group_name_task", "group_name", "task_id"),)
+
+    task_id: Mapped[int] = mapped_column(ID, ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
+    group_name: Mapped[str] = mapped_column(String(200), primary_key=True)
 
 
 class AuditEvent(Base):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, undefer
 
-from service.store.models import Group, Instance, Membership, ProcessVersion
+from service.store.models import Group, Instance, Membership, ProcessVersion, TaskGroup
 
 ID_LIMIT = 2**63  # row ids are 64-bit at most: a larger number from a form names no row (and PostgreSQL refuses it)
 
@@ -58,6 +58,22 @@ def is_member(session: Session, user_id: int, group_name: str | None) -> bool:
         Membership.user_id == user_id, Membership.group_id == Group.id, Group.name == group_name))))
 
 
+def in_any_group(session: Session, user_id: int, group_names: list[str]) -> bool:
+    """Is the person a member of one of these groups (a task's candidate groups)?"""
+    if not group_names:
+        return False
+    return bool(session.scalar(select(exists().where(
+        Membership.user_id == user_id, Membership.group_id == Group.id, Group.name.in_(group_names)))))
+
+
+def offered_to(group_names):
+    """Ids of the open tasks offered to any of `group_names` (a list, or a query of names), for ``Task.id.in_``.
+
+    `TaskGroup` holds open tasks only and is indexed by group name: one short index range per group.
+    """
+    return select(TaskGroup.task_id).where(TaskGroup.group_name.in_(group_names))
+
+
 def overdue_tasks(session: Session, people: set[int], now: datetime) -> list:
     """Open tasks past their due time that `people` hold, or could claim when nobody holds them."""
     from sqlalchemy import and_, or_
@@ -67,7 +83,7 @@ def overdue_tasks(session: Session, people: set[int], now: datetime) -> list:
     their_groups = select(Group.name).join(Membership, Membership.group_id == Group.id).where(
         Membership.user_id.in_(people))
     query = (select(Task).where(Task.status == "open", Task.due_at < now, or_(
-        Task.assignee_id.in_(people), and_(Task.assignee_id.is_(None), Task.candidate_group.in_(their_groups))))
+        Task.assignee_id.in_(people), and_(Task.assignee_id.is_(None), Task.id.in_(offered_to(their_groups)))))
         .order_by(Task.due_at))
     return list(session.scalars(query))
 

@@ -67,7 +67,7 @@ def task_page(task_id: int):
         customer = session.get(Customer, instance.customer_id) if instance.customer_id else None
         assignee = session.get(User, task.assignee_id) if task.assignee_id else None
         may_claim = (task.status == "open" and task.assignee_id is None
-                     and task.candidate_group in visibility.groups_of(session, g.user.id))
+                     and bool(set(task.groups) & set(visibility.groups_of(session, g.user.id))))
         reassign_to = _reassign_choices(session, task) if task.status == "open" else []
         return render_template(
             "task.html", task=task, instance=instance, customer=customer, assignee=assignee,
@@ -83,7 +83,7 @@ def _reassign_choices(session, task: Task) -> list[User]:
 
     The flow decides; this only spares a manager a list of names the server would refuse.
     """
-    members = {u.id for u in recipients.group_members(session, task.candidate_group)}
+    members = {u.id for group in task.groups for u in recipients.group_members(session, group)}
     team = org.reporting_tree(session, g.user.id)
     if not team.intersection([task.assignee_id] if task.assignee_id else members):
         return []

@@ -79,10 +79,11 @@ def test_unquoted_timer():
 def test_bad_timers_each_reported_at_their_expression():
     path = MALFORMED / "bad_duration.bpmn"
     assert check("bad_duration.bpmn") == [
-        f"{path}:9: wait: timer duration 'P1X' is not ISO 8601",
+        f"{path}:9: wait: timer duration 'P1X' is not ISO 8601; write an ISO 8601 duration such as PT24H",
         f'{path}:14: until: timer expression 2026-01-01T00:00:00 is evaluated as Python; '
         f'quote it: "2026-01-01T00:00:00"',
-        f"{path}:19: pulse: timer cycle 'R/P1D/oops' is not ISO 8601",
+        f"{path}:19: pulse: timer cycle 'R/P1D/oops' is not ISO 8601"
+        "; write a cycle such as R3/PT24H (three times, a day apart) or R/P1D",
         f"{path}:24: nothing: timer duration is empty",
     ]
 
@@ -284,6 +285,11 @@ def test_deep_nesting_is_a_syntax_error_not_a_crash():
     assert problem.message.startswith("XML syntax error: Excessive depth in document: 256")
 
 
+DURATION_HINT = "; write an ISO 8601 duration such as PT24H"
+DATE_HINT = "; write an ISO 8601 date-time such as 2026-05-04T17:00:00Z"
+CYCLE_HINT = "; write a cycle such as R3/PT24H (three times, a day apart) or R/P1D"
+
+
 @pytest.mark.parametrize(("tag", "text", "message"), [
     ("timeDuration", '"PT24H"', None),
     ("timeDuration", "'P1DT12H'", None),
@@ -292,14 +298,23 @@ def test_deep_nesting_is_a_syntax_error_not_a_crash():
     ("timeDuration", "\n        PT24H\n      ", 'timer expression PT24H is evaluated as Python; quote it: "PT24H"'),
     ("timeDuration", '\n        "PT24H"\n      ', 'timer expression "PT24H" is not valid Python: unexpected indent'),
     ("timeDuration", "24", "timer duration 24 is not a string"),
-    ("timeDuration", '"P"', "timer duration 'P' is not ISO 8601"),
+    ("timeDuration", '"P"', "timer duration 'P' is not ISO 8601" + DURATION_HINT),
+    ("timeDuration", '"PT24Hours"', "timer duration 'PT24Hours' is not ISO 8601" + DURATION_HINT),
+    ("timeDuration", '"P100Y"', None),
+    ("timeDuration", '"P101Y"', "timer duration 'P101Y' is longer than 100 years"),
+    ("timeDuration", '"P100000000Y"', "timer duration 'P100000000Y' is longer than 100 years"),
+    ("timeDuration", '"PT99999999999H"', "timer duration 'PT99999999999H' is longer than 100 years"),
     ("timeDuration", "  ", "timer duration is empty"),
     ("timeDate", '"2026-01-01T09:00:00+01:00"', None),
-    ("timeDate", '"P1D"', "timer date 'P1D' is a duration, not a date"),
-    ("timeDate", '"tomorrow"', "timer date 'tomorrow' is not ISO 8601"),
+    ("timeDate", '"P1D"', "timer date 'P1D' is a duration, not a date" + DATE_HINT),
+    ("timeDate", '"tomorrow"', "timer date 'tomorrow' is not ISO 8601" + DATE_HINT),
+    ("timeDate", '"9999-12-31T00:00:00Z"', "timer date '9999-12-31T00:00:00Z' is more than 100 years away"),
     ("timeCycle", '"R3/PT1H"', None),
     ("timeCycle", "R/PT24H", 'timer expression R/PT24H is evaluated as Python; quote it: "R/PT24H"'),
-    ("timeCycle", '"PT24H"', "timer cycle 'PT24H' is not ISO 8601"),
+    ("timeCycle", '"PT24H"', "timer cycle 'PT24H' is not ISO 8601" + CYCLE_HINT),
+    ("timeCycle", '"R/P100000000Y"', "timer cycle 'R/P100000000Y' reaches more than 100 years away"),
+    ("timeCycle", '"R5/2026-05-04T09:00:00Z/P1D"', None),
+    ("timeCycle", '"R/P1D/2026-05-04T09:00:00Z"', None),
     ("timeCycle", '"R/PT0S"', "timer cycle 'R/PT0S' repeats with a zero interval"),
     ("timeCycle", "every day", "timer expression every day is not valid Python: invalid syntax"),
 ])
