@@ -1,7 +1,7 @@
 """Element checks of one parsed BPMN document, run by `service.engine.validate`.
 
 SpiffWorkflow's parser stops at the first error and accepts much that only fails at
-run time (an unquoted timer, a missing lane, a form that does not exist). These
+run time (a timer that is not ISO 8601, a missing lane, a form that does not exist). These
 checks look at the XML itself so that a designer sees every such problem at once,
 with the line to fix, before a process is deployed.
 """
