@@ -17,8 +17,9 @@ can use that common modeler or bpmn.io with the camunda moddle:
   ``camunda:mapDecisionResult``; a DMN file may hold several decisions and a decision requirements graph;
 - Camunda 7's JUEL in ``${...}`` (conditions, due dates, assignees, candidate groups, parameters) is translated
   to Python when the diagram is parsed (`juel`); what is not JUEL is Handoff's ``${python}`` form;
-- timers are standard ``timeDuration`` / ``timeDate`` / ``timeCycle`` expressions, which
-  SpiffWorkflow evaluates as Python: ``"PT24H"`` must be quoted;
+- timers are ``timeDuration`` / ``timeDate`` / ``timeCycle``: an unquoted ISO 8601 literal as Camunda
+  Modeler writes it (``PT5M``), JUEL ``${...}``, or Python (``"PT24H"``, ``business_hours("PT24H")``),
+  see `timer_text`;
 - ``bpmn:task`` and ``bpmn:manualTask`` complete on their own (as in Camunda 7), see `node_specs`;
 - multi-instance: ``loopCardinality``, ``camunda:collection`` + ``camunda:elementVariable``, or the
   standard ``loopDataInputRef`` + ``inputDataItem``, with an optional ``completionCondition``;
@@ -53,7 +54,7 @@ from SpiffWorkflow.camunda.parser.task_spec import (
 )
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
-from . import dmn, long_chains, messages
+from . import dmn, long_chains, messages, timer_text
 from .call_activity import MappedCallActivity, parse_mappings
 from .expressions import render
 from .juel import condition_source, translate_dollar
@@ -163,12 +164,19 @@ class JuelConditions:
         return condition_source(super().parse_condition(sequence_flow))
 
 
+class CamundaTimers:
+    """Timer text read as Camunda 7 reads it (`timer_text`), for every event parser."""
+
+    def parse_timer_event(self, event):
+        return timer_text.read_definition(super().parse_timer_event(event))
+
+
 _WITH_JUEL: dict[type, type] = {}
 
 
 def _with_juel(parser_class: type) -> type:
     if parser_class not in _WITH_JUEL:
-        _WITH_JUEL[parser_class] = type(parser_class.__name__, (JuelConditions, parser_class), {})
+        _WITH_JUEL[parser_class] = type(parser_class.__name__, (JuelConditions, CamundaTimers, parser_class), {})
     return _WITH_JUEL[parser_class]
 
 

@@ -1,7 +1,7 @@
 """Element checks of one parsed BPMN document, run by `service.engine.validate`.
 
 SpiffWorkflow's parser stops at the first error and accepts much that only fails at
-run time (an unquoted timer, a missing lane, a form that does not exist). These
+run time (a timer that is not ISO 8601, a missing lane, a form that does not exist). These
 checks look at the XML itself so that a designer sees every such problem at once,
 with the line to fix, before a process is deployed.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import copy
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from . import iso8601
+from . import iso8601, timer_text
 from .juel import condition_source, dollar_body, juel_problem
 from .parser import HandoffParser
 from .problem_text import one_line, plain
@@ -40,12 +39,6 @@ FLOW_NODES = (
 )
 KNOWN_TAGS = frozenset(HandoffParser.PARSER_CLASSES) | frozenset(HandoffParser.OVERRIDE_PARSER_CLASSES)
 
-_ISO_PART = (
-    r"(?:P(?=[^/]*\d)[\dYMWDTHS.,]+"
-    r"|\d{4}-?\d{2}-?\d{2}(?:T[\d:.,]+)?(?:Z|[+-]\d{2}:?\d{2})?"
-    r"|\d{4}-?W\d{2}-?\d(?:T[\d:.,]+)?)"
-)
-ISO_LIKE = re.compile(rf"^(?:R\d*/)?{_ISO_PART}(?:/{_ISO_PART})?$", re.IGNORECASE)
 SPLITS = ("startEvent", "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway")
 NO_EXECUTABLE = 'no executable process (set isExecutable="true")'
 TIMER_KINDS = {"timeDuration": "duration", "timeDate": "date", "timeCycle": "cycle"}
@@ -323,7 +316,7 @@ def check_sandbox(ctx: FileContext) -> None:
     for definition in ctx.iter("timerEventDefinition"):
         event = definition.getparent()
         for child in definition.iterchildren(*(bpmn(kind) for kind in TIMER_KINDS)):
-            _sandboxed(ctx, child, child.text, "eval", "timer expression",
+            _sandboxed(ctx, child, timer_text.timer_source(child.text), "eval", "timer expression",
                        (event.get("id") if event is not None else None) or _nearest_id(definition))
 
 
@@ -352,17 +345,20 @@ def check_timers(ctx: FileContext) -> None:
 
 
 def timer_problem(tag: str, text: str | None) -> str | None:
-    """SpiffWorkflow evaluates a timer as Python and parses the resulting string as ISO 8601."""
+    """A timer read as the parser reads it (`timer_text`); a literal must be ISO 8601 as the engine parses it."""
     kind = TIMER_KINDS[tag]
     if not text or not text.strip():
         return f"timer {kind} is empty"
     expr = text.strip()
-    tree, error, _ = parse_python(text)
+    body = dollar_body(expr)
+    if body is not None and juel_problem(body) is not None:
+        return f"timer expression {_short(expr)} is neither JUEL nor Python: {juel_problem(body)}"
+    if kind == "date" and timer_text.is_relative_date(expr):
+        kind = "duration"
+    tree, error, _ = parse_python(timer_text.timer_source(expr))
     literal = tree.body if isinstance(tree, ast.Expression) else None
     if isinstance(literal, ast.Constant) and isinstance(literal.value, str):
         return _iso_problem(kind, literal.value)
-    if ISO_LIKE.match(expr):
-        return f'timer expression {expr} is evaluated as Python; quote it: "{expr}"'
     if error is not None:
         return f"timer expression {_short(expr)} is not valid Python: {error}"
     if isinstance(literal, ast.Constant):

@@ -50,10 +50,10 @@ def test_an_invalid_file_is_refused_whole_with_its_problems(services, tmp_path):
     broken = tmp_path / "broken"
     shutil.copytree(FIXTURES, broken)
     bpmn = broken / "bpmn" / "timers.bpmn"
-    bpmn.write_text(bpmn.read_text().replace('"PT72H"', "PT72H"))
+    bpmn.write_text(bpmn.read_text().replace('"PT72H"', "P1000Y"))  # an unquoted ISO value, too long
     with pytest.raises(DeployInvalid) as refused:
         deploying.deploy(services, read_tree(broken), "designer")
-    assert any("review_deadline" in str(p) and "PT72H" in str(p) for p in refused.value.problems)
+    assert any("review_deadline" in str(p) and "longer than 100 years" in str(p) for p in refused.value.problems)
     assert count(services, ProcessVersion) == 0
 
 
