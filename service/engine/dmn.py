@@ -86,8 +86,10 @@ def register_dmn(parser, node, filename: str | None) -> None:
 def build_engine(dmn_parsers: dict, decision_ref: str, node) -> DecisionEngine:
     """The engine of a decision and, first, of every decision it requires (a cycle is refused)."""
     if decision_ref not in dmn_parsers:
-        raise ValidationException(f'No DMN Diagram available with id "{decision_ref}"; the decisions are: '
-                                  f"{', '.join(sorted(dmn_parsers)) or 'none'}", node=node)
+        known = ", ".join(sorted(dmn_parsers))
+        raise ValidationException(f"decision {decision_ref} is not in any DMN file "
+                                  f"({f'decisions there: {known}' if known else 'there is no decision at all'})",
+                                  node=node)
     decisions: dict[str, Decision] = {}
     pending = [(decision_ref, ())]
     while pending:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from .problem_text import plain
+
 
 class ProcessError(Exception):
     """A designer's expression or construct failed at `element_id` (a bad due date, a runaway loop...)."""
@@ -27,13 +29,28 @@ def element_of(error: Exception) -> str | None:
 
 
 def describe(error: Exception) -> str:
-    """The error's message, with the reason SpiffWorkflow's "Error evaluating expression" hides."""
+    """The error's message, with the reason SpiffWorkflow's "Error evaluating expression" hides (no class names)."""
     if isinstance(error, ProcessError):
         return error.message
-    text = str(error) if isinstance(error, SpiffWorkflowException) else f"{type(error).__name__}: {error}"
+    text = str(error) if isinstance(error, SpiffWorkflowException) else cause_text(error)
     cause = error.__cause__ or error.__context__
     if cause is None or str(cause) in text:
         return text
     if isinstance(cause, ProcessError):
         return f"{text} ({cause.message})"
-    return f"{text} ({type(cause).__name__}: {cause})"
+    return f"{text} ({cause_text(cause)})"
+
+
+def cause_text(error: BaseException, data=None) -> str:
+    """What a designer's expression ran into, in its own words: a missing name, a missing key, Python's reason."""
+    if isinstance(error, NameError) and getattr(error, "name", None):
+        if data is None:
+            return f"{error.name} is not in the process data"
+        known = sorted(str(key) for key in data)
+        holds = ", ".join(known[:10]) + (", ..." if len(known) > 10 else "") if known else "nothing yet"
+        return f"{error.name} is not in the process data (it holds: {holds})"
+    if isinstance(error, KeyError) and error.args:
+        return f"there is no {error.args[0]!r} in the value"
+    if isinstance(error, ZeroDivisionError):
+        return "a division by zero"
+    return plain(error) or "it failed without a reason (an internal error)"

@@ -148,13 +148,21 @@ class HandoffUserTaskParser(MultiInstanceMixin, UserTaskParser):
     a due date computed in business hours.
     """
 
+    ATTRIBUTES = ("candidateGroups", "dueDate", "assignee")
+
     def parse_extensions(self, node=None):
         extensions = super().parse_extensions(node)
-        for attribute in ("candidateGroups", "dueDate", "assignee"):
+        for attribute in self.ATTRIBUTES:
             value = self.attribute(attribute, "camunda")
             if value:
                 extensions[attribute] = translate_dollar(value)
         return extensions
+
+    def create_task(self):
+        """The spec also keeps the designer's own text, for messages (specs are parsed again, never stored)."""
+        spec = super().create_task()
+        spec.written = {name: value for name in self.ATTRIBUTES if (value := self.attribute(name, "camunda"))}
+        return spec
 
 
 class JuelConditions:

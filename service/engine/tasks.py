@@ -15,7 +15,7 @@ from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 from SpiffWorkflow.util.task import TaskState
 
 from . import iso8601, timers
-from .errors import ProcessError, describe
+from .errors import ProcessError, cause_text
 from .expressions import due_time, render
 
 MAX_GROUPS = 50  # groups one task is offered to
@@ -49,8 +49,17 @@ def _state(task) -> str | None:
 
 
 def _failed(task, attribute: str, raw: str, reason: str) -> ProcessError:
+    """Names the attribute as the designer wrote it (``${owner.name}``, not the engine's ``${owner['name']}``)."""
     element = task.task_spec.bpmn_id
-    return ProcessError(element, f"user task {element}: camunda:{attribute} {_short(raw)!r} {reason}")
+    written = getattr(task.task_spec, "written", {}).get(attribute, raw)
+    return ProcessError(element, f"user task {element}: camunda:{attribute} {_short(written)!r} {reason}")
+
+
+def _why(task, error: Exception) -> str:
+    """What went wrong, in plain words: the cause SpiffWorkflow's "Error evaluating expression" wraps."""
+    if isinstance(error, ProcessError):
+        return error.message
+    return cause_text(error.__cause__ or error.__context__ or error, task.data)
 
 
 def _short(text: str) -> str:
@@ -66,7 +75,7 @@ def _evaluated(task, attribute: str):
     try:
         return raw, render(task, raw)
     except Exception as error:  # noqa: BLE001 - a designer's expression: anything it raises is its fault
-        raise _failed(task, attribute, raw, f"failed: {describe(error)}") from error
+        raise _failed(task, attribute, raw, f"failed: {_why(task, error)}") from error
 
 
 def split_groups(value) -> list[str] | None:

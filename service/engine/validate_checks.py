@@ -400,11 +400,12 @@ def check_user_task_values(ctx: FileContext) -> None:
 
 def _user_task_value_problem(attr: str, raw: str, now: datetime) -> str | None:
     body = dollar_body(raw)
-    if body is not None:  # JUEL is read as the parser translates it (`juel`), else it is Handoff's Python
-        if juel_problem(body) is None:
+    if body is not None:  # read as the parser reads it (`juel`): JUEL translated, else Handoff's Python
+        problem = juel_problem(body)
+        if problem is None:
             _, error, _ = parse_python(condition_source(raw))
             return f"expression {_short(raw)!r} is not valid Python: {error}" if error else None
-        return f"expression {_short(raw)!r} is neither JUEL nor Python: {juel_problem(body)}"
+        return f"expression {_short(raw)!r} is neither JUEL nor Python: {problem}"
     if "${" in raw:
         return (f"{_short(raw)!r} mixes text and ${{...}}; an expression is evaluated only when it is the "
                 "whole value")

@@ -30,11 +30,13 @@ def start(api, pid: str, data: dict):
     ({"dueDate": "${deadline}"}, {"deadline": "tomorrow"}, "due date 'tomorrow' is not ISO 8601"),
     ({"dueDate": "${deadline}"}, {"deadline": "P100000000Y"}, "is longer than 100 years"),
     ({"dueDate": "${deadline}"}, {"deadline": 7}, "due date 7 is not a text"),
-    ({"dueDate": "${deadline}"}, {}, "camunda:dueDate '${deadline}' failed: Error evaluating expression"),
-    ({"candidateGroups": "${reviewers}"}, {}, "camunda:candidateGroups '${reviewers}' failed"),
+    ({"dueDate": "${deadline}"}, {}, "camunda:dueDate '${deadline}' failed: deadline is not in the process data "
+                                     "(it holds: initiator)"),
+    ({"candidateGroups": "${reviewers}"}, {}, "camunda:candidateGroups '${reviewers}' failed: reviewers is not in"),
     ({"candidateGroups": "${reviewers}"}, {"reviewers": 42}, "it must give a group name or a list of names"),
     ({"candidateGroups": "${reviewers}"}, {"reviewers": []}, "gave no group"),
-    ({"assignee": "${owner.name}"}, {"owner": "x"}, "camunda:assignee '${owner.name}' failed"),
+    ({"assignee": "${owner.name}"}, {"owner": "x"},
+     "camunda:assignee '${owner.name}' failed: string indices must be integers, not 'str'"),
     ({"assignee": "${owners}"}, {"owners": ["rep", "rep2"]}, "it must give one username"),
 ])
 def test_a_failing_user_task_expression_refuses_the_start_with_the_element(api, services, attributes, data, words):
@@ -93,15 +95,23 @@ def test_a_failing_condition_names_its_gateway(api, services):
 
 
 def test_a_failing_decision_cell_names_its_task(api, services):
+    """A Python output cell that fails at run time (FEEL comparing unlike types is null, it never fails)."""
     from tests.api.test_candidate_groups import DMN, review_process
 
+    python_cell = DMN.replace('<text>["legal", "finance"]</text>',
+                              '<text>["legal", "finance"] if amount * 2 &gt; 1000 else ["finance"]</text>') \
+        .replace("<text>&gt; 1000</text>", "<text>-</text>")
+    assert python_cell != DMN
     deploy(api, {"bpmn/review.bpmn": review_process("review", "${reviewers}", decide=True),
-                 "bpmn/reviewers.dmn": DMN})
-    answer = start(api, "review", {"amount": "a lot"})
+                 "bpmn/reviewers.dmn": python_cell})
+    answer = start(api, "review", {"amount": "a lot"})  # "a lota lot" > 1000: a text compared with a number
     assert answer.status_code == 422, answer.json
-    assert "Activity_0decide1" in answer.json["message"]
+    assert "Activity_0decide1" in answer.json["message"], answer.json
+    assert answer.json["message"].endswith("Business rule task 'Who reviews' ('>' not supported between "
+                                           "instances of 'str' and 'int')"), answer.json
     assert answer.json["errors"] == {"element_id": ["Activity_0decide1"]}
     assert count(services, Instance) == 0
+    assert start(api, "review", {"amount": 5000}).status_code == 201
 
 
 def test_a_failing_operator_parameter_names_its_service_task(api, services):

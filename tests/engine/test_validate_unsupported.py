@@ -127,7 +127,7 @@ def test_a_call_activity_of_a_process_nobody_has_is_reported_at_the_call_activit
     <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="end"/>
     <bpmn:endEvent id="end"/>
 """) == ["bpmn/x.bpmn:8: call: calledElement 'nowhere' names no process of this deployment or deployed before "
-         "(processes: p) (bpmn:callActivity)"]
+         "(processes: p)"]
 
 
 def test_multi_instance_must_say_what_to_loop_over_once():
