@@ -22,8 +22,8 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from service.engine.bundle import BPMN_SUFFIXES, FORMS_PREFIX, process_sources
-from service.engine.validate import validate_files
 from service.engine.messages import MESSAGE, start_events
+from service.engine.validate import validate_files
 from service.flows import events, instances, timers, versions, waits
 from service.flows.deploy import deploy
 from service.flows.errors import DeployInvalid, FlowError, Forbidden, FormInvalid
