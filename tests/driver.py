@@ -22,7 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from service.engine.bundle import BPMN_SUFFIXES, FORMS_PREFIX, process_sources
-from service.engine.messages import MESSAGE, start_events
+from service.engine.messages import MESSAGE, _definitions, kind_of, start_events
 from service.engine.validate import validate_files
 from service.flows import events, instances, timers, versions, waits
 from service.flows.deploy import deploy
@@ -150,7 +150,8 @@ def _run(services, clock, name: str, process_id: str, driver: int) -> Outcome:
                 kind, event = min(awaited, key=lambda n: delivered.get(n, 0))  # a loop back gets the other answer
                 delivered[(kind, event)] = delivered.get((kind, event), 0) + 1
                 try:
-                    events.deliver(services, instance_id, kind, event, {}, actor_id=driver)
+                    events.deliver(services, instance_id, kind, event, _payload(services, row, kind, event),
+                                   actor_id=driver)
                 except FlowError as refused:  # it waits for what nobody can deliver: as stuck as waiting for nothing
                     held = _waiting_elements(services, row)
                     return Outcome(name, "stuck", process_id, f"waits for {kind} {event!r}, delivering it is refused "
@@ -203,6 +204,22 @@ def _start(services, parsed, process_id: str, data: dict, driver: int) -> int:
     if not mine:
         raise FlowError(f"{first.kind} {first.name!r} started no instance of {process_id}")
     return mine[0]
+
+
+def _payload(services, row: Instance, kind: str, name: str) -> dict:
+    """What a partner sends with the message: each correlation property it carries (a plain name in its
+    retrieval expression), with the instance's value of that name when it has one."""
+    if kind != MESSAGE:
+        return {}
+    payload = {}
+    for task in services.engine.restore(row.state).event_manager.tasks.values():
+        for _element, definition in _definitions(task.task_spec):
+            if kind_of(definition) == MESSAGE and definition.name == name:
+                for prop in getattr(definition, "correlation_properties", []):
+                    key = (prop.retrieval_expression or "").strip()
+                    if key.isidentifier():
+                        payload[key] = (row.data or {}).get(key, "driver")
+    return payload
 
 
 def _waiting_elements(services, row: Instance) -> list[str]:
