@@ -3,8 +3,10 @@
 Deploy the file alone (with the DMN files of its folder and the fixture layout's forms), then for
 each process: start it with data its start form accepts, and loop: claim and complete the open
 tasks with data their forms accept, deliver the messages and signals it waits for, move the clock
-past the next due timer and fire it as the sweeper's job does, until the instance completes. Every
-run ends in one `Outcome`; the test decides which outcomes are failures.
+past the next due timer and fire it as the sweeper's job does, until the instance completes. A
+process whose only start is a message or signal start is started the way a partner system would:
+the correlation or the signal broadcast behind POST /api/v1/correlations and /signals. Every run
+ends in one `Outcome`; the test decides which outcomes are failures.
 """
 
 from __future__ import annotations
@@ -16,15 +18,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from freezegun import freeze_time
-from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from service.engine.bundle import BPMN_SUFFIXES, FORMS_PREFIX, process_sources
+from service.engine.messages import MESSAGE, _definitions, kind_of, start_events
 from service.engine.validate import validate_files
-from service.flows import instances, timers, versions
+from service.flows import events, instances, timers, versions, waits
 from service.flows.deploy import deploy
 from service.flows.errors import DeployInvalid, FlowError, Forbidden, FormInvalid
 from service.store import queries
@@ -132,7 +132,7 @@ def _run(services, clock, name: str, process_id: str, driver: int) -> Outcome:
             if named and not any(mark in named for mark in "${}#"):
                 _person(services, named)
         data = sample(parsed.forms.get(parsed.start_form_key)) if parsed.start_form_key else {}
-        instance_id = instances.start_process(services, process_id, data, actor_id=driver).instance_id
+        instance_id = _start(services, parsed, process_id, data, driver)
         for step in range(MAX_STEPS):
             row = _instance(services, instance_id)
             if row.status == "completed":
@@ -145,24 +145,25 @@ def _run(services, clock, name: str, process_id: str, driver: int) -> Outcome:
                     return Outcome(name, "stuck", process_id, f"nobody can claim task {tasks[0].element_id}",
                                    step, ["UserTask (no group)"])
                 continue
-            awaited = _awaited(services, row)
+            awaited = waits.waiting_names(services, instance_id)
             if awaited:
-                message = min(awaited, key=lambda n: delivered.get(n, 0))  # a loop back gets the other answer
-                delivered[message] = delivered.get(message, 0) + 1
+                kind, event = min(awaited, key=lambda n: delivered.get(n, 0))  # a loop back gets the other answer
+                delivered[(kind, event)] = delivered.get((kind, event), 0) + 1
                 try:
-                    instances.deliver_message(services, instance_id, message, {}, actor_id=driver)
+                    events.deliver(services, instance_id, kind, event, _payload(services, row, kind, event),
+                                   actor_id=driver)
                 except FlowError as refused:  # it waits for what nobody can deliver: as stuck as waiting for nothing
-                    waits = _waiting_elements(services, row)
-                    return Outcome(name, "stuck", process_id, f"waits for {message!r}, delivering it is refused "
-                                   f"({refused.message}): " + ", ".join(waits), step, [w.split(" ")[0] for w in waits])
+                    held = _waiting_elements(services, row)
+                    return Outcome(name, "stuck", process_id, f"waits for {kind} {event!r}, delivering it is refused "
+                                   f"({refused.message}): " + ", ".join(held), step, [w.split(" ")[0] for w in held])
                 continue
             if row.next_wakeup_at is not None:
                 clock.move_to(max(row.next_wakeup_at, services.clock()) + timedelta(seconds=1))
                 timers.fire_due_timers(services, instance_id)
                 continue
-            waits = _waiting_elements(services, row)
-            return Outcome(name, "stuck", process_id, "no open task, no timer, nothing awaited: " + ", ".join(waits),
-                           step, [w.split(" ")[0] for w in waits])
+            held = _waiting_elements(services, row)
+            return Outcome(name, "stuck", process_id, "no open task, no timer, nothing awaited: " + ", ".join(held),
+                           step, [w.split(" ")[0] for w in held])
         return Outcome(name, "bound", process_id, f"not completed after {MAX_STEPS} steps", MAX_STEPS)
     except FormInvalid as error:
         return Outcome(name, "crash", process_id, f"the driver's form data was refused: {error.message} "
@@ -187,16 +188,38 @@ def _do(services, parsed, task, driver: int) -> bool:
     return True
 
 
-def _awaited(services, row: Instance) -> list[str]:
-    """Names of the messages and signals the instance waits for (read from the engine's event manager)."""
-    names = []
+def _start(services, parsed, process_id: str, data: dict, driver: int) -> int:
+    """Starts one instance: as a person when the process has a none start, else as a partner system would,
+    by the first message (a correlation) or signal (a broadcast) its start events catch."""
+    by_event = start_events(parsed.spec)
+    if len(by_event) < len(parsed.spec.bpmn_start_events):
+        return instances.start_process(services, process_id, data, actor_id=driver).instance_id
+    first = by_event[0]
+    _join(services, driver, "integrations")  # a partner's service account may send messages and signals
+    if first.kind == MESSAGE:
+        done = events.correlate(services, first.name, events.Correlation(), data, actor_id=driver)
+    else:
+        done = events.broadcast(services, first.name, data, actor_id=driver)
+    mine = [i for i in done.started if _instance(services, i).process_id == process_id]  # a signal starts them all
+    if not mine:
+        raise FlowError(f"{first.kind} {first.name!r} started no instance of {process_id}")
+    return mine[0]
+
+
+def _payload(services, row: Instance, kind: str, name: str) -> dict:
+    """What a partner sends with the message: each correlation property it carries (a plain name in its
+    retrieval expression), with the instance's value of that name when it has one."""
+    if kind != MESSAGE:
+        return {}
+    payload = {}
     for task in services.engine.restore(row.state).event_manager.tasks.values():
-        definition = getattr(task.task_spec, "event_definition", None)
-        parts = definition.event_definitions if isinstance(definition, MultipleEventDefinition) else [definition]
-        for part in parts:
-            if isinstance(part, MessageEventDefinition | SignalEventDefinition) and part.name:
-                names.append(part.name)
-    return sorted(set(names))
+        for _element, definition in _definitions(task.task_spec):
+            if kind_of(definition) == MESSAGE and definition.name == name:
+                for prop in getattr(definition, "correlation_properties", []):
+                    key = (prop.retrieval_expression or "").strip()
+                    if key.isidentifier():
+                        payload[key] = (row.data or {}).get(key, "driver")
+    return payload
 
 
 def _waiting_elements(services, row: Instance) -> list[str]:

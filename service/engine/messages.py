@@ -39,6 +39,12 @@ class HandoffMessageEventDefinition(CamundaMessageDefinition):
     def update_internal_data(self, my_task, event):
         my_task.internal_data[self.name] = event.payload
 
+    def get_correlations(self, my_task, payload):
+        """Correlation properties are read from the message itself, not from the wrapper `catch` carries it in."""
+        if isinstance(payload, dict) and set(payload) == {"payload", "result_var"}:
+            payload = payload["payload"]
+        return super().get_correlations(my_task, payload if isinstance(payload, dict) else {})
+
     def throw(self, my_task):
         """Sends the message: its payload is ``camunda:expression``'s value if the diagram gives one, else empty.
 

@@ -270,6 +270,9 @@ def check_python(ctx: FileContext) -> None:
     for param in ctx.root.iter(f"{{{CAMUNDA_NS}}}inputParameter"):
         if dollar_body(param.text) is not None:
             _compile(ctx, param, param.text, "eval", f"parameter {param.get('name')} expression", None)
+    for prop, expression in _retrieval_expressions(ctx):
+        if expression.text and expression.text.strip():
+            _compile(ctx, expression, expression.text, "eval", "correlation property expression", prop.get("id"))
 
 
 def _compile(ctx: FileContext, element, text: str, mode: str, what: str, element_id: str | None) -> None:
@@ -308,6 +311,8 @@ def check_sandbox(ctx: FileContext) -> None:
         if dollar_body(param.text) is not None:
             _sandboxed(ctx, param, condition_source(param.text), "eval", f"parameter {param.get('name')} expression",
                        None)
+    for prop, expression in _retrieval_expressions(ctx):  # evaluated on each message that carries the property
+        _sandboxed(ctx, expression, expression.text, "eval", "correlation property expression", prop.get("id"))
     for task in ctx.iter("userTask"):
         for attr in USER_TASK_EXPRESSIONS:
             if dollar_body(camunda(task, attr)) is not None:
@@ -318,6 +323,17 @@ def check_sandbox(ctx: FileContext) -> None:
         for child in definition.iterchildren(*(bpmn(kind) for kind in TIMER_KINDS)):
             _sandboxed(ctx, child, timer_text.timer_source(child.text), "eval", "timer expression",
                        (event.get("id") if event is not None else None) or _nearest_id(definition))
+
+
+def _retrieval_expressions(ctx: FileContext):
+    """(correlationProperty, expression) pairs: Python the engine runs on every message that carries the property.
+
+    The schema names the element ``messagePath``; Camunda Modeler writes ``formalExpression``, which loading renames.
+    """
+    for prop in ctx.iter("correlationProperty"):
+        for retrieval in prop.iterchildren(bpmn("correlationPropertyRetrievalExpression")):
+            for expression in retrieval.iterchildren(bpmn("messagePath"), bpmn("formalExpression")):
+                yield prop, expression
 
 
 def _sandboxed(ctx: FileContext, element, text: str | None, mode: str, what: str, element_id: str | None) -> None:

@@ -232,3 +232,16 @@ def _done_elements(services, instance_id) -> list[str]:
 
     row = instance(services, instance_id)
     return element_states(services.engine.restore(row.state))[0]
+
+
+def test_a_message_carrying_a_correlation_property_reaches_the_receive_task(services, people):
+    """The property's retrieval expression (`order_id`) is read from the message the partner sends."""
+    instance_id = start(services, people, "msg_correlation_property", {"order_id": "O-7"}, business_key="O-7")
+    assert waiting(services, instance_id) == [("message", "order_paid", "Activity_0rcv1op")]
+
+    done = events.correlate(services, "order_paid", events.Correlation(business_key="O-7"),
+                            {"order_id": "O-7", "amount": 120})
+    assert done.delivered_to == [instance_id]
+    row = instance(services, instance_id)
+    assert row.status == "completed"
+    assert row.data["amount"] == 120

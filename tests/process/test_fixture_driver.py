@@ -26,10 +26,7 @@ from tests.form_data import sample
 FAILURES = {"stuck", "crash", "bound", "deploy_refused"}
 ARTIFACTS = FIXTURES.parents[1] / "test-artifacts" / "driver"
 
-MESSAGE = "message/signal catch, receive task or event-based gateway (issue 9.1-9.2, helper 2)"
-XFAIL: dict[str, str] = {
-    "corpus/spiffworkflow/spiff/waiting_event.bpmn": "receive task with a correlation (uid): " + MESSAGE,
-}
+XFAIL: dict[str, str] = {}
 
 
 def _params():
