@@ -25,6 +25,7 @@ _ISO_PART = (
     r"|\d{4}-?W\d{2}-?\d(?:T[\d:.,]+)?)"
 )
 ISO_LIKE = re.compile(rf"^(?:R\d*/)?{_ISO_PART}(?:/{_ISO_PART})?$", re.IGNORECASE)
+_ISO_ATTEMPT = re.compile(r"^(?:R\d*/)?P(?:T|\d)\w*$|^\d{4}-\d{2}-\d{2}T", re.IGNORECASE)
 _DATE_TIME_IDIOM = re.compile(r"^\s*dateTime\s*\(\s*\)\s*\.")
 
 
@@ -39,6 +40,12 @@ def timer_source(text: str | None) -> str | None:
     if ISO_LIKE.match(stripped):
         return repr(stripped)
     return stripped  # Python, without the indentation a modeler may put around it
+
+
+def looks_iso(text: str) -> bool:
+    """Unquoted text meant as an ISO 8601 literal that is not one (``PT24Hours``): Python would read a name."""
+    stripped = text.strip()
+    return bool(_ISO_ATTEMPT.match(stripped)) and not ISO_LIKE.match(stripped)
 
 
 def is_relative_date(text: str | None) -> bool:

@@ -369,6 +369,9 @@ def timer_problem(tag: str, text: str | None) -> str | None:
     body = dollar_body(expr)
     if body is not None and juel_problem(body) is not None:
         return f"timer expression {_short(expr)} is neither JUEL nor Python: {juel_problem(body)}"
+    if body is None and timer_text.looks_iso(expr):  # e.g. PT24Hours: meant as a literal, it would be a name
+        return (f"timer {kind} {_short(expr)} is not ISO 8601: write a duration such as PT24H or P3D, a date "
+                "such as 2026-05-04T17:00:00Z, or a cycle such as R3/PT1H")
     if kind == "date" and timer_text.is_relative_date(expr):
         kind = "duration"
     tree, error, _ = parse_python(timer_text.timer_source(expr))

@@ -69,12 +69,12 @@ def test_a_broken_diagram_is_refused_with_file_line_and_element(api):
               b'id="d" targetNamespace="x">\n<bpmn:process id="p" isExecutable="true">\n'
               b'<bpmn:startEvent id="s"/>\n<bpmn:sequenceFlow id="f" sourceRef="s" targetRef="w"/>\n'
               b'<bpmn:intermediateCatchEvent id="w"><bpmn:timerEventDefinition>\n'
-              b'<bpmn:timeDuration>PT24H</bpmn:timeDuration></bpmn:timerEventDefinition>'
+              b'<bpmn:timeDuration>PT24Hours</bpmn:timeDuration></bpmn:timerEventDefinition>'
               b'</bpmn:intermediateCatchEvent>\n</bpmn:process>\n</bpmn:definitions>\n')
     response = api.client.post("/api/v1/processes/deploy", headers=api.login("designer"),
                                data={"bpmn/late.bpmn": (io.BytesIO(broken), "late.bpmn")})
     assert response.status_code == 422 and response.json["code"] == "invalid_process"
-    assert any(p.startswith("bpmn/late.bpmn:7: w: timer expression PT24H is evaluated as Python")
+    assert any(p.startswith("bpmn/late.bpmn:7: w: ") and "PT24Hours" in p
                for p in response.json["errors"]["problems"]), response.json
 
 

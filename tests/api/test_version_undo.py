@@ -100,7 +100,7 @@ def test_an_older_version_that_no_longer_passes_the_checks_is_not_made_current(a
     from service.clock import utcnow
     from service.store.models import ProcessVersion
 
-    broken_timer = GOOD.replace('"PT2H"', "PT2H", 1)  # an unquoted duration: refused by today's checks
+    broken_timer = GOOD.replace('"PT2H"', "PT2Hours", 1)  # not ISO 8601: refused by today's checks
     with services.sessions() as session:
         session.add(ProcessVersion(process_id="lead_response", version=2, name="Lead response",
                                    content_hash="f" * 64, files={"bpmn/lead_response.bpmn": broken_timer},
@@ -112,7 +112,7 @@ def test_an_older_version_that_no_longer_passes_the_checks_is_not_made_current(a
 
     refused = activate(api, 2)
     assert refused.status_code == 422, refused.json
-    assert any(line.startswith("bpmn/lead_response.bpmn:") and "PT2H" in line
+    assert any(line.startswith("bpmn/lead_response.bpmn:") and "PT2Hours" in line
                for lines in refused.json["errors"].values() for line in lines), refused.json
     unusable = activate(api, 3)
     assert unusable.status_code == 409 and "ValueError: lost" in unusable.json["message"], unusable.json

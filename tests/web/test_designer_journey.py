@@ -23,7 +23,7 @@ def test_a_designer_deploys_a_new_version_and_sees_the_line_of_a_broken_one(pers
     line = source[:source.index(TWO_HOURS)].count("\n") + 1
     broken = tmp_path / "broken" / "lead_response.bpmn"
     broken.parent.mkdir()
-    broken.write_text(source.replace(TWO_HOURS, "<bpmn:timeDuration>PT2H</bpmn:timeDuration>", 1), encoding="utf-8")
+    broken.write_text(source.replace(TWO_HOURS, "<bpmn:timeDuration>PT2Hours</bpmn:timeDuration>", 1), encoding="utf-8")
     changed = tmp_path / "changed" / "lead_response.bpmn"
     changed.parent.mkdir()
     changed.write_text(source.replace(TWO_HOURS, '<bpmn:timeDuration>"PT3H"</bpmn:timeDuration>', 1), encoding="utf-8")
