@@ -39,9 +39,7 @@ from .validate_checks import (
     check_sandbox,
     check_service_tasks,
     check_start_forms,
-    check_timers,
     check_unsupported,
-    check_user_task_values,
     check_user_tasks,
     one_line,
 )
@@ -58,6 +56,7 @@ from .validate_limits import (
 )
 from .validate_messages import check_messages
 from .validate_spiff import spiff_problems
+from .validate_values import check_timers, check_user_task_values
 
 __all__ = ["Problem", "validate", "validate_files"]
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import ast
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from lxml import etree
 
-from . import iso8601, timer_text
+from . import timer_text
 from .juel import condition_source, dollar_body, juel_problem
 from .parser import HandoffParser
 from .problem_text import one_line, plain
@@ -342,107 +341,6 @@ def _sandboxed(ctx: FileContext, element, text: str | None, mode: str, what: str
     for refusal in refusals(text, mode):
         ctx.report(element, f"{what}: {refusal.message}", element_id=element_id,
                    line=(element.sourceline or 1) + refusal.line - 1)
-
-
-def check_timers(ctx: FileContext) -> None:
-    """A timer is evaluated when an instance reaches it; a bad one then stalls the instance."""
-    for definition in ctx.iter("timerEventDefinition"):
-        event = definition.getparent()
-        event_id = (event.get("id") if event is not None else None) or _nearest_id(definition)
-        found = False
-        for child in definition.iterchildren(*(bpmn(kind) for kind in TIMER_KINDS)):
-            found = True
-            message = timer_problem(etree.QName(child).localname, child.text)
-            if message:
-                ctx.report(child, message, element_id=event_id)
-        if not found:
-            ctx.report(definition, "timer has no timeDuration, timeDate or timeCycle",
-                       element_id=event_id, covers="Time Specification Error")
-
-
-def timer_problem(tag: str, text: str | None) -> str | None:
-    """A timer read as the parser reads it (`timer_text`); a literal must be ISO 8601 as the engine parses it."""
-    kind = TIMER_KINDS[tag]
-    if not text or not text.strip():
-        return f"timer {kind} is empty"
-    expr = text.strip()
-    body = dollar_body(expr)
-    if body is not None and juel_problem(body) is not None:
-        return f"timer expression {_short(expr)} is neither JUEL nor Python: {juel_problem(body)}"
-    if body is None and timer_text.looks_iso(expr):  # e.g. PT24Hours: meant as a literal, it would be a name
-        return (f"timer {kind} {_short(expr)} is not ISO 8601: write a duration such as PT24H or P3D, a date "
-                "such as 2026-05-04T17:00:00Z, or a cycle such as R3/PT1H")
-    if kind == "date" and timer_text.is_relative_date(expr):
-        kind = "duration"
-    tree, error, _ = parse_python(timer_text.timer_source(expr))
-    literal = tree.body if isinstance(tree, ast.Expression) else None
-    if isinstance(literal, ast.Constant) and isinstance(literal.value, str):
-        return _iso_problem(kind, literal.value)
-    if error is not None:
-        return f"timer expression {_short(expr)} is not valid Python: {error}"
-    if isinstance(literal, ast.Constant):
-        return f"timer {kind} {literal.value!r} is not a string"
-    return None
-
-
-def _iso_problem(kind: str, value: str) -> str | None:
-    """The value as the engine will read it (`iso8601`: SpiffWorkflow's grammar, at most 100 years)."""
-    now = datetime.now(UTC)
-    parse: Callable[[], Any] = {
-        "duration": lambda: iso8601.parse_duration(value, "timer duration"),
-        "date": lambda: iso8601.parse_date(value, now, "timer date"),
-        "cycle": lambda: iso8601.parse_cycle(value, now, "timer cycle"),
-    }[kind]
-    try:
-        parse()
-    except iso8601.TimeValueError as error:
-        return one_line(error)
-    return None
-
-
-def check_user_task_values(ctx: FileContext) -> None:
-    """Due dates, groups and assignees are evaluated when a task opens; a bad literal would fail every start.
-
-    A ``${...}`` value is checked as Python (what it yields is checked at run time, see
-    `service.engine.tasks`); a literal due date must be ISO 8601 within 100 years.
-    """
-    now = datetime.now(UTC)
-    for task in ctx.iter("userTask"):
-        for attr in USER_TASK_EXPRESSIONS:
-            raw = camunda(task, attr)
-            if raw is None:
-                continue
-            message = _user_task_value_problem(attr, raw, now)
-            if message:
-                ctx.report(task, f"camunda:{attr} {message}")
-
-
-def _user_task_value_problem(attr: str, raw: str, now: datetime) -> str | None:
-    body = dollar_body(raw)
-    if body is not None:  # read as the parser reads it (`juel`): JUEL translated, else Handoff's Python
-        problem = juel_problem(body)
-        if problem is None:
-            _, error, _ = parse_python(condition_source(raw))
-            return f"expression {_short(raw)!r} is not valid Python: {error}" if error else None
-        return f"expression {_short(raw)!r} is neither JUEL nor Python: {problem}"
-    if "${" in raw:
-        return (f"{_short(raw)!r} mixes text and ${{...}}; an expression is evaluated only when it is the "
-                "whole value")
-    if attr in ("dueDate", "followUpDate"):
-        try:
-            iso8601.parse_date_or_duration(raw, now, "value")
-        except iso8601.TimeValueError as error:
-            return one_line(str(error).removeprefix("value "))
-        return None
-    names = [name.strip() for name in raw.split(",")] if attr in ("candidateGroups", "candidateUsers") else [raw]
-    if not any(names):
-        return "is empty: name a group (or several, separated by commas)" if attr == "candidateGroups" else None
-    if any(len(name) > MAX_NAME for name in names):
-        return f"has a name longer than {MAX_NAME} characters"
-    return None
-
-
-MAX_NAME = 200  # what the task table holds of a group name or username
 
 
 def check_flows(ctx: FileContext) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from service.engine.validate import Problem, validate, validate_files
-from service.engine.validate_checks import timer_problem
+from service.engine.validate_values import timer_problem
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MALFORMED = FIXTURES / "malformed"
