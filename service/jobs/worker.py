@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from service.ops.shared_metrics import count_failure
 from .resilience import REDIS_ERRORS, Outage, is_outage, wait_until_reachable
 
 log = logging.getLogger(__name__)
+SCHEDULER_STOP_ATTEMPTS = 10  # one SIGTERM a second; RQ's scheduler checks for a stop once a second
 
 
 class RedisLost(Exception):
@@ -90,6 +92,24 @@ class HandoffWorker(SimpleWorker):
         super()._install_signal_handlers()
         if self.stop.is_set():  # SIGTERM arrived while this worker was being set up
             self._stop_requested = True
+
+    def stop_scheduler(self):
+        """RQ sends its scheduler child one SIGTERM and joins it for ever; one that arrives while the child is
+        still being forked (before it installs its own handlers) is lost and the worker never exits. So the
+        stop is repeated until the child is gone, and a child still there after a while is killed."""
+        process = self.scheduler._process
+        if not process or not process.pid:
+            return
+        for _ in range(SCHEDULER_STOP_ATTEMPTS):
+            with contextlib.suppress(OSError):
+                os.kill(process.pid, signal.SIGTERM)
+            process.join(timeout=1)
+            if not process.is_alive():
+                return
+        log.warning("RQ's scheduler (PID %s) did not stop; killed", process.pid)
+        with contextlib.suppress(OSError):
+            os.kill(process.pid, signal.SIGKILL)
+        process.join(timeout=5)
 
     def teardown(self):
         """RQ's teardown talks to Redis; without Redis, at least stop the pub/sub thread (it would retry forever)."""

@@ -6,6 +6,7 @@ must not die, nor log a line per retry. Redis here is the test's own, started la
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 from contextlib import ExitStack
@@ -40,9 +41,16 @@ def test_worker_and_sweeper_started_before_redis_wait_for_it(child_env, config, 
             assert [p.poll() for p in processes] == [None, None]
             for child in processes:  # a stop request still stops them, promptly and cleanly
                 child.terminate()
-            assert [child.wait(timeout=30) for child in processes] == [0, 0]
+            assert [_exit_code(child) for child in processes] == [0, 0], [log.read_text() for log in logs]
     finally:
         late.stop()
     worker_log, sweeper_log = (log.read_text() for log in logs)
     assert worker_log.count("unavailable (") == 1, worker_log  # once, not once per retry
     assert 1 <= sweeper_log.count("unavailable (") <= 2, sweeper_log  # the sweep and its dispatcher: once each
+
+
+def _exit_code(child, timeout_s: float = 30) -> int | str:
+    try:
+        return child.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        return f"still running after {timeout_s:.0f} s"
