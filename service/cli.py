@@ -1,4 +1,4 @@
-"""The `handoff` command: demo, serve, worker, sweeper, doctor, db upgrade, bpmn validate/deploy."""
+"""The `handoff` command: demo, serve, worker, sweeper, doctor, db upgrade, bpmn validate/deploy, admin create."""
 
 from __future__ import annotations
 
@@ -52,6 +52,32 @@ def db_upgrade() -> None:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(make_engine(config.database_url))
     click.echo("database is up to date")
+
+
+@main.group()
+def admin() -> None:
+    """Administrators: the first one of a fresh install."""
+
+
+@admin.command("create")
+@click.argument("username")
+@click.option("--display-name", default=None, help="the name people see (default: USERNAME)")
+@click.option("--email", default=None)
+def admin_create(username: str, display_name: str | None, email: str | None) -> None:
+    """Creates an administrator; asks for the password twice, or reads one line from stdin when piped."""
+    from .flows.admins import create_admin
+    from .flows.errors import FlowError
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        created = create_admin(_services(), username, password, display_name, email)
+    except FlowError as error:
+        click.echo(f"not created: {error.message}", err=True)
+        sys.exit(1)
+    click.echo(f"administrator {created.username} created; log in at /login")
 
 
 @main.group()

@@ -37,6 +37,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "retry": (ADMINS, PROCESS_OWNERS),
     "skip": (ADMINS, PROCESS_OWNERS),
 }
+ADMIN_ACTIONS = {"resend": "resend deliveries"}  # actions on the service, not on one instance: admins only
 VERBS = {"cancel": "cancel", "suspend": "suspend", "resume": "resume", "move": "move a token of",
          "migrate": "migrate", "retry": "retry an incident of", "skip": "skip a step of"}
 
@@ -81,6 +82,12 @@ def _describe(services: Services, instance: Instance, role: str) -> str:
     if role == PROCESS_OWNERS:
         return "the process's owners (" + ", ".join(_owners(services, instance)) + ")"
     return {ADMINS: "admins", OWNER_MANAGERS: "a manager of whoever started it"}[role]
+
+
+def may_admin(session: Session, actor_id: int | None, action: str) -> None:
+    """Actions not tied to an instance (resending deliveries): admins, or the service itself."""
+    if actor_id is not None and visibility.ADMIN_GROUP not in visibility.groups_of(session, actor_id):
+        raise Forbidden(f"only admins can {ADMIN_ACTIONS[action]}")
 
 
 def can_see(session: Session, services: Services, actor_id: int, instance: Instance) -> bool:

@@ -41,6 +41,8 @@ MATRIX = {
     "freeze a project in co-signing":    [401, 403, 404, 200, 200, 403, 403, 404, 404, 404, 200],
     "release a manual freeze":           [401, 403, 404, 200, 200, 403, 403, 404, 404, 404, 200],
     "release a knowledge-base freeze":   [401, 403, 404, 403, 403, 403, 403, 404, 200, 404, 403],
+    # Operations (issue 10): resending the deliveries that gave up is for admins.
+    "resend failed deliveries":          [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
 }
 OPPORTUNITY = {"customer": "ACME Education", "contract_value": 1, "product": "Enterprise", "kb_version": "V3.2",
                "decision_makers": [{"name": "Li", "role": "principal"}]}
@@ -76,6 +78,8 @@ def _act(api, action: str, headers: dict, project: dict, task: dict):
         return client.post("/api/v1/people", headers=headers,
                            json={"username": "newbie", "display_name": "New Person", "manager": "sales_mgr",
                                  "groups": ["sales"]})
+    if action == "resend failed deliveries":
+        return client.post("/api/v1/deliveries/resend", headers=headers, json={"channel": "webhook"})
     if action == "read my inbox":
         return client.get("/api/v1/messages", headers=headers)
     raise AssertionError(action)
