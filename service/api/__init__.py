@@ -15,10 +15,12 @@ from . import (
     events,
     instance_views,
     instances,
+    knowledge_base,
     messages,
     people,
     processes,
     tasks,
+    training,
 )
 from .schemas import ApiError
 
@@ -39,7 +41,8 @@ def init_api(app: Flask) -> Api:
     api = HandoffApi(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for module in (auth_routes, tasks, instances, instance_views, processes, customers, people, messages,
-                   documents, dashboards, events, deliveries):
+                   documents, dashboards, events, deliveries,
+                   knowledge_base, training):
         api.register_blueprint(module.blp)
     errors.register(app)  # after flask-smorest's handlers, so ours answer
     return api

@@ -262,10 +262,55 @@ class CustomerChangeSchema(VersionSchema):
                             metadata={"description": "budget, decision_makers, executive_attention…"})
 
 
+class CustomerListQuery(Schema):
+    q = fields.String(load_default=None, validate=validate.Length(max=100),
+                      metadata={"description": "part of the name or industry, any case"})
+
+
+class CustomerCreateSchema(CustomerFieldsSchema):
+    """A new customer record (admins): a name no other customer has, and any of the fields sales keeps."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+
+
+class CustomerEditSchema(CustomerFieldsSchema, VersionSchema):
+    """An admin's correction of a record: only the fields sent change; `version` (or If-Match) guards it."""
+
+    name = fields.String(validate=validate.Length(min=1, max=300))
+
+
 class CustomerChangedSchema(Schema):
     changes = fields.List(fields.Dict())
     notified = fields.List(fields.String())
     version = fields.Integer()
+
+
+class KbVersionSchema(Schema):
+    version = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                            metadata={"description": "e.g. V3.3-202605 security module"})
+
+
+class KbProductSchema(Schema):
+    product = fields.String()
+    version = fields.String(metadata={"description": "the current version, which `kb_check` compares against"})
+    updated_at = fields.DateTime()
+    updated_by = fields.String(allow_none=True, metadata={"description": "the username who set it"})
+
+
+class TrainingSchema(Schema):
+    completed_on = fields.Date(required=True, metadata={"description": "the day the training was completed"})
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class TrainingRecordedSchema(Schema):
+    id = fields.Integer()
+    user = fields.String(metadata={"description": "the rep's username"})
+    completed_on = fields.Date()
+    recorded_by = fields.String()
+    blocked = fields.Boolean(metadata={"description": "whether R2.2 still holds the rep back (false: lifted)"})
+    submitted = fields.Integer()
+    incomplete = fields.Integer()
+    delayed = fields.Integer()
 
 
 class PersonSchema(Schema):

@@ -1,25 +1,33 @@
-"""Customer changes reach the delivery manager of every open project of that customer (R8)."""
+"""Customer records: admins create and correct them; sales changes reach delivery (R8).
+
+Every change to a customer's budget, decision makers or executive attention, by sales or by an
+admin, reaches the delivery manager of every open project of that customer.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.store import queries
 from service.store.models import Customer, Instance, Outbox, Task, User
 
 from . import audit
 from .context import Services
-from .errors import Conflict, FormInvalid, NotFound
+from .errors import Conflict, Forbidden, FormInvalid, NotFound
 from .unit_of_work import UnitOfWork
 
 # What sales may change here, and what delivery is told about.
 WATCHED = {"budget": "Budget", "decision_makers": "Decision makers", "executive_attention": "Executive attention"}
 EDITABLE = {**WATCHED, "industry": "Industry", "complaint_types": "Complaint types",
             "sla_achievement": "SLA achievement"}
+# What an admin may set on a customer record (every column people keep).
+RECORD = {"name": "Name", **EDITABLE}
 DELIVERY_GROUP = "delivery"
+ADMINS = "admins"
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,72 @@ def change_customer(services: Services, customer_id: int, changes: dict[str, Any
         notified = _tell_delivery(services, uow, customer, watched, actor_id, now) if watched else []
         uow.commit()
         return CustomerChange(diff, notified, customer.row_version)
+
+
+def create_customer(services: Services, fields: dict[str, Any], actor_id: int) -> Customer:
+    """An admin adds a customer: it can be chosen in start forms at once (`x-choices: customers`)."""
+    now = services.clock()
+    with UnitOfWork(services.sessions) as uow:
+        _admin(uow.session, actor_id)
+        values = _record_fields(uow.session, fields, None)
+        customer = Customer(**{"decision_makers": [], "complaint_types": [], **values}, updated_at=now)
+        uow.session.add(customer)
+        uow.session.flush()
+        audit.record(uow.session, now, "customer_created", actor_id=actor_id, customer_id=customer.id,
+                     customer=customer.name, fields=values)
+        uow.commit()
+        return customer
+
+
+def edit_customer(services: Services, customer_id: int, fields: dict[str, Any], actor_id: int,
+                  expected_version: int | None = None) -> CustomerChange:
+    """An admin corrects a record (its name too); a changed budget, decision maker or attention still reaches
+    delivery, as a sales change does (R8)."""
+    now = services.clock()
+    with UnitOfWork(services.sessions) as uow:
+        _admin(uow.session, actor_id)
+        customer = uow.session.get(Customer, customer_id)
+        if customer is None:
+            raise NotFound(f"no customer {customer_id}")
+        if expected_version is not None and customer.row_version != expected_version:
+            raise Conflict(f"customer {customer_id} changed (version {customer.row_version})")
+        values = _record_fields(uow.session, fields, customer)
+        diff = [{"field": name, "label": RECORD[name], "before": getattr(customer, name), "after": value}
+                for name, value in values.items() if getattr(customer, name) != value]
+        for change in diff:
+            setattr(customer, change["field"], change["after"])
+        notified = []
+        if diff:
+            customer.updated_at = now
+            audit.record(uow.session, now, "customer_edited", actor_id=actor_id, customer_id=customer.id,
+                         customer=customer.name, changes=diff)
+            watched = [c for c in diff if c["field"] in WATCHED]
+            notified = _tell_delivery(services, uow, customer, watched, actor_id, now) if watched else []
+        uow.commit()
+        return CustomerChange(diff, notified, customer.row_version)
+
+
+def _admin(session: Session, actor_id: int) -> None:
+    if not queries.is_member(session, actor_id, ADMINS):
+        raise Forbidden("only admins create and edit customer records")
+
+
+def _record_fields(session: Session, fields: dict[str, Any], customer: Customer | None) -> dict[str, Any]:
+    """The known fields, with a name that is not blank and not another customer's (any case): 422 otherwise."""
+    unknown = sorted(set(fields) - set(RECORD))
+    if unknown:
+        raise FormInvalid("unknown customer fields", {name: ["not a customer field"] for name in unknown})
+    values = dict(fields)
+    if "name" in values or customer is None:
+        name = " ".join(str(values.get("name") or "").split())
+        if not name:
+            raise FormInvalid("a customer needs a name", {"name": ["give the customer's name"]})
+        clash = session.scalar(select(Customer.id).where(func.lower(Customer.name) == name.lower()))
+        if clash is not None and (customer is None or clash != customer.id):
+            raise FormInvalid("another customer has this name",
+                              {"name": [f"customer {clash} is already called {name!r}"]})
+        values["name"] = name
+    return values
 
 
 def _tell_delivery(services: Services, uow: UnitOfWork, customer: Customer, changes: list[dict], actor_id: int,

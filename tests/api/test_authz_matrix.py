@@ -43,6 +43,11 @@ MATRIX = {
     "release a knowledge-base freeze":   [401, 403, 404, 403, 403, 403, 403, 404, 200, 404, 403],
     # Operations (issue 10): resending the deliveries that gave up is for admins.
     "resend failed deliveries":          [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
+    # A fresh install's records (issue 10): admins keep customers; product owners and admins the knowledge
+    # base (R4); the rep's managers, any level up, and admins record the rep's training (R2.2).
+    "create a customer":                 [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201],
+    "set the knowledge-base version":    [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200],
+    "record the rep's training":         [401, 403, 403, 201, 201, 403, 403, 403, 403, 403, 201],
 }
 OPPORTUNITY = {"customer": "ACME Education", "contract_value": 1, "product": "Enterprise", "kb_version": "V3.2",
                "decision_makers": [{"name": "Li", "role": "principal"}]}
@@ -78,6 +83,13 @@ def _act(api, action: str, headers: dict, project: dict, task: dict):
         return client.post("/api/v1/people", headers=headers,
                            json={"username": "newbie", "display_name": "New Person", "manager": "sales_mgr",
                                  "groups": ["sales"]})
+    if action == "create a customer":
+        return client.post("/api/v1/customers", headers=headers, json={"name": f"Matrix {len(headers)} {pid}"})
+    if action == "set the knowledge-base version":
+        return client.put("/api/v1/knowledge-base/Enterprise", headers=headers, json={"version": f"V3.{pid}"})
+    if action == "record the rep's training":
+        return client.post(f"/api/v1/people/{api.people['rep']}/collaboration-training", headers=headers,
+                           json={"completed_on": "2026-01-05"})
     if action == "resend failed deliveries":
         return client.post("/api/v1/deliveries/resend", headers=headers, json={"channel": "webhook"})
     if action == "read my inbox":
