@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import abort
+from flask import abort, make_response
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from service.clock import utcnow
 from service.flows import instances as flows
 from service.flows import permissions, visibility
+from service.flows.incidents import IncidentOpened
 from service.store.models import Instance, Task, User
 
 from . import schemas
 from .auth import login_required
 from .common import actor_id, authorized_first, expected_version, services
 from .idempotency import current_reservation, idempotent
+from .schemas_incidents import ProcessStoppedSchema
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="People's work")
 
@@ -106,8 +108,16 @@ def unclaim(body, task_id: int):
 
 
 def _replay_completion(facts: dict) -> tuple[dict, int]:
-    """A retried completion that committed but whose answer was lost: the completed task."""
+    """A retried completion that committed but whose answer was lost: the completed task (or its incident)."""
+    if facts.get("incident_id"):
+        return _stopped_body(facts["incident_id"], facts["instance_id"], "the process stopped after your answers "
+                             "were saved; its owners were told"), 202
     return schemas.TaskSchema().dump(_after(facts["task_id"])), 200
+
+
+def _stopped_body(incident_id: int, instance_id: int, message: str, errors: dict | None = None) -> dict:
+    return {"code": IncidentOpened.code, "message": message, "errors": errors or {}, "incident_id": incident_id,
+            "instance_id": instance_id}
 
 
 @blp.route("/<int(max=9223372036854775807):task_id>/complete", methods=["POST"])
@@ -116,10 +126,20 @@ def _replay_completion(facts: dict) -> tuple[dict, int]:
 @idempotent(replay=_replay_completion)
 @blp.arguments(schemas.CompleteSchema)
 @blp.response(200, schemas.TaskSchema)
+@blp.alt_response(202, schema=ProcessStoppedSchema, description="saved, but the process stopped after it")
 def complete(body, task_id: int):
-    """Submits the form; 422 names every invalid field, 409 if the task moved on, 403 if it is not yours."""
-    result = flows.complete_task(services(), task_id, actor_id(), body["data"], expected_version(body["version"]),
-                                 only_visible=True, request_key=current_reservation())
+    """Submits the form; 422 names every invalid field, 409 if the task moved on, 403 if it is not yours.
+
+    202 ``process_stopped``: the answers were kept, but the steps after the task failed; an incident
+    holds them and the process's owners were told (the task stays open, 409 until they fix it).
+    """
+    try:
+        result = flows.complete_task(services(), task_id, actor_id(), body["data"],
+                                     expected_version(body["version"]), only_visible=True,
+                                     request_key=current_reservation())
+    except IncidentOpened as stopped:
+        return make_response(_stopped_body(stopped.details["incident_id"], stopped.details["instance_id"],
+                                           stopped.message, stopped.details.get("errors")), 202)
     return task_dict(result.task, utcnow())
 
 

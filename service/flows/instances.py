@@ -16,6 +16,7 @@ from . import (
     documents,
     forms,
     freezing,
+    incidents,
     org,
     permissions,
     references,
@@ -25,7 +26,7 @@ from . import (
     visibility,
 )
 from .context import Services
-from .errors import Conflict, Forbidden, FormInvalid, InstanceFrozen, NotFound
+from .errors import Conflict, Forbidden, FormInvalid, InstanceFrozen, NotFound, ProcessFailed
 from .names import split_names
 from .operators import OperatorContext
 from .settle import engine_errors, json_safe, log_timer, schedule_after_commit, settle
@@ -186,13 +187,18 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
 
     `only_visible`: a task the actor may not see is NotFound rather than Forbidden (the API's rule).
     `request_key`: the caller's Idempotency-Key reservation, marked done in this transaction.
-    The result carries the completed task row.
+    The result carries the completed task row. When the steps after it fail by the process's fault,
+    what the person sent is kept in an incident and `IncidentOpened` (HTTP 202) says the process
+    stopped there and its owners were told.
     """
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
         task, open_rows = _task_with_open_rows(uow, task_id)
         task = _still_open(uow, task, task_id, expected_version, actor_id if only_visible else None)
         instance = task.instance
+        if instance.status == "error":
+            raise incidents.IncidentOpen(f"the process stopped ({instance.error}); nobody can complete its "
+                                         "tasks until its owners retry or skip the failed step")
         if instance.status != "running":
             raise Conflict(f"instance {instance.id} is {instance.status}: {instance.error or 'nothing can change'}")
         if instance.frozen:
@@ -204,19 +210,41 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
         forms.validate(schema, data)
         documents.check_references(uow.session, schema, data, instance.id, actor_id)
         references.check(uow.session, schema, data, actor_id)
-        ctx = OperatorContext.of(services, uow.session, instance, now)
-        with engine_errors():
-            workflow = services.engine.restore(instance.state)
-            _fire_overdue(services, uow, instance, workflow, ctx, now)  # a deadline that passed comes first
-            submitted = {**services.engine.ready_user_task(workflow, task.engine_task_id).data, **data}
-            # Signatures exist before the process runs on, so the steps that follow can verify them.
-            _sign_and_seal(uow, services.signer, instance, task, parsed.user_tasks[task.element_id].properties,
-                           submitted, actor_id, now)
+        try:
+            run_completion(services, uow, instance, task, actor_id, data, now, open_rows)
+        except ProcessFailed as error:  # the steps after the task failed: an incident, their data kept
+            failed = error
+        else:
+            request_keys.record_committed(uow.session, request_key, task_id=task.id, instance_id=instance.id)
+            uow.commit()
+            return _result(instance, task)
+    raise incidents.opened_by_completion(services, failed, task_id, actor_id, data, request_key)
+
+
+def run_completion(services: Services, uow: UnitOfWork, instance: Instance, task: Task, actor_id: int,
+                   data: dict, now: datetime, open_rows: dict[str, Task] | None = None, action=None) -> None:
+    """The engine's part of a completion, once every check passed (an incident's retry runs it again).
+
+    `action(workflow, complete)`: how the completion itself runs (a skip wraps it), else it just does.
+    """
+    parsed = services.library.get(instance.process_version.content_hash)
+    ctx = OperatorContext.of(services, uow.session, instance, now)
+    with engine_errors():
+        workflow = services.engine.restore(instance.state)
+        _fire_overdue(services, uow, instance, workflow, ctx, now)  # a deadline that passed comes first
+        submitted = {**services.engine.ready_user_task(workflow, task.engine_task_id).data, **data}
+        # Signatures exist before the process runs on, so the steps that follow can verify them.
+        _sign_and_seal(uow, services.signer, instance, task, parsed.user_tasks[task.element_id].properties,
+                       submitted, actor_id, now)
+
+        def complete():
             services.engine.complete(workflow, task.engine_task_id, data, ctx)
-        settle(services, uow, instance, workflow, ctx, now, actor_id, open_rows)
-        request_keys.record_committed(uow.session, request_key, task_id=task.id, instance_id=instance.id)
-        uow.commit()
-        return _result(instance, task)
+
+        if action is None:
+            complete()
+        else:
+            action(workflow, ctx, complete)
+    settle(services, uow, instance, workflow, ctx, now, actor_id, open_rows)
 
 
 def _fire_overdue(services: Services, uow: UnitOfWork, instance: Instance, workflow, ctx, now: datetime) -> None:

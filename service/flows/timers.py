@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from service.store.models import Instance
 
-from . import audit
+from . import incidents
 from .context import Services
-from .errors import Conflict, FlowError
+from .errors import Conflict, FlowError, ProcessFailed
 from .operators import OperatorContext
 from .settle import engine_errors, log_timer, schedule_after_commit, settle
 from .unit_of_work import UnitOfWork
@@ -38,8 +38,11 @@ def fire_due_timers(services: Services, instance_id: int) -> WakeResult:
         return _fire(services, instance_id)
     except Conflict:
         raise
+    except ProcessFailed as error:
+        incidents.record(services, instance_id, error, {"kind": "timer"})
+        return WakeResult("failed")
     except FlowError as error:
-        _record_incident(services, instance_id, error.message)
+        incidents.record(services, instance_id, ProcessFailed(error.message), {"kind": "timer"})
         return WakeResult("failed")
 
 
@@ -65,14 +68,3 @@ def _fire(services: Services, instance_id: int) -> WakeResult:
         uow.commit()
         return WakeResult("fired", instance.next_wakeup_at, [t.element_id for t in fired],
                           [(now - t.due).total_seconds() for t in fired])
-
-
-def _record_incident(services: Services, instance_id: int, message: str) -> None:
-    now = services.clock()
-    with UnitOfWork(services.sessions) as uow:
-        instance = uow.session.get(Instance, instance_id)
-        if instance is None:
-            return
-        instance.status, instance.error, instance.next_wakeup_at, instance.updated_at = "error", message, None, now
-        audit.record(uow.session, now, "instance_error", instance_id=instance_id, error=message)
-        uow.commit()

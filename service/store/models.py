@@ -355,3 +355,33 @@ class WaitingEvent(Base):
     interrupting: Mapped[bool | None]
     attached_to: Mapped[str | None] = mapped_column(String(200))
     since: Mapped[datetime]
+
+
+class Incident(Base):
+    """A step of an instance that failed by the process's fault, kept with what to replay (issue 10).
+
+    The failing transaction rolled back whole; this row (written in a fresh one) says where and why,
+    and `trigger` holds what was being done (a timer, a person's completion with their data, a
+    message) so a retry or a skip replays it from the last committed state. At most one is open
+    per instance.
+    """
+
+    __tablename__ = "incident"
+    __table_args__ = (Index("ix_incident_status_created", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    element_id: Mapped[str | None] = mapped_column(String(200))
+    element_name: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40))  # what failed: script, operator, decision, timer, task...
+    message: Mapped[str] = mapped_column(Text)
+    trigger: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=1)
+    last_attempt_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open|resolved
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    resolution: Mapped[str | None] = mapped_column(String(20))  # retried|skipped|cancelled
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -5,11 +5,21 @@ from __future__ import annotations
 from flask import Flask, g, request
 from sqlalchemy import func, select
 
+from service.flows import incidents
 from service.flows.dashboards import may_see_overview
 from service.flows.visibility import groups_of
 from service.store.models import Message
 
-from . import pages_deliveries, pages_designer, pages_inbox, pages_instances, pages_manager, pages_tasks, session_auth
+from . import (
+    pages_deliveries,
+    pages_designer,
+    pages_inbox,
+    pages_instances,
+    pages_manager,
+    pages_operations,
+    pages_tasks,
+    session_auth,
+)
 from .formatting import register_filters
 from .transport import init_transport
 
@@ -23,7 +33,7 @@ def init_web(app: Flask) -> None:
     # A form's fields keep the order its designer wrote them in (Jinja's tojson sorts keys by default).
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
     for module in (session_auth, pages_tasks, pages_instances, pages_manager, pages_designer, pages_inbox,
-                   pages_deliveries):
+                   pages_deliveries, pages_operations):
         app.register_blueprint(module.bp)
     register_filters(app)
 
@@ -42,8 +52,9 @@ def init_web(app: Flask) -> None:
         with services.sessions() as session:
             groups = groups_of(session, user.id)
             overview = may_see_overview(session, user.id, groups)
+            operator = incidents.operates_anything(session, services, user.id)
             unread = session.scalar(select(func.count(Message.id)).where(
                 Message.recipient_id == user.id, Message.read_at.is_(None)))
         return {"csrf_token": session_auth.csrf_token, "me": user, "my_groups": groups, "unread": unread,
-                "may_see_dashboard": overview,
+                "may_see_dashboard": overview, "may_see_operations": operator,
                 "api_token": g.get("token")}
