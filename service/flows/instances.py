@@ -193,6 +193,10 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
         task, open_rows = _task_with_open_rows(uow, task_id)
         task = _still_open(uow, task, task_id, expected_version, actor_id if only_visible else None)
         instance = task.instance
+        if instance.status == "suspended":
+            from .instance_actions import suspended_reason
+
+            raise Conflict(f"instance {instance.id} is suspended: {suspended_reason(uow.session, instance.id)}")
         if instance.status != "running":
             raise Conflict(f"instance {instance.id} is {instance.status}: {instance.error or 'nothing can change'}")
         if instance.frozen:
