@@ -121,7 +121,8 @@ def _suspended(api, library) -> dict:
     return project
 
 
-PROJECTS = {"resume the project": _suspended, "freeze a project in co-signing": _in_cosigning, "release a manual freeze": _manually_frozen,
+PROJECTS = {"resume the project": _suspended,
+            "freeze a project in co-signing": _in_cosigning, "release a manual freeze": _manually_frozen,
             "release a knowledge-base freeze": _kb_frozen}
 
 
