@@ -1,4 +1,4 @@
-"""Cancel, suspend and resume an instance: each its own permission, the version seen, and a reason."""
+"""Cancel, suspend, resume an instance, or move a token: each its own permission, the version seen, a reason."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from service.clock import utcnow
 from service.flows import instance_actions as flows
+from service.flows import move as moving
 from service.flows import operation_rules
 from service.store.models import Instance, Task
 
@@ -14,7 +15,7 @@ from . import schemas
 from .auth import login_required
 from .common import actor_id, authorized_first, expected_version, services
 from .instances import instance_view
-from .schemas_actions import ActionSchema
+from .schemas_actions import ActionSchema, MoveSchema
 
 blp = Blueprint("instance_actions", __name__, url_prefix="/api/v1/instances", description="Instance actions")
 
@@ -66,4 +67,20 @@ def suspend(body, instance_id: int):
 def resume(body, instance_id: int):
     """Lets a suspended instance go on; timers that came due while it was suspended fire at once."""
     flows.resume(services(), instance_id, actor_id(), body["reason"], expected_version(body["version"]))
+    return _answer(instance_id)
+
+
+@blp.route("/<int(max=9223372036854775807):instance_id>/move", methods=["POST"])
+@login_required
+@authorized_first(_check("move"))
+@blp.arguments(MoveSchema)
+@blp.response(200, schemas.InstanceSchema)
+def move(body, instance_id: int):
+    """Cancels the token at `from_element` and starts one at `to_element`, keeping its data (plus `data`).
+
+    Admins and the process's owners may. A move the engine cannot make safely (no token there, another
+    sub-process, a boundary or start event, across a parallel or inclusive gateway...) is a 422 saying why.
+    """
+    moving.move(services(), instance_id, actor_id(), body["reason"], expected_version(body["version"]),
+                body["from_element"], body["to_element"], body["data"])
     return _answer(instance_id)

@@ -45,6 +45,7 @@ MATRIX = {
     "cancel the project":       [401, 403, 404, 200, 200, 404, 404, 404, 404, 404, 200],
     "suspend the project":      [401, 403, 404, 200, 200, 404, 404, 404, 404, 404, 200],
     "resume the project":       [401, 403, 404, 200, 200, 404, 404, 404, 404, 404, 200],
+    "move a token":             [401, 403, 404, 403, 403, 404, 404, 404, 404, 404, 200],  # owners repair diagrams
 }
 OPPORTUNITY = {"customer": "ACME Education", "contract_value": 1, "product": "Enterprise", "kb_version": "V3.2",
                "decision_makers": [{"name": "Li", "role": "principal"}]}
@@ -73,6 +74,9 @@ def _act(api, action: str, headers: dict, project: dict, task: dict):
     if action in ("cancel the project", "suspend the project", "resume the project"):
         verb = action.split()[0]
         return client.post(f"/api/v1/instances/{pid}/{verb}", headers=headers, json={"reason": "matrix"})
+    if action == "move a token":
+        return client.post(f"/api/v1/instances/{pid}/move", headers=headers,
+                           json={"reason": "matrix", "from_element": "opportunity", "to_element": "contract"})
     if action == "deploy a process":
         return client.post("/api/v1/processes/deploy", headers=headers,
                            data={"bpmn/tiny.bpmn": (io.BytesIO(BPMN.encode()), "tiny.bpmn")})

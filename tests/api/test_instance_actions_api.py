@@ -39,3 +39,17 @@ def test_suspend_and_resume_over_http(api):
     resumed = _post(api, project, "resume", "vp", {"reason": "approved", "version": suspended.json["version"]})
     assert resumed.status_code == 200 and resumed.json["status"] == "running"
     assert _post(api, project, "resume", "vp", {"reason": "again"}).status_code == 409
+
+
+def test_move_over_http_and_its_refusals(api):
+    project = api.start_project("rep")
+    body = {"reason": "skip it", "from_element": "opportunity", "to_element": "contract"}
+    assert _post(api, project, "move", "sales_mgr", body).status_code == 403  # managers do not repair diagrams
+    unsafe = _post(api, project, "move", "admin", {**body, "to_element": "commitment_letter"})
+    assert unsafe.status_code == 422 and "parallel" in unsafe.json["message"]
+    assert _post(api, project, "move", "admin", {**body, "data": [1]}).status_code == 422
+    assert _post(api, project, "move", "admin", {**body, "reason": ""}).status_code == 422
+    assert _post(api, project, "move", "admin", {**body, "version": 999}).status_code == 409
+    moved = _post(api, project, "move", "admin", body)
+    assert moved.status_code == 200, moved.json
+    assert [t["element_id"] for t in moved.json["open_tasks"]] == ["submit_contract"]

@@ -121,3 +121,48 @@ def test_cancel_a_suspended_project_sends_nothing_later(services, library):
         assert events(services, "timer_fired", project) == []
         with services.sessions() as session:
             assert session.scalars(select(Outbox).where(Outbox.topic == "escalate")).all() == []
+
+
+def test_move_forward_skips_a_step_and_back_sends_it_to_the_contract(services, library):
+    from service.flows.move import move
+
+    people = library.people
+    project = library.won_project()
+    opportunity = task_by_element(services, project, "opportunity")
+    move(services, project, people["admin"], "described on paper", None, "opportunity", "contract",
+         {"customer": "ACME Education", "contract_value": 1})
+    assert task_by_element(services, project, "opportunity").status == "cancelled" and opportunity.id
+    assert task_by_element(services, project, "submit_contract").status == "open"  # the call activity started
+    [moved] = events(services, "token_moved", project)
+    assert moved.actor_id == people["admin"] and moved.data["direction"] == "forward"
+    assert moved.data["reason"] == "described on paper"
+
+    library.cosign(project)  # the handover starts
+    assert task_by_element(services, project, "core_requirements").status == "open"
+    move(services, project, people["admin"], "legal found a problem", None, "handover", "contract")
+    assert task_by_element(services, project, "core_requirements").status == "cancelled"
+    assert task_by_element(services, project, "submit_contract").status == "open"
+    assert events(services, "token_moved", project)[-1].data["direction"] == "back"
+    from service.engine.timers import pending_timers
+
+    timers = {t.element_id for t in pending_timers(services.engine.restore(instance(services, project).state))}
+    assert "contract_sla" in timers and not timers & {"handover_sla", "handover_late"}  # the handover's stopped
+    library.cosign(project)  # and the process goes on from there as it did the first time
+    assert task_by_element(services, project, "core_requirements").status == "open"
+
+
+def test_moves_the_engine_cannot_make_are_refused(services, library):
+    from service.flows.move import move
+
+    people = library.people
+    project = library.won_project()
+    for to, words in [("nowhere", "no element"), ("opportunity_sla", "boundary"), ("project_start", "start"),
+                      ("accepted_split", "parallel"), ("legal_review", "another sub-process"),
+                      ("commitment_letter", "crossing")]:
+        with pytest.raises(FormInvalid, match=words):
+            move(services, project, people["admin"], "try", None, "opportunity", to)
+    with pytest.raises(FormInvalid, match="no token"):
+        move(services, project, people["admin"], "try", None, "uat", "opportunity")
+    with pytest.raises(Forbidden):
+        move(services, project, people["sales_mgr"], "try", None, "opportunity", "contract")
+    assert task_by_element(services, project, "opportunity").status == "open"
