@@ -14,6 +14,7 @@ from . import (
     errors,
     events,
     incidents,
+    instance_actions,
     instance_views,
     instances,
     knowledge_base,
@@ -42,7 +43,8 @@ def init_api(app: Flask) -> Api:
     api = HandoffApi(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for module in (auth_routes, tasks, instances, instance_views, processes, customers, people, messages,
-                   documents, dashboards, events, deliveries, incidents, knowledge_base, training):
+                   documents, dashboards, events, deliveries, incidents, instance_actions, knowledge_base,
+                   training):
         api.register_blueprint(module.blp)
     errors.register(app)  # after flask-smorest's handlers, so ours answer
     return api

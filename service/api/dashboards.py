@@ -31,6 +31,7 @@ class BoardProject(Schema):
     hours_in_stage = fields.Float()
     red = fields.Boolean()
     frozen = fields.Boolean()
+    status = fields.String(metadata={"description": "running, error or suspended"})
     overdue_tasks = fields.Boolean()
     freeze_timed_out = fields.Boolean()
 

@@ -169,7 +169,8 @@ class ReleaseSchema(VersionSchema):
 
 class InstanceListQuery(Schema):
     process_id = fields.String(load_default=None, validate=validate.Length(max=200))
-    status = fields.String(load_default=None, validate=validate.OneOf(["running", "completed", "error", "cancelled"]))
+    status = fields.String(load_default=None, validate=validate.OneOf(
+        ["running", "completed", "error", "cancelled", "suspended"]))
     stage = fields.String(load_default=None, validate=validate.Length(max=100))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

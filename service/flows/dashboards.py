@@ -20,6 +20,7 @@ STAGES = ["Opportunity", "Contract co-signing", "Handover", "Implementation", "U
           "Customer acceptance", "Invoicing", "Payment received"]
 
 
+ON_THE_BOARD = ("running", "error", "suspended")  # cancelled and completed projects leave the board
 OVERVIEW_GROUPS = ("finance", "executives", "admins")  # see every project's figures without managing anyone
 
 
@@ -37,7 +38,7 @@ def stage_board(session: Session, now: datetime) -> list[dict]:
         select(AuditEvent).where(AuditEvent.kind == "freeze_timeout"))}
     overdue = set(session.scalars(select(Task.instance_id).where(Task.status == "open", Task.due_at < now)))
     rows = session.execute(select(Instance, Customer.name).outerjoin(Customer, Customer.id == Instance.customer_id)
-                           .where(Instance.stage.is_not(None), Instance.status == "running"))
+                           .where(Instance.stage.is_not(None), Instance.status.in_(ON_THE_BOARD)))
     board = {stage: [] for stage in STAGES}
     for instance, customer in rows:
         if instance.stage not in board:
@@ -46,6 +47,7 @@ def stage_board(session: Session, now: datetime) -> list[dict]:
             "id": instance.id, "customer": customer or instance.data.get("customer"),
             "hours_in_stage": round((now - instance.stage_entered_at).total_seconds() / 3600, 1),
             "red": instance.id in overdue or instance.id in red_flags, "frozen": instance.frozen,
+            "status": instance.status,
             "overdue_tasks": instance.id in overdue, "freeze_timed_out": instance.id in red_flags})
     return [{"stage": stage, "projects": sorted(board[stage], key=lambda p: -p["hours_in_stage"])}
             for stage in STAGES]

@@ -199,6 +199,10 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
         if instance.status == "error":
             raise incidents.IncidentOpen(f"the process stopped ({instance.error}); nobody can complete its "
                                          "tasks until its owners retry or skip the failed step")
+        if instance.status == "suspended":
+            from .instance_actions import suspended_reason
+
+            raise Conflict(f"instance {instance.id} is suspended: {suspended_reason(uow.session, instance.id)}")
         if instance.status != "running":
             raise Conflict(f"instance {instance.id} is {instance.status}: {instance.error or 'nothing can change'}")
         if instance.frozen:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from service.clock import utcnow
 from service.engine.timers import pending_timers
-from service.flows import freezing, signatures, versions, visibility, waits
+from service.flows import freezing, operation_rules, signatures, versions, visibility, waits
 from service.flows.errors import VersionUnusable
 from service.store import queries
 from service.store.models import AuditEvent, Customer, Document, Instance, Task, User
@@ -75,10 +75,21 @@ def instance_page(instance_id: int):
         may_release = instance.frozen and bool(freezing.may_release(session, g.user.id, instance))
         frozen_event = next((e for e in events if e.kind == "instance_frozen"), None) if instance.frozen else None
         rebind = (frozen_event.data.get("rebind") or {}) if frozen_event else {}
+        actions = _actions(session, services, instance)
         return render_template("instance.html", instance=instance, events=events, tasks=tasks, timers=timers,
                                waiting=waiting, checks=checks, documents=documents, customer=customer, names=names,
                                now=now,
-                               version=instance.process_version.version, may_release=may_release, rebind=rebind)
+                               version=instance.process_version.version, may_release=may_release, rebind=rebind,
+                               actions=actions)
+
+
+ACTIONS_BY_STATUS = {"running": ("suspend", "cancel"), "error": ("cancel",), "suspended": ("resume", "cancel")}
+
+
+def _actions(session, services, instance: Instance) -> list[str]:
+    """The actions of the Actions panel this viewer may take on the instance as it is now."""
+    return [action for action in ACTIONS_BY_STATUS.get(instance.status, ())
+            if operation_rules.allowed(session, services, g.user.id, instance, action)]
 
 
 @bp.get("/instances/<int(max=9223372036854775807):instance_id>/signatures")

@@ -48,6 +48,11 @@ MATRIX = {
     "create a customer":                 [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201],
     "set the knowledge-base version":    [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200],
     "record the rep's training":         [401, 403, 403, 201, 201, 403, 403, 403, 403, 403, 201],
+    # Issue 10: cancel, suspend and resume are the admins', the process's owners' and the owner's managers'.
+    "cancel the project":       [401, 403, 404, 200, 200, 404, 404, 404, 404, 404, 200],
+    "suspend the project":      [401, 403, 404, 200, 200, 404, 404, 404, 404, 404, 200],
+    "resume the project":       [401, 403, 404, 200, 200, 404, 404, 404, 404, 404, 200],
+    "move a token":             [401, 403, 404, 403, 403, 404, 404, 404, 404, 404, 200],  # owners repair diagrams
 }
 OPPORTUNITY = {"customer": "ACME Education", "contract_value": 1, "product": "Enterprise", "kb_version": "V3.2",
                "decision_makers": [{"name": "Li", "role": "principal"}]}
@@ -73,6 +78,12 @@ def _act(api, action: str, headers: dict, project: dict, task: dict):
         return client.post(f"/api/v1/instances/{pid}/freeze", headers=headers, json={"reason": "matrix"})
     if action in ("release a manual freeze", "release a knowledge-base freeze"):
         return client.post(f"/api/v1/instances/{pid}/release", headers=headers, json={})
+    if action in ("cancel the project", "suspend the project", "resume the project"):
+        verb = action.split()[0]
+        return client.post(f"/api/v1/instances/{pid}/{verb}", headers=headers, json={"reason": "matrix"})
+    if action == "move a token":
+        return client.post(f"/api/v1/instances/{pid}/move", headers=headers,
+                           json={"reason": "matrix", "from_element": "opportunity", "to_element": "contract"})
     if action == "deploy a process":
         return client.post("/api/v1/processes/deploy", headers=headers,
                            data={"bpmn/tiny.bpmn": (io.BytesIO(BPMN.encode()), "tiny.bpmn")})
@@ -122,7 +133,16 @@ def _kb_frozen(api, library) -> dict:
     return project
 
 
-PROJECTS = {"freeze a project in co-signing": _in_cosigning, "release a manual freeze": _manually_frozen,
+def _suspended(api, library) -> dict:
+    project = api.start_project("rep")
+    done = api.client.post(f"/api/v1/instances/{project['id']}/suspend", headers=api.login("admin"),
+                           json={"reason": "matrix"})
+    assert done.status_code == 200, done.json
+    return project
+
+
+PROJECTS = {"resume the project": _suspended,
+            "freeze a project in co-signing": _in_cosigning, "release a manual freeze": _manually_frozen,
             "release a knowledge-base freeze": _kb_frozen}
 
 
