@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from service.store.models import AuditEvent, Instance, Task, User
 
-from . import audit, operation_rules, waits
+from . import audit, incidents, operation_rules, waits
 from .context import Services
 from .errors import Conflict, FormInvalid, NotFound
 from .instances import InstanceResult, _fire_overdue, _result
@@ -79,7 +79,7 @@ def cancel(services: Services, instance_id: int, actor_id: int | None, reason: s
             audit.record(session, now, change.kind, instance_id=instance.id, task_id=change.task_id,
                          element_id=change.element_id, name=change.name, actor_id=actor_id)
         waits.sync(services, session, instance, [], now)  # a cancelled instance waits for nothing
-        # glue: incidents.resolve_open(session, instance, now, actor_id, "cancelled") goes here (incidents lane)
+        incidents.resolve_open(session, instance.id, now, "cancelled", actor_id, reason)  # nothing left to repair
         audit.record(session, now, "instance_cancelled", instance_id=instance.id, actor_id=actor_id,
                      reason=reason, previous_status=was,
                      tasks_cancelled=[c.task_id for c in closed if c.kind == "task_cancelled"])
