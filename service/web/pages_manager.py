@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, g, render_template
 from sqlalchemy import select
 
 from service.clock import utcnow
-from service.flows import dashboards, metrics
+from service.flows import dashboards, discipline, metrics
 from service.store.models import Instance, User
 
 from .session_auth import page_login_required
@@ -32,4 +32,5 @@ def dashboard():
             instances=instances, board=dashboards.stage_board(session, now),
             not_invoiced=dashboards.accepted_not_invoiced(session, now),
             quality=metrics.collaboration_quality(session, now - timedelta(days=90), now),
-            health=metrics.process_health(session, now - timedelta(days=90), now), now=now)
+            health=metrics.process_health(session, now - timedelta(days=90), now), now=now,
+            held_back=discipline.held_back(session, g.user.id, now))
