@@ -36,6 +36,16 @@ class Outcome:
     problems: list[str]
 
 
+@dataclass(frozen=True)
+class Migrated:
+    """The instance as committed, and the plan it followed."""
+
+    instance_id: int
+    row_version: int
+    process_version: int
+    steps: list[migration.Step]
+
+
 def _target(session, process_id: str, version: int) -> ProcessVersion:
     target = session.scalar(select(ProcessVersion).where(ProcessVersion.process_id == process_id,
                                                          ProcessVersion.version == version))
@@ -86,7 +96,7 @@ def refusal(steps: list[migration.Step]) -> FormInvalid:
 
 
 def migrate(services: Services, instance_id: int, to_version: int, mapping: dict[str, str] | None,
-            actor_id: int | None, reason: str, expected_version: int | None = None) -> Instance:
+            actor_id: int | None, reason: str, expected_version: int | None = None) -> Migrated:
     """Moves the instance onto `to_version` keeping its data, tokens, task rows and timers' due times."""
     now, mapping = services.clock(), dict(mapping or {})
     with UnitOfWork(services.sessions) as uow:
@@ -117,7 +127,7 @@ def migrate(services: Services, instance_id: int, to_version: int, mapping: dict
         settle(services, uow, instance, workflow, ctx, now, actor_id, open_rows)
         _rename_rows(services, new, open_rows, mapping)
         uow.commit()
-        return instance
+        return Migrated(instance.id, instance.row_version, target.version, steps)
 
 
 def _rename_rows(services: Services, new, open_rows: dict, mapping: dict[str, str]) -> None:
