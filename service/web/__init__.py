@@ -9,7 +9,15 @@ from service.flows.dashboards import may_see_overview
 from service.flows.visibility import groups_of
 from service.store.models import Message
 
-from . import pages_designer, pages_inbox, pages_instances, pages_manager, pages_tasks, session_auth
+from . import (
+    pages_designer,
+    pages_inbox,
+    pages_instances,
+    pages_manager,
+    pages_migrations,
+    pages_tasks,
+    session_auth,
+)
 from .formatting import register_filters
 from .transport import init_transport
 
@@ -22,7 +30,8 @@ def init_web(app: Flask) -> None:
     init_transport(app, services.config)
     # A form's fields keep the order its designer wrote them in (Jinja's tojson sorts keys by default).
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
-    for module in (session_auth, pages_tasks, pages_instances, pages_manager, pages_designer, pages_inbox):
+    for module in (session_auth, pages_tasks, pages_instances, pages_manager, pages_designer, pages_inbox,
+                   pages_migrations):
         app.register_blueprint(module.bp)
     register_filters(app)
 
