@@ -19,6 +19,7 @@ from . import (
     instances,
     knowledge_base,
     messages,
+    migrations,
     people,
     processes,
     tasks,
@@ -44,7 +45,7 @@ def init_api(app: Flask) -> Api:
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for module in (auth_routes, tasks, instances, instance_views, processes, customers, people, messages,
                    documents, dashboards, events, deliveries, incidents, instance_actions, knowledge_base,
-                   training):
+                   migrations, training):
         api.register_blueprint(module.blp)
     errors.register(app)  # after flask-smorest's handlers, so ours answer
     return api
