@@ -41,8 +41,7 @@ def init_api(app: Flask) -> Api:
     api = HandoffApi(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for module in (auth_routes, tasks, instances, instance_views, processes, customers, people, messages,
-                   documents, dashboards, events, deliveries,
-                   knowledge_base, training):
+                   documents, dashboards, events, deliveries, knowledge_base, training):
         api.register_blueprint(module.blp)
     errors.register(app)  # after flask-smorest's handlers, so ours answer
     return api
