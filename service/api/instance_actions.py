@@ -76,7 +76,7 @@ def resume(body, instance_id: int):
 @blp.arguments(MoveSchema)
 @blp.response(200, schemas.InstanceSchema)
 def move(body, instance_id: int):
-    """Cancels the token at `from_element` and starts one at `to_element`, keeping its data (plus `data`).
+    """Cancels the token at `from` and starts one at `to`, keeping its data (plus `data`).
 
     Admins and the process's owners may. A move the engine cannot make safely (no token there, another
     sub-process, a boundary or start event, across a parallel or inclusive gateway...) is a 422 saying why.

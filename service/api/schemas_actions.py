@@ -13,9 +13,9 @@ class ActionSchema(VersionSchema):
 
 
 class MoveSchema(ActionSchema):
-    from_element = fields.String(required=True, validate=validate.Length(min=1, max=200),
+    from_element = fields.String(required=True, data_key="from", validate=validate.Length(min=1, max=200),
                                  metadata={"description": "the element id where the token is now"})
-    to_element = fields.String(required=True, validate=validate.Length(min=1, max=200),
+    to_element = fields.String(required=True, data_key="to", validate=validate.Length(min=1, max=200),
                                metadata={"description": "the element id where it goes"})
     data = fields.Dict(load_default=None, allow_none=True,
                        metadata={"description": "values to set for the moved token (an object)"})

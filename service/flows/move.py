@@ -36,7 +36,7 @@ def move(services: Services, instance_id: int, actor_id: int | None, reason: str
             try:
                 planned = modify.plan(workflow, from_element, to_element)
             except modify.MoveRefused as refused:
-                raise FormInvalid(f"this move cannot be made safely: {refused}", {"to_element": [str(refused)]}) \
+                raise FormInvalid(f"this move cannot be made safely: {refused}", {"to": [str(refused)]}) \
                     from refused
             modify.apply(planned, data)
             services.engine.run(workflow, ctx)

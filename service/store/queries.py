@@ -102,7 +102,8 @@ def accepted_not_invoiced(session: Session, now: datetime, days: int = 7) -> lis
     """Projects accepted (awaiting payment, in Invoicing) for more than `days` (R6's managers' list)."""
     from datetime import timedelta
 
-    query = (select(Instance).where(Instance.status == "running", Instance.stage == "Invoicing",
+    query = (select(Instance).where(Instance.status.in_(("running", "error", "suspended")),  # not cancelled
+                                    Instance.stage == "Invoicing",
                                     Instance.project_status == "awaiting payment",
                                     Instance.stage_entered_at < now - timedelta(days=days))
              .order_by(Instance.stage_entered_at))

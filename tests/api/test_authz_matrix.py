@@ -83,7 +83,7 @@ def _act(api, action: str, headers: dict, project: dict, task: dict):
         return client.post(f"/api/v1/instances/{pid}/{verb}", headers=headers, json={"reason": "matrix"})
     if action == "move a token":
         return client.post(f"/api/v1/instances/{pid}/move", headers=headers,
-                           json={"reason": "matrix", "from_element": "opportunity", "to_element": "contract"})
+                           json={"reason": "matrix", "from": "opportunity", "to": "contract"})
     if action == "deploy a process":
         return client.post("/api/v1/processes/deploy", headers=headers,
                            data={"bpmn/tiny.bpmn": (io.BytesIO(BPMN.encode()), "tiny.bpmn")})

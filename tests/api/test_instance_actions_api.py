@@ -43,9 +43,9 @@ def test_suspend_and_resume_over_http(api):
 
 def test_move_over_http_and_its_refusals(api):
     project = api.start_project("rep")
-    body = {"reason": "skip it", "from_element": "opportunity", "to_element": "contract"}
+    body = {"reason": "skip it", "from": "opportunity", "to": "contract"}
     assert _post(api, project, "move", "sales_mgr", body).status_code == 403  # managers do not repair diagrams
-    unsafe = _post(api, project, "move", "admin", {**body, "to_element": "commitment_letter"})
+    unsafe = _post(api, project, "move", "admin", {**body, "to": "commitment_letter"})
     assert unsafe.status_code == 422 and "parallel" in unsafe.json["message"]
     assert _post(api, project, "move", "admin", {**body, "data": [1]}).status_code == 422
     assert _post(api, project, "move", "admin", {**body, "reason": ""}).status_code == 422

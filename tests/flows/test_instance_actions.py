@@ -123,6 +123,22 @@ def test_cancel_a_suspended_project_sends_nothing_later(services, library):
             assert session.scalars(select(Outbox).where(Outbox.topic == "escalate")).all() == []
 
 
+def test_a_cancelled_project_leaves_the_accepted_not_invoiced_list_a_suspended_one_stays(services, library):
+    people = library.people
+    with freeze_time(T0) as clock:
+        lost, paused = library.to_acceptance(), library.to_acceptance()
+        library.accept(lost, "2026-03-02")
+        library.accept(paused, "2026-03-02")
+        clock.move_to(T0 + timedelta(days=8))
+        with services.sessions() as session:
+            assert sorted(p["id"] for p in dashboards.accepted_not_invoiced(session, services.clock())) \
+                == sorted([lost, paused])
+        instance_actions.cancel(services, lost, people["admin"], "the customer went bankrupt")
+        instance_actions.suspend(services, paused, people["admin"], "invoice on hold")
+        with services.sessions() as session:
+            assert [p["id"] for p in dashboards.accepted_not_invoiced(session, services.clock())] == [paused]
+
+
 def test_move_forward_skips_a_step_and_back_sends_it_to_the_contract(services, library):
     from service.flows.move import move
 
