@@ -53,6 +53,15 @@ def _all_specs(parsed: ParsedProcess) -> dict[str, object]:
     return found
 
 
+def _spec_names(parsed: ParsedProcess) -> set[str]:
+    """Every task spec name of the version, the engine's own splits and joins included."""
+    return {name for process in _process_specs(parsed).values() for name in process.task_specs}
+
+
+def _split(element_id: str) -> str:
+    return f"{element_id}.BoundaryEventSplit"  # SpiffWorkflow's task before an activity with boundary events
+
+
 def active_elements(workflow: BpmnWorkflow) -> list:
     """The active tasks that stand for a BPMN element (not the engine's own split/join tasks)."""
     return [task for task in workflow.get_tasks(state=ACTIVE) if getattr(task.task_spec, "bpmn_id", None)]
@@ -67,6 +76,7 @@ def plan(workflow: BpmnWorkflow, old: ParsedProcess, new: ParsedProcess, mapping
     else:
         problem = None
     targets, old_specs, steps, seen = _all_specs(new), _all_specs(old), [], set()
+    new_names, old_names = _spec_names(new), _spec_names(old)
     for old_id in mapping:
         if old_id not in old_specs:
             steps.append(Step(old_id, old_id, "", mapping[old_id], f"the mapping names {old_id}, which is "
@@ -90,6 +100,10 @@ def plan(workflow: BpmnWorkflow, old: ParsedProcess, new: ParsedProcess, mapping
         elif _kind(target) != _kind(spec):
             steps.append(Step(spec.name, name, _kind(spec), target_id,
                               f"{target_id} is a {_kind(target)} on the new version, not a {_kind(spec)}"))
+        elif _split(target_id) in new_names and _split(spec.name) not in old_names:
+            steps.append(Step(spec.name, name, _kind(spec), target_id,
+                              f"the new version attaches events to {target_id}, which is already active: they "
+                              f"could not be armed; migrate before it is reached, or after it is done"))
         else:
             steps.append(Step(spec.name, name, _kind(spec), target_id))
     if problem and not steps:
@@ -132,7 +146,7 @@ def migrate(engine, workflow: BpmnWorkflow, new: ParsedProcess, mapping: dict[st
 
     Call `plan` first and only migrate when every step is ok.
     """
-    new_names = {name for spec in _process_specs(new).values() for name in spec.task_specs}
+    new_names = _spec_names(new)
     old_names = {name: _renamed(name, mapping) for name in _names(workflow)}
     keep = {old for old, renamed in old_names.items() if renamed in new_names}
     for sub in (workflow, *workflow.subprocesses.values()):

@@ -172,3 +172,29 @@ def test_batch_migrates_what_maps_and_reports_what_does_not(services, people):
         assert instance(services, at_review).process_version.version == 1
         do_task(services, people, late, "Activity_0late01", "rep", {})
         assert instance(services, late).status == "completed"
+
+
+def test_an_instance_in_error_is_migrated_and_waits_there_for_a_retry(services, people):
+    broken = deploy_version(services, "v1_late_broken")  # its deadline path scores with a broken script
+    with freeze_time(T0) as clock:
+        instance_id = start(services, people)
+        clock.move_to(T0 + timedelta(hours=73))
+        run_jobs(services)
+        assert (instance(services, instance_id).status, instance(services, instance_id).next_wakeup_at) == (
+            "error", None)
+        fixed = deploy_version(services, "v2_fixed")
+        steps = migrating.plan(services, instance_id, fixed, None, people["admin"])
+        assert all(step.ok for step in steps)
+        migrating.migrate(services, instance_id, fixed, None, people["admin"], "the late path is fixed")
+        after = instance(services, instance_id)
+        assert (after.process_version.version, after.status, after.next_wakeup_at) == (fixed, "error", None)
+        assert events(services, "instance_migrated", instance_id)[0].data["from_version"] == broken
+
+
+def test_events_the_new_version_attaches_to_an_active_task_are_refused(services, people):
+    deploy_version(services, "v1_no_deadline")
+    instance_id = start(services, people)
+    v3 = deploy_version(services, "v2_added")  # the review has a deadline there: it cannot be armed now
+    refused = [s for s in migrating.plan(services, instance_id, v3, None, people["admin"]) if not s.ok]
+    assert [s.element_id for s in refused] == ["Activity_0review"]
+    assert "attaches events to Activity_0review" in refused[0].problem
