@@ -9,7 +9,16 @@ from service.flows.dashboards import may_see_overview
 from service.flows.visibility import groups_of
 from service.store.models import Message
 
-from . import pages_deliveries, pages_designer, pages_inbox, pages_instances, pages_manager, pages_tasks, session_auth
+from . import (
+    pages_admin_people,
+    pages_deliveries,
+    pages_designer,
+    pages_inbox,
+    pages_instances,
+    pages_manager,
+    pages_tasks,
+    session_auth,
+)
 from .formatting import register_filters
 from .transport import init_transport
 
@@ -23,7 +32,7 @@ def init_web(app: Flask) -> None:
     # A form's fields keep the order its designer wrote them in (Jinja's tojson sorts keys by default).
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
     for module in (session_auth, pages_tasks, pages_instances, pages_manager, pages_designer, pages_inbox,
-                   pages_deliveries):
+                   pages_deliveries, pages_admin_people):
         app.register_blueprint(module.bp)
     register_filters(app)
 
