@@ -11,6 +11,7 @@ from service.flows.visibility import groups_of
 from service.store.models import Message
 
 from . import (
+    pages_admin_people,
     pages_admin_records,
     pages_deliveries,
     pages_designer,
@@ -35,7 +36,7 @@ def init_web(app: Flask) -> None:
     # A form's fields keep the order its designer wrote them in (Jinja's tojson sorts keys by default).
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
     for module in (session_auth, pages_tasks, pages_instances, pages_manager, pages_designer, pages_inbox,
-                   pages_admin_records, pages_deliveries, pages_migrations, pages_operations):
+                   pages_admin_people, pages_admin_records, pages_deliveries, pages_migrations, pages_operations):
         app.register_blueprint(module.bp)
     register_filters(app)
 
