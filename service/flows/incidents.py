@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.engine import repair
@@ -238,38 +238,53 @@ def resolve_open(session: Session, instance_id: int, now: datetime, resolution: 
 
 
 def operates_anything(session: Session, services: Services, actor_id: int) -> bool:
-    """Admins, and members of a group some deployed process names as its owners."""
+    """Admins, and members of a group the newest version of some process names as its owners."""
     groups = set(visibility.groups_of(session, actor_id))
-    return visibility.ADMIN_GROUP in groups or bool(groups & _owner_groups(services, session))
+    return visibility.ADMIN_GROUP in groups or bool(owned_processes(services, session, groups))
 
 
-def _owner_groups(services: Services, session: Session) -> set[str]:
+_OWNERS_BY_HASH: dict[str, tuple[str, ...]] = {}  # a version's files never change: neither do its owners
+
+
+def owned_processes(services: Services, session: Session, groups: set[str]) -> set[str]:
+    """The processes whose newest version names one of `groups` among its owners.
+
+    Asked on every page (the menu), so only newest versions are read, each parsed once per process
+    lifetime (they are what a worker preloads anyway); a version that does not load owns nothing.
+    """
     from service.store.models import ProcessVersion
 
-    found = set()
-    for content_hash in set(session.scalars(select(ProcessVersion.content_hash))):
-        try:
-            found.update(operation_rules.owners_of(services.library.get(content_hash)))
-        except Exception:  # noqa: BLE001 - a version that does not load owns nothing here
-            continue
-    return found
+    newest = select(ProcessVersion.process_id, func.max(ProcessVersion.version).label("v")).group_by(
+        ProcessVersion.process_id).subquery()
+    rows = session.execute(select(ProcessVersion.process_id, ProcessVersion.content_hash).join(
+        newest, (newest.c.process_id == ProcessVersion.process_id) & (newest.c.v == ProcessVersion.version)))
+    owned = set()
+    for process_id, content_hash in rows:
+        if content_hash not in _OWNERS_BY_HASH:
+            try:
+                _OWNERS_BY_HASH[content_hash] = tuple(operation_rules.owners_of(services.library.get(content_hash)))
+            except Exception:  # noqa: BLE001 - a version that does not load owns nothing here
+                _OWNERS_BY_HASH[content_hash] = ()
+        if groups & set(_OWNERS_BY_HASH[content_hash]):
+            owned.add(process_id)
+    return owned
 
 
 def list_incidents(services: Services, session: Session, actor_id: int, *, status: str = "open",
                    process_id: str | None = None, element_id: str | None = None, instance_id: int | None = None,
                    page: int = 1, per_page: int = 50) -> list[Incident]:
-    """Newest first; admins see all, a process's owner groups see that process's incidents."""
+    """Newest first; admins see all, a process's owner groups see that process's incidents (paged in SQL)."""
     query = select(Incident)
     if status != "all":
         query = query.where(Incident.status == status)
     for column, value in (("process_id", process_id), ("element_id", element_id), ("instance_id", instance_id)):
         if value is not None:
             query = query.where(getattr(Incident, column) == value)
-    admin = visibility.ADMIN_GROUP in visibility.groups_of(session, actor_id)
-    rows = session.scalars(query.order_by(Incident.id.desc())).all()
-    if not admin:
-        rows = [row for row in rows if _may_see(services, session, actor_id, row)]
-    return rows[(page - 1) * per_page: page * per_page]
+    groups = set(visibility.groups_of(session, actor_id))
+    if visibility.ADMIN_GROUP not in groups:
+        query = query.where(Incident.process_id.in_(sorted(owned_processes(services, session, groups))))
+    rows = session.scalars(query.order_by(Incident.id.desc()).limit(per_page).offset((page - 1) * per_page))
+    return [row for row in rows if _may_see(services, session, actor_id, row)]
 
 
 def _may_see(services: Services, session: Session, actor_id: int, incident: Incident) -> bool:
