@@ -16,9 +16,14 @@
   });
   box.dataset.ready = "yes";
   JsonForm.onSubmit(document.getElementById("submit"), form, async (data) => {
-    await Handoff.api("POST", `/tasks/${taskId}/complete`, {
+    const answer = await Handoff.api("POST", `/tasks/${taskId}/complete`, {
       json: { data, version }, idempotencyKey: `task-${taskId}-${version}-${crypto.randomUUID()}`,
     });
+    if (answer && answer.code === "process_stopped") {  // kept, but a later step failed: say so, stay here
+      Handoff.notice(answer.message, true);
+      document.getElementById("submit").disabled = true;
+      return;
+    }
     window.location.href = `/tasks?done=${encodeURIComponent(document.querySelector("h1").textContent)}`;
   });
 })();
