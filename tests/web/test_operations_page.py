@@ -8,9 +8,10 @@ from freezegun import freeze_time
 
 from service.flows import instances
 from service.flows.deploy import deploy
-from tests.api.test_incidents import CHECK, END, HOUR, PRICE
+from tests.api.test_incidents import CHECK, END, ENTER, HOUR, PRICE
 from tests.modeler import FORM, FORM_KEY, chain
 from tests.support import instance, open_elements, run_jobs
+from tests.web.conftest import claim
 
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 
@@ -39,3 +40,18 @@ def test_an_admin_retries_an_incident_after_correcting_the_data(person, services
     running = instance(services, started.instance_id)
     assert running.status == "running" and running.data["total"] == 40
     assert open_elements(services, running.id) == ["Activity_0check1"]
+
+
+def test_a_person_whose_completion_stopped_the_process_is_told_on_the_task_page(person, services):
+    text = chain("entered", ['<bpmn:startEvent id="StartEvent_1"/>', ENTER, PRICE, CHECK, END], lane="sales")
+    required = FORM.replace('"type": "object",', '"type": "object", "required": ["note"],')
+    deploy(services, {"bpmn/entered.bpmn": text, f"forms/{FORM_KEY}": required}, "tests")
+    rep = person("rep")
+    started = instances.start_process(services, "entered", {})
+    page = claim(rep, "Enter the note")
+    page.fill("[name='root[note]']", "7")
+    page.click("#submit")
+    page.wait_for_selector("#notice.bad:has-text('Your answers were saved, but the process stopped at Price it')")
+    assert page.is_disabled("#submit") and "/tasks/" in page.url  # not sent away as if it were done
+    rep.shot("stopped")
+    assert instance(services, started.instance_id).status == "error"
