@@ -13,6 +13,7 @@ from . import (
     documents,
     errors,
     events,
+    groups,
     instance_views,
     instances,
     knowledge_base,
@@ -42,7 +43,7 @@ def init_api(app: Flask) -> Api:
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for module in (auth_routes, tasks, instances, instance_views, processes, customers, people, messages,
                    documents, dashboards, events, deliveries,
-                   knowledge_base, training):
+                   knowledge_base, training, groups):
         api.register_blueprint(module.blp)
     errors.register(app)  # after flask-smorest's handlers, so ours answer
     return api

@@ -48,6 +48,7 @@ MATRIX = {
     "create a customer":                 [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201],
     "set the knowledge-base version":    [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200],
     "record the rep's training":         [401, 403, 403, 201, 201, 403, 403, 403, 403, 403, 201],
+    "create a group":                    [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201],
 }
 OPPORTUNITY = {"customer": "ACME Education", "contract_value": 1, "product": "Enterprise", "kb_version": "V3.2",
                "decision_makers": [{"name": "Li", "role": "principal"}]}
@@ -90,6 +91,8 @@ def _act(api, action: str, headers: dict, project: dict, task: dict):
     if action == "record the rep's training":
         return client.post(f"/api/v1/people/{api.people['rep']}/collaboration-training", headers=headers,
                            json={"completed_on": "2026-01-05"})
+    if action == "create a group":
+        return client.post("/api/v1/groups", headers=headers, json={"name": "partners"})
     if action == "resend failed deliveries":
         return client.post("/api/v1/deliveries/resend", headers=headers, json={"channel": "webhook"})
     if action == "read my inbox":
