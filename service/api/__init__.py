@@ -13,6 +13,7 @@ from . import (
     documents,
     errors,
     events,
+    groups,
     incidents,
     instance_actions,
     instance_views,
@@ -44,7 +45,7 @@ def init_api(app: Flask) -> Api:
     api = HandoffApi(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for module in (auth_routes, tasks, instances, instance_views, processes, customers, people, messages,
-                   documents, dashboards, events, deliveries, incidents, instance_actions, knowledge_base,
+                   documents, dashboards, events, deliveries, groups, incidents, instance_actions, knowledge_base,
                    migrations, training):
         api.register_blueprint(module.blp)
     errors.register(app)  # after flask-smorest's handlers, so ours answer

@@ -404,3 +404,8 @@ class WaitSchema(Schema):
     interrupting = fields.Boolean(allow_none=True)
     attached_to = fields.String(allow_none=True)
     since = fields.DateTime()
+
+
+class GroupSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    members = fields.List(fields.String(), dump_only=True, metadata={"description": "the members' usernames"})

@@ -53,6 +53,7 @@ MATRIX = {
     "suspend the project":      [401, 403, 404, 200, 200, 404, 404, 404, 404, 404, 200],
     "resume the project":       [401, 403, 404, 200, 200, 404, 404, 404, 404, 404, 200],
     "move a token":             [401, 403, 404, 403, 403, 404, 404, 404, 404, 404, 200],  # owners repair diagrams
+    "create a group":                    [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201],
 }
 OPPORTUNITY = {"customer": "ACME Education", "contract_value": 1, "product": "Enterprise", "kb_version": "V3.2",
                "decision_makers": [{"name": "Li", "role": "principal"}]}
@@ -101,6 +102,8 @@ def _act(api, action: str, headers: dict, project: dict, task: dict):
     if action == "record the rep's training":
         return client.post(f"/api/v1/people/{api.people['rep']}/collaboration-training", headers=headers,
                            json={"completed_on": "2026-01-05"})
+    if action == "create a group":
+        return client.post("/api/v1/groups", headers=headers, json={"name": "partners"})
     if action == "resend failed deliveries":
         return client.post("/api/v1/deliveries/resend", headers=headers, json={"channel": "webhook"})
     if action == "read my inbox":
