@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from freezegun import freeze_time
 
-from service.flows import deploy, instances
+from service.flows import deploy, incidents, instances
 from service.flows import migrate as migrating
 from service.flows.errors import Conflict, Forbidden, FormInvalid, ProcessFailed
 from tests.support import FIXTURES, do_task, events, instance, open_elements, run_jobs, seed, task_by_element
@@ -126,12 +126,14 @@ def test_a_boundary_timer_keeps_its_due_time_and_fires_on_the_new_version(servic
 
 def test_a_broken_script_after_the_active_task_is_fixed_by_migrating(services, people):
     instance_id = start(services, people)
-    with pytest.raises(ProcessFailed):
+    with pytest.raises(ProcessFailed) as stopped:  # the rep's answers are kept in an incident
         do_task(services, people, instance_id, "Activity_0review", "rep", {"note": "v1"})
     v2 = deploy_version(services, "v2_fixed")
     migrating.migrate(services, instance_id, v2, None, people["admin"], "script fixed")
-    do_task(services, people, instance_id, "Activity_0review", "rep", {"note": "v2"})
+    assert instance(services, instance_id).status == "error"  # until the incident is retried on v2
+    incidents.retry(services, stopped.value.details["incident_id"], people["admin"], "fixed in v2")
     assert instance(services, instance_id).status == "completed"
+    assert instance(services, instance_id).data["note"] == "v1"
     assert instance(services, instance_id).data["score"] == 2
 
 
