@@ -9,6 +9,8 @@ from flask import Flask, g, session
 
 from service.clock import utcnow
 
+from .words import part_of, title_of, value_text
+
 
 def viewer_zone() -> ZoneInfo:
     """The browser's zone (sent at login), else the person's profile zone, else UTC."""
@@ -42,4 +44,4 @@ def relative(value: datetime | None) -> str:
 
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(local_time=local_time, relative=relative)
-    app.jinja_env.globals.update(now=utcnow)
+    app.jinja_env.globals.update(now=utcnow, title_of=title_of, part_of=part_of, value_text=value_text)

@@ -14,6 +14,7 @@ from service.store.models import AuditEvent, Customer, Document, Instance, Task,
 
 from .choices import with_choices
 from .session_auth import page_login_required
+from .words import process_words
 
 bp = Blueprint("instances_pages", __name__)
 
@@ -80,7 +81,8 @@ def instance_page(instance_id: int):
                                waiting=waiting, checks=checks, documents=documents, customer=customer, names=names,
                                now=now,
                                version=instance.process_version.version, may_release=may_release, rebind=rebind,
-                               actions=actions)
+                               actions=actions,
+                               words=process_words(services.library.get(instance.process_version.content_hash)))
 
 
 ACTIONS_BY_STATUS = {"running": ("suspend", "cancel"), "error": ("cancel",), "suspended": ("resume", "cancel")}

@@ -12,6 +12,7 @@ from service.store.models import Customer, Instance, Task, User
 
 from .choices import with_choices
 from .session_auth import page_login_required
+from .words import process_words
 
 bp = Blueprint("tasks_pages", __name__)
 
@@ -74,7 +75,8 @@ def task_page(task_id: int):
             form=with_choices(session, parsed.form_for(task.element_id)), sealed=sealed, signs=signs, checks=checks,
             signed_content={key: instance.data.get(key) for key in signs}, may_claim=may_claim,
             mine=task.assignee_id == g.user.id and task.status == "open", reassign_to=reassign_to,
-            overdue=task.status == "open" and task.due_at is not None and task.due_at < now)
+            overdue=task.status == "open" and task.due_at is not None and task.due_at < now,
+            words=process_words(parsed))
 
 
 

@@ -1,0 +1,134 @@
+"""Words for stored values: the forms' own titles, so a page never shows a data key or an enum value.
+
+Why: a process's data is keyed by what its forms named (`invoice_type: vat_special`); the same forms
+hold the words a person reads ("Invoice type: VAT special invoice"). A form names an option's words in
+``"x-enum-titles": {"vat_special": "VAT special invoice"}`` (booleans: ``{"true": "Approve", "false":
+"Request changes"}``), or the standard ``oneOf: [{"const": …, "title": …}]``, or json-editor's
+``options.enum_titles``. Every page that shows stored data reads its words from here.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass
+class FieldWords:
+    """What a person reads for one field: its title, its options' titles, and its parts'."""
+
+    title: str | None = None
+    choices: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, FieldWords] = field(default_factory=dict)
+    item: FieldWords | None = None
+    format: str | None = None
+
+    def merge(self, other: FieldWords) -> None:
+        """Another form's words for the same data: what this one lacks is taken from it."""
+        self.title = self.title or other.title
+        self.format = self.format or other.format
+        for value, title in other.choices.items():
+            self.choices.setdefault(value, title)
+        for key, words in other.fields.items():
+            if key in self.fields:
+                self.fields[key].merge(words)
+            else:
+                self.fields[key] = words
+        if other.item is not None:
+            if self.item is None:
+                self.item = other.item
+            else:
+                self.item.merge(other.item)
+
+
+NO_WORDS = FieldWords()
+
+
+def _key(value) -> str:
+    """Option keys as a form writes them: `true`/`false` for booleans, the text of anything else."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def choices_of(schema: dict) -> dict[str, str]:
+    """Option value -> title, from whichever of the three spellings a form uses."""
+    choices = {str(value): str(title) for value, title in (schema.get("x-enum-titles") or {}).items()}
+    titles = (schema.get("options") or {}).get("enum_titles") or []
+    for value, title in zip(schema.get("enum") or [], titles, strict=False):
+        choices.setdefault(_key(value), str(title))
+    for option in schema.get("oneOf") or schema.get("anyOf") or []:
+        if isinstance(option, dict) and "const" in option and option.get("title"):
+            choices.setdefault(_key(option["const"]), str(option["title"]))
+    items = schema.get("items")
+    if isinstance(items, dict) and schema.get("type") == "array":
+        for value, title in choices_of(items).items():
+            choices.setdefault(value, title)
+    return choices
+
+
+def field_words(schema: dict | None) -> FieldWords:
+    """The words of one JSON Schema (a whole form or one of its fields), nested parts included."""
+    if not isinstance(schema, dict):
+        return FieldWords()
+    words = FieldWords(title=schema.get("title"), choices=choices_of(schema), format=schema.get("format"))
+    for part in ("then", "else"):
+        if isinstance(schema.get(part), dict):
+            words.merge(field_words(schema[part]))
+    for option in schema.get("allOf") or []:
+        words.merge(field_words(option))
+    for key, prop in (schema.get("properties") or {}).items():
+        words.fields[key] = field_words(prop)
+    if isinstance(schema.get("items"), dict):
+        words.item = field_words(schema["items"])
+    return words
+
+
+_cache: dict[str, FieldWords] = {}
+_lock = threading.Lock()
+
+
+def process_words(parsed) -> FieldWords:
+    """Every form of one process version merged: the words for any key of its instances' data."""
+    ref = getattr(parsed, "ref", None)
+    with _lock:
+        if ref in _cache:
+            return _cache[ref]
+    words = FieldWords()
+    for path in sorted(parsed.forms):
+        words.merge(field_words(parsed.forms[path]))
+    with _lock:
+        _cache[ref] = words
+    return words
+
+
+def humanize(key: str) -> str:
+    """`special_acceptance_terms` -> `Special acceptance terms`: the last resort when no form names a key."""
+    text = str(key).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def title_of(words: FieldWords | None, key: str) -> str:
+    part = (words or NO_WORDS).fields.get(key)
+    return part.title if part is not None and part.title else humanize(key)
+
+
+def part_of(words: FieldWords | None, key: str) -> FieldWords:
+    return (words or NO_WORDS).fields.get(key) or NO_WORDS
+
+
+def value_text(words: FieldWords | None, value) -> str:
+    """One scalar in words: an option's title, Yes/No, a plain number or date; never `None` or `True`."""
+    words = words or NO_WORDS
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool | str | int | float) and _key(value) in words.choices:
+        return words.choices[_key(value)]
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10000 else str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
