@@ -43,6 +43,25 @@ class AutoManualTask(ManualTask):
 class CamundaLoopMixin:
     """Camunda's loop variables, and an element variable that stays the instance's own."""
 
+    def _check_collection(self, my_task) -> None:
+        """A collection that is missing or not a list fails at this element, in words (not Python's TypeError)."""
+        if self.data_input is None:
+            return
+        name = self.data_input.bpmn_id
+        if not self.data_input.exists(my_task):
+            raise WorkflowDataException(f"the collection {name} is not in the process data", my_task)
+        value = self.data_input.get(my_task)
+        if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+            raise WorkflowDataException(f"the collection {name} is not a list (it is {value!r:.60})", my_task)
+
+    def create_children(self, my_task):
+        self._check_collection(my_task)
+        return super().create_children(my_task)
+
+    def init_remaining_items(self, my_task):
+        self._check_collection(my_task)
+        return super().init_remaining_items(my_task)
+
     def create_child(self, my_task, item, key_or_index=None):
         """SpiffWorkflow's, with ``loopCounter`` set before the instance starts (a sub-process copies its data then)."""
         task_spec = my_task.workflow.spec.task_specs[self.task_spec]

@@ -99,3 +99,16 @@ def test_multi_instance_sub_process_and_call_activity(services, people):
         complete(services, people, row, "delivery", {"visit_report": f"{d['site']} is ready"})
     assert status(services, instance_id) == "completed"
     assert instance(services, instance_id).data["visit_report"] in ("Lyon is ready", "Turin is ready")
+
+
+
+@pytest.mark.parametrize("fixture", ["corpus/spiffworkflow/camunda/parallel_multiinstance_collection.bpmn",
+                                     "corpus/spiffworkflow/bpmn/parallel_multiinstance_loop_input.bpmn"])
+def test_a_missing_collection_fails_at_the_activity_in_words(services, fixture):
+    """SpiffWorkflow's own diagrams started with no data: the failure names the activity and the collection."""
+    from tests.driver import FIXTURES, drive
+
+    outcomes = drive(services, FIXTURES / fixture)
+    assert [o.kind for o in outcomes] == ["failed"]
+    assert "is not in the process data" in outcomes[0].detail and " at " in outcomes[0].detail
+    assert "NoneType" not in outcomes[0].detail
