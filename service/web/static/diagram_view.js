@@ -27,7 +27,7 @@ const HandoffDiagram = (() => {
 
   /** The tallest the box may be: most of the window, so the page around it stays in reach. */
   function tallest() {
-    return Math.max(320, Math.round(window.innerHeight * 0.7));
+    return Math.max(320, Math.round(window.innerHeight * 0.6));
   }
 
   function union(shapes) {
@@ -49,6 +49,21 @@ const HandoffDiagram = (() => {
       height: Math.min(inner.y + inner.height, outer.y + outer.height) - y };
   }
 
+  function top(element) {
+    let node = element;
+    while (node.parent) node = node.parent;
+    return node;
+  }
+
+  /** An element drawn inside a collapsed subprocess (its own plane) stands for that subprocess on `root`. */
+  function onRoot(registry, element, root) {
+    let node = element;
+    for (let depth = 0; node && depth < 10 && top(node) !== root; depth += 1) {
+      node = registry.get(top(node).businessObject?.id);
+    }
+    return node;
+  }
+
   /** Where a person starts reading: the leftmost (then topmost) of `shapes`. */
   function first(shapes) {
     return [...shapes].sort((a, b) => a.x - b.x || a.y - b.y)[0];
@@ -68,10 +83,12 @@ const HandoffDiagram = (() => {
   function frame(made, box, focus = []) {
     const canvas = made.get("canvas");
     const registry = made.get("elementRegistry");
-    const shapes = registry.filter((e) => !e.waypoints && e.type !== "label" && e.parent && e.width);
+    const root = canvas.getRootElement();
+    const shown = (e) => e && !e.waypoints && e.type !== "label" && e.parent && e.width && top(e) === root;
+    const shapes = registry.filter(shown);
     if (!shapes.length) return;
     const drawing = union(shapes);
-    const focused = focus.map((id) => registry.get(id)).filter((e) => e && !e.waypoints && e.width);
+    const focused = [...new Set(focus.map((id) => onRoot(registry, registry.get(id), root)))].filter(shown);
     const starts = shapes.filter((e) => e.type === "bpmn:StartEvent" && e.parent.type !== "bpmn:SubProcess");
     const area = focused.length ? union(focused) : drawing;
     const want = clip(grow(area, focused.length ? CONTEXT : AROUND), grow(drawing, AROUND));
