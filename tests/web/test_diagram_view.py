@@ -107,3 +107,29 @@ def test_the_designer_preview_shows_the_chosen_file_or_says_why_it_cannot(person
     page.set_input_files("#diagrams", str(BPMN / "lead_response.bpmn"))
     page.wait_for_selector("#preview[data-showing='lead_response.bpmn'] [data-element-id='lead_in']")
     assert not page.is_visible("#preview-problem")
+    assert not page.is_visible("#preview-pick")  # one diagram chosen: nothing to pick
+
+
+def test_the_designer_picks_which_chosen_diagram_to_preview_and_reads_its_warnings(person, library, tmp_path):
+    lead = (BPMN / "lead_response.bpmn").read_text(encoding="utf-8")
+    start = '<bpmn:startEvent id="lead_in" name="New lead"/>'
+    line = lead[:lead.index(start)].count("\n") + 1
+    odd = tmp_path / "lead_response.bpmn"
+    odd.write_text(lead.replace(start, start + "<bpmn:notAnElement/>", 1), encoding="utf-8")
+
+    designer = person("designer")
+    page = designer.open("/designer/lead_response")
+    page.wait_for_selector("#preview[data-showing] [data-element-id='lead_in']")
+    page.set_input_files("#diagrams", [str(odd), str(BPMN / "handover_package.bpmn")])
+    page.wait_for_selector("#preview[data-showing='lead_response.bpmn']")
+    warning = page.inner_text("#preview-warnings")  # drawn, with what a modeler would warn about, by line
+    assert "Drawn, but the modeler would warn:" in warning
+    assert f"Line {line}, column" in warning and "bpmn:notAnElement" in warning
+    assert page.is_visible("#preview-pick")
+    designer.shot("preview-warnings")
+    page.select_option("#preview-file", label="handover_package.bpmn")
+    page.wait_for_selector("#preview[data-showing='handover_package.bpmn']")
+    assert page.inner_text("#preview-title") == "Preview: handover_package.bpmn (chosen, not deployed yet)"
+    assert page.locator("#preview [data-element-id='lead_in']").count() == 0
+    assert not page.is_visible("#preview-warnings")
+    designer.shot("preview-picked")

@@ -68,10 +68,9 @@
         const { warnings: warned } = await viewer.importXML(xml);
         HandoffDiagram.frame(viewer, box);
         if (warned.length) {
-          warnings.append(Object.assign(document.createElement("li"), { textContent: WORDS.warnings }));
-          for (const warning of warned) {
-            warnings.append(Object.assign(document.createElement("li"), { textContent: reason(warning) }));
-          }
+          const list = document.createElement("ul");
+          list.append(...warned.map((w) => Object.assign(document.createElement("li"), { textContent: reason(w) })));
+          warnings.append(Object.assign(document.createElement("p"), { textContent: WORDS.warnings }), list);
           warnings.hidden = false;
         }
         box.dataset.showing = name;
@@ -101,9 +100,11 @@
 
   const diagrams = document.getElementById("diagrams");
   const forms = document.getElementById("forms");
-  diagrams.addEventListener("change", async () => {
-    const bpmn = [...diagrams.files].find((file) => file.name.endsWith(".bpmn"));
-    if (!bpmn) { showDeployed(); return; }
+  const pick = document.getElementById("preview-pick");
+  const picker = document.getElementById("preview-file");
+
+  /** Shows a chosen diagram file, or why it cannot. */
+  async function showChosen(bpmn) {
     const mine = ++shown;
     let text;
     try {
@@ -119,6 +120,19 @@
       return;
     }
     if (mine === shown) show(text, WORDS.chosen(bpmn.name), bpmn.name);
+  }
+
+  const chosenDiagrams = () => [...diagrams.files].filter((file) => file.name.endsWith(".bpmn"));
+  diagrams.addEventListener("change", () => {
+    const bpmn = chosenDiagrams();
+    picker.replaceChildren(...bpmn.map((file, index) => new Option(file.name, String(index))));
+    pick.hidden = bpmn.length < 2; // several diagrams chosen: the designer picks the one to look at
+    if (!bpmn.length) showDeployed();
+    else showChosen(bpmn[0]);
+  });
+  picker.addEventListener("change", () => {
+    const bpmn = chosenDiagrams()[Number(picker.value)];
+    if (bpmn) showChosen(bpmn);
   });
 
   /** Where a chosen file goes in the library: diagrams under bpmn/, forms under forms/<area>/. */

@@ -22,6 +22,7 @@ const HandoffDiagram = (() => {
       if (button.dataset.zoom === "fit") canvas.zoom("fit-viewport", "auto");
       else made.get("zoomScroll").stepZoom(button.dataset.zoom === "in" ? 1 : -1);
     });
+    window.addEventListener("resize", () => made.get("canvas").resized());
     return made;
   }
 
