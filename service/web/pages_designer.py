@@ -34,4 +34,6 @@ def designer(process_id: str | None = None):
                 ProcessVersion.id == processes[chosen][0].id)).one()
             preview = next((text for path, text in sorted(newest.files.items())
                             if path.endswith(".bpmn") and f'id="{chosen}"' in text), None)
-        return render_template("designer.html", processes=processes, chosen=chosen, preview=preview)
+        name = processes[chosen][0].name if chosen in processes else None
+        return render_template("designer.html", processes=processes, chosen=chosen, preview=preview,
+                               chosen_name=name or (chosen or "").replace("_", " "))

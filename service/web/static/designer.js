@@ -2,25 +2,137 @@
 "use strict";
 
 (() => {
-  const viewer = new BpmnJS({ container: document.getElementById("preview") });
-  async function show(xml) {
-    try {
-      await viewer.importXML(xml);
-      viewer.get("canvas").zoom("fit-viewport");
-    } catch (error) {
-      Handoff.notice(`This diagram cannot be drawn: ${error.message}`, true);
-    }
+  // Every sentence the preview says, in one place (translated later).
+  const WORDS = {
+    deployed: (name) => `Preview: ${name}`,
+    nothing: "Preview",
+    chosen: (file) => `Preview: ${file} (chosen, not deployed yet)`,
+    broken: (file) => `${file} cannot be drawn`,
+    unreadable: (file) => `The file ${file} could not be read.`,
+    noDrawing: "The file holds a process but no drawing of it (no BPMN diagram interchange). Open and save it "
+      + "in a BPMN modeler, or lay it out with tools/bpmn_layout.py.",
+    notBpmn: "The file is not a BPMN 2.0 diagram (its root element is not bpmn:definitions).",
+    at: (line, column) => `Line ${line}, column ${column}: `,
+    warnings: "Drawn, but the modeler would warn:",
+  };
+  const box = document.getElementById("preview");
+  const view = box.closest(".diagram-view");
+  const title = document.getElementById("preview-title");
+  const problem = document.getElementById("preview-problem");
+  const warnings = document.getElementById("preview-warnings");
+  const none = document.getElementById("preview-none"); // the server's word on why nothing deployed is drawn
+  const viewer = HandoffDiagram.viewer(box);
+  let shown = 0; // the newest request to show something: an older, slower import must not replace it
+
+  /** A parse error of bpmn-js (moddle/saxen) in plain words, with its line and column when it has them. */
+  function reason(error) {
+    const text = String(error?.message || error);
+    if (/no diagram to display/i.test(text)) return WORDS.noDrawing;
+    if (/failed to parse document as <bpmn:Definitions>/i.test(text)) return WORDS.notBpmn;
+    const line = text.match(/line: (\d+)/);
+    const column = text.match(/column: (\d+)/);
+    const nested = text.match(/nested error: (.+)/);
+    const first = text.split("\n")[0].trim();
+    const what = nested ? `${nested[1].trim()} (${first})` : first;
+    // saxen counts lines and columns from 0; editors count from 1
+    return `${line ? WORDS.at(Number(line[1]) + 1, column ? Number(column[1]) + 1 : "?") : ""}${what}`;
   }
+
+  function clear() {
+    if (none) none.hidden = true;
+    problem.hidden = true;
+    problem.replaceChildren();
+    warnings.hidden = true;
+    warnings.replaceChildren();
+  }
+
+  /** Says why `file` (a file's or process's name) is not drawn, and leaves no other diagram in its place. */
+  function refuse(file, why) {
+    viewer.clear();
+    view.hidden = true;
+    problem.replaceChildren(Object.assign(document.createElement("b"), { textContent: WORDS.broken(file) }),
+      Object.assign(document.createElement("pre"), { textContent: why }));
+    problem.hidden = false;
+  }
+
+  /** Draws `xml` under `heading`, or says why it cannot; one import at a time, a superseded one is skipped. */
+  let drawing = Promise.resolve();
+  function show(xml, heading, name) {
+    const mine = ++shown;
+    drawing = drawing.then(async () => {
+      if (mine !== shown) return;
+      clear();
+      view.hidden = false;
+      title.textContent = heading;
+      try {
+        const { warnings: warned } = await viewer.importXML(xml);
+        HandoffDiagram.frame(viewer, box);
+        if (warned.length) {
+          const list = document.createElement("ul");
+          list.append(...warned.map((w) => Object.assign(document.createElement("li"), { textContent: reason(w) })));
+          warnings.append(Object.assign(document.createElement("p"), { textContent: WORDS.warnings }), list);
+          warnings.hidden = false;
+        }
+        box.dataset.showing = name;
+      } catch (error) {
+        refuse(name, reason(error));
+        box.dataset.showing = "";
+      }
+    });
+  }
+
+  /** The newest deployed version of the process named in the address, or nothing (and no old drawing). */
   const deployed = document.getElementById("preview-xml");
-  if (deployed) show(JSON.parse(deployed.textContent));
+  const heading = title.dataset.deployed ? WORDS.deployed(title.dataset.deployed) : WORDS.nothing;
+  function showDeployed() {
+    if (deployed) { show(JSON.parse(deployed.textContent), heading, title.dataset.deployed); return; }
+    ++shown;
+    drawing = drawing.then(() => {
+      clear();
+      viewer.clear();
+      view.hidden = true;
+      if (none) none.hidden = false;
+      title.textContent = heading;
+      box.dataset.showing = "";
+    });
+  }
+  showDeployed();
 
   const diagrams = document.getElementById("diagrams");
   const forms = document.getElementById("forms");
-  diagrams.addEventListener("change", async () => {
-    const bpmn = [...diagrams.files].find((file) => file.name.endsWith(".bpmn"));
-    if (!bpmn) return;
-    document.getElementById("preview-title").textContent = `Preview: ${bpmn.name} (chosen, not deployed yet)`;
-    show(await bpmn.text());
+  const pick = document.getElementById("preview-pick");
+  const picker = document.getElementById("preview-file");
+
+  /** Shows a chosen diagram file, or why it cannot. */
+  async function showChosen(bpmn) {
+    const mine = ++shown;
+    let text;
+    try {
+      text = await bpmn.text();
+    } catch {
+      if (mine === shown) {
+        drawing = drawing.then(() => {
+          clear();
+          title.textContent = WORDS.chosen(bpmn.name);
+          refuse(bpmn.name, WORDS.unreadable(bpmn.name));
+        });
+      }
+      return;
+    }
+    if (mine === shown) show(text, WORDS.chosen(bpmn.name), bpmn.name);
+  }
+
+  const chosenDiagrams = () => [...diagrams.files].filter((file) => file.name.endsWith(".bpmn"));
+  diagrams.addEventListener("change", () => {
+    const bpmn = chosenDiagrams();
+    picker.replaceChildren(...bpmn.map((file, index) => new Option(file.name, String(index))));
+    pick.hidden = bpmn.length < 2; // several diagrams chosen: the designer picks the one to look at
+    if (!bpmn.length) showDeployed();
+    else showChosen(bpmn[0]);
+  });
+  picker.addEventListener("change", () => {
+    const bpmn = chosenDiagrams()[Number(picker.value)];
+    if (bpmn) showChosen(bpmn);
   });
 
   /** Where a chosen file goes in the library: diagrams under bpmn/, forms under forms/<area>/. */

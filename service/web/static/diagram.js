@@ -1,4 +1,5 @@
-// The instance's own BPMN, drawn by bpmn-js, with done / active / overdue / frozen elements marked.
+// The instance's own BPMN, drawn by bpmn-js, with done / active / overdue / frozen elements marked; it opens
+// on the active elements at a readable scale (diagram_view.js).
 "use strict";
 
 (async () => {
@@ -6,7 +7,7 @@
   if (!box) return;
   try {
     const diagram = await Handoff.api("GET", `/instances/${box.dataset.instance}/diagram`);
-    const viewer = new BpmnJS({ container: box });
+    const viewer = HandoffDiagram.viewer(box);
     await viewer.importXML(diagram.xml);
     const canvas = viewer.get("canvas");
     const registry = viewer.get("elementRegistry");
@@ -15,9 +16,10 @@
     mark(diagram.active, "highlight-active");
     mark(diagram.overdue, "highlight-overdue");
     if (diagram.frozen) mark(diagram.active, "highlight-frozen");
-    canvas.zoom("fit-viewport");
+    HandoffDiagram.frame(viewer, box, diagram.active);
     box.dataset.marked = JSON.stringify({ done: diagram.done, active: diagram.active, overdue: diagram.overdue });
   } catch (error) {
     box.textContent = `The diagram could not be drawn: ${Handoff.explain(error)}`;
+    box.closest(".diagram-view")?.querySelector(".diagram-tools")?.setAttribute("hidden", "");
   }
 })();
