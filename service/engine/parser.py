@@ -186,9 +186,8 @@ class EventProperties:
     timer's ``counts_from=last_work`` (`timers.restart_idle_clocks`)."""
 
     def parse_extensions(self, node=None):
-        found = super().parse_extensions(node)
-        if found:
-            return found
+        if isinstance(self, CamundaTaskParser):  # tasks: SpiffWorkflow's own reading
+            return super().parse_extensions(node)
         nodes = self.xpath("./bpmn:extensionElements/camunda:properties/camunda:property")
         return {n.get("name"): n.get("value") for n in nodes if n.get("name")}
 
