@@ -7,6 +7,7 @@ data folder; its database is the run's (SQLite in the folder, or the PostgreSQL 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -101,14 +102,19 @@ def demo(db_template, tmp_path_factory):
         assert process.poll() is None, log.read_text()[-3000:]
         yield started
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+        _stop(process)
         if BACKEND == "postgresql":
             _clean_postgres()
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM to the demo alone: it stops its worker and sweeper, then its Redis; then nothing may be left."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=60)
+    with contextlib.suppress(ProcessLookupError):  # a straggler of its session (it started it)
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def _embedded_redis(demo: Demo) -> redis.Redis:
