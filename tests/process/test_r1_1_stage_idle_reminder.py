@@ -81,3 +81,25 @@ def test_a_postponed_reminder_survives_redis_losing_its_alarm(services, library)
         assert sweep(services).scheduled == 1
         run_jobs(services)
         assert _counts(services, people, "Handover") == (1, 1)
+
+
+def test_work_does_not_postpone_the_48h_handover_deadline_which_counts_from_entry(services, library):
+    """Only the stage SLA says `counts_from=last_work`; R2's "delayed beyond 48 hours" is from the handover's start."""
+    from tests.support import events
+
+    people = library.people
+    with freeze_time(T0) as clock:
+        project = library.won_project()
+        library.describe_opportunity(project)
+        library.cosign(project)  # handover starts at T0
+        clock.move_to(T0 + 40 * H)
+        library.task(project, "core_requirements", "rep", {"requirements": {
+            "items": [{"requirement": "SSO with the school's LDAP", "priority": "must"}],
+            "contact_name": "Li Wei", "contact_phone": "+86 10 5555 0101"}})
+        clock.move_to(T0 + 48 * H + S)
+        run_jobs(services)
+        assert len(events(services, "handover_delayed", project)) == 1
+        assert _counts(services, people, "Handover") == (1, 1)  # the 24 h reminder, before the work
+        clock.move_to(T0 + 64 * H + S)  # 24 h after the work: reminded again
+        run_jobs(services)
+        assert _counts(services, people, "Handover") == (2, 2)
