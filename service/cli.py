@@ -206,34 +206,62 @@ def serve(host: str, port: int) -> None:
 
 
 @main.command()
-@click.option("--port", default=int(os.environ.get("HANDOFF_PORT", 5000)), show_default=True)
+@click.option("--port", default=int(os.environ.get("HANDOFF_PORT", 5000)), show_default=True,
+              help="the web port (also HANDOFF_PORT)")
 @click.option("--root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def demo(port: int, root: Path) -> None:
-    """One command: database, embedded Redis, worker, sweeper, demo data, web UI on localhost."""
+    """One command: database, embedded Redis, worker, sweeper, demo data, web UI on localhost.
+
+    One demo per data folder: a second one on the same folder, or one on a taken port, stops at
+    once, before it starts or changes anything.
+    """
+    from .ops.demo_lock import DemoLock, DemoRunning, port_taken
+
+    config = Config.from_env()
+    lock = DemoLock(config.data_dir)
+    try:
+        lock.acquire()
+    except DemoRunning as running:
+        raise click.ClickException(str(running)) from None
+    try:
+        if port_taken("127.0.0.1", port):
+            raise click.ClickException(f"port {port} is already in use on this computer, so the demo did not "
+                                       f"start. Stop what uses it, or choose another port: ./dev demo --port "
+                                       f"{port + 1}")
+        _run_demo(config, lock, port, root)
+    finally:
+        lock.release()
+
+
+def _run_demo(config: Config, lock, port: int, root: Path) -> None:
     from .demo import DEMO_PASSWORD, seed_people
     from .demo_projects import seed_projects
     from .redis_conn import start_embedded, stop_embedded
     from .store.migrate import upgrade
 
-    config = Config.from_env()
     config.data_dir.mkdir(parents=True, exist_ok=True)
+    socket_path = None
     if config.redis_url == EMBEDDED:
-        os.environ["REDIS_URL"] = "unix://" + start_embedded(config.data_dir)
-    os.environ.setdefault("DATABASE_URL", config.database_url)
-    services = _services(Config.from_env())
-    upgrade(services.db_engine)
-    for r in _deploy(services, root, "demo"):
-        click.echo(f"process {r.process_id} v{r.version} {'deployed' if r.created else 'unchanged'}")
-    with services.sessions() as session:
-        seed_people(session, DEMO_PASSWORD)
-        session.commit()
-    seeded = seed_projects(services)
-    if seeded:
-        click.echo(f"seeded {seeded} demo projects across the eight stages")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop children and the embedded Redis too
-    children = [_spawn("worker"), _spawn("sweeper")]
-    click.echo(f"Handoff demo on http://127.0.0.1:{port}/  (data in {config.data_dir}; Ctrl-C stops)")
+        socket_path = start_embedded(config.data_dir)
+        os.environ["REDIS_URL"] = "unix://" + socket_path
+    url = f"http://127.0.0.1:{port}/"
+    lock.describe(url, socket_path)
+    children = []
     try:
+        os.environ.setdefault("DATABASE_URL", config.database_url)
+        services = _services(Config.from_env())
+        upgrade(services.db_engine)
+        for r in _deploy(services, root, "demo"):
+            click.echo(f"process {r.process_id} v{r.version} {'deployed' if r.created else 'unchanged'}")
+        with services.sessions() as session:
+            seed_people(session, DEMO_PASSWORD)
+            session.commit()
+        seeded = seed_projects(services)
+        if seeded:
+            click.echo(f"seeded {seeded} demo projects across the eight stages")
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop children and the embedded Redis too
+        children = [_spawn("worker"), _spawn("sweeper")]
+        click.echo(f"Handoff demo on {url}  (data in {config.data_dir}; Ctrl-C stops)")
         from .app import create_app
 
         create_app(services=services).run(host="127.0.0.1", port=port, threaded=True)

@@ -94,6 +94,30 @@ class StderrHandler(logging.StreamHandler):
         pass
 
 
+class NoServerRequestLines(logging.Filter):
+    """Drops werkzeug's own line per request: ``service.web.requests`` logs each request once, with its ids.
+
+    The development server (``handoff demo``/``serve``) logs ``"GET / HTTP/1.1" 200 -`` itself, with
+    colour escapes; a second, unparsed copy of every request is noise in JSON lines and text alike.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.endswith(WERKZEUG_REQUEST_LINE))
+
+
+WERKZEUG_REQUEST_LINE = '] "%s" %s %s'  # how werkzeug.serving.WSGIRequestHandler.log_request's line ends
+
+
+def _plain_werkzeug() -> None:
+    """werkzeug's other lines (start-up, errors) keep their words but lose the colour escapes."""
+    from werkzeug import serving
+
+    serving._log_add_style = False
+    werkzeug = logging.getLogger("werkzeug")
+    if not any(isinstance(f, NoServerRequestLines) for f in werkzeug.filters):
+        werkzeug.addFilter(NoServerRequestLines())
+
+
 def json_formatter() -> logging.Formatter:
     return JsonFormatter("%(levelname)s %(name)s %(process)d %(message)s", timestamp="time",
                          rename_fields={"levelname": "level", "name": "logger", "process": "pid"})
@@ -119,6 +143,7 @@ def configure(level: str = "INFO", fmt: str | None = None, stream=None) -> loggi
     root.setLevel(level.upper())
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    _plain_werkzeug()
     return handler
 
 

@@ -54,3 +54,26 @@ def test_the_vp_logs_in_to_the_demo_and_sees_every_project_on_the_stage_board(se
     assert board.count('class="project') == 12
     assert board.index("Opportunity") < board.index("Handover") < board.index("Payment received")
     assert 'class="project frozen"' in board and "ACME Education" in board
+
+
+def test_the_replayed_demo_history_does_not_count_as_timer_lateness(services):
+    """Seeding replays weeks of past work; the reminders it left due fire then, not as 'late by days' in a worker."""
+    from service.ops.shared_metrics import read_lateness
+    from tests.support import events, run_jobs
+
+    deploy_library(services)
+    with services.sessions() as session:
+        seed_people(session)
+        session.commit()
+    seed_projects(services)
+    run_jobs(services)  # what the demo's worker does first: every alarm the replay set, at past times
+
+    buckets, total_s = read_lateness(services.redis, services.config.queue_prefix)
+    observed = dict(buckets)["+Inf"]
+    assert total_s < 60 * max(observed, 1), f"{observed} timers observed late by {total_s:.0f} s in all"
+    assert dict(buckets)["60.0"] == observed  # none later than a minute
+    with services.sessions() as session:
+        late = session.scalar(select(func.count()).select_from(Instance).where(
+            Instance.next_wakeup_at < utcnow() - timedelta(minutes=1)))
+    assert late == 0  # and nothing is left overdue for the worker to find
+    assert events(services, "timer_fired")  # the history's reminders did fire (in the replay)

@@ -9,6 +9,8 @@ can use that common modeler or bpmn.io with the camunda moddle:
 - ``camunda:dueDate`` on a user task: its due time, an ISO duration from when it opens, an ISO
   date, or ``${expression}`` (e.g. ``${business_hours("PT24H")}``);
 - ``camunda:assignee`` on a user task: a username, usually ``${initiator}`` (who started the instance);
+- ``camunda:properties`` on a boundary cycle timer: ``counts_from=last_work`` restarts its clock whenever
+  work inside the activity is done (a stage SLA "not updated for 24 hours", see `timers`);
 - ``camunda:properties`` on a user task: ``seals`` (data keys nobody may change after this task),
   ``signs`` (data keys the completer signs), ``stage`` and other hints;
 - ``serviceTask camunda:type="external" camunda:topic="notify"`` with
@@ -179,12 +181,24 @@ class CamundaTimers:
         return timer_text.read_definition(super().parse_timer_event(event))
 
 
+class EventProperties:
+    """``camunda:properties`` on events too (SpiffWorkflow reads them on tasks only), e.g. a boundary
+    timer's ``counts_from=last_work`` (`timers.restart_idle_clocks`)."""
+
+    def parse_extensions(self, node=None):
+        if isinstance(self, CamundaTaskParser):  # tasks: SpiffWorkflow's own reading
+            return super().parse_extensions(node)
+        nodes = self.xpath("./bpmn:extensionElements/camunda:properties/camunda:property")
+        return {n.get("name"): n.get("value") for n in nodes if n.get("name")}
+
+
 _WITH_JUEL: dict[type, type] = {}
 
 
 def _with_juel(parser_class: type) -> type:
     if parser_class not in _WITH_JUEL:
-        _WITH_JUEL[parser_class] = type(parser_class.__name__, (JuelConditions, CamundaTimers, parser_class), {})
+        _WITH_JUEL[parser_class] = type(parser_class.__name__, (JuelConditions, CamundaTimers, EventProperties,
+                                                                  parser_class), {})
     return _WITH_JUEL[parser_class]
 
 

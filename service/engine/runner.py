@@ -97,10 +97,13 @@ class Engine:
             raise EngineError(f"task {task_id} is not open in this instance")
         return task
 
-    def complete(self, workflow, task_id: str, data: dict, operators: OperatorRunner) -> None:
+    def complete(self, workflow, task_id: str, data: dict, operators: OperatorRunner,
+                 now: datetime | None = None) -> None:
+        """A person's work: the task runs, and the idle clocks of the activities around it restart (R1.1)."""
         task = self.ready_user_task(workflow, task_id)
         task.data.update(data)
         task.run()
+        timers.restart_idle_clocks(workflow, task, now or datetime.now(UTC))
         self.run(workflow, operators)
 
     def fire_due_timers(self, workflow, now: datetime, operators: OperatorRunner) -> list[timers.PendingTimer]:

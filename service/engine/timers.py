@@ -21,6 +21,9 @@ from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEv
 from SpiffWorkflow.util.task import TaskState
 
 MAX_CATCH_UP_ROUNDS = 100
+# ``camunda:property name="counts_from" value="last_work"`` on a boundary cycle timer: its clock restarts
+# whenever work inside the activity it is attached to is done (R1.1: "not updated for 24 hours").
+COUNTS_FROM, LAST_WORK = "counts_from", "last_work"
 
 
 @dataclass(frozen=True)
@@ -65,13 +68,16 @@ def _timer_due(task, definition=None) -> datetime | None:
     return TimerEventDefinition.get_datetime(value)
 
 
-def _attached_to(task) -> str | None:
+def _attached_task(task):
+    """The activity a boundary event waits on: its sibling under the boundary split."""
     if not isinstance(task.task_spec, BoundaryEvent) or task.parent is None:
         return None
-    for sibling in task.parent.children:
-        if not isinstance(sibling.task_spec, BoundaryEvent):
-            return sibling.task_spec.bpmn_id
-    return None
+    return next((s for s in task.parent.children if not isinstance(s.task_spec, BoundaryEvent)), None)
+
+
+def _attached_to(task) -> str | None:
+    attached = _attached_task(task)
+    return attached.task_spec.bpmn_id if attached is not None else None
 
 
 def pending_timers(workflow) -> list[PendingTimer]:
@@ -101,6 +107,41 @@ def timers_of_task(workflow, task, pending: list[PendingTimer] | None = None) ->
         return []
     ids = {str(c.id) for c in task.parent.children if c is not task}
     return [t for t in (pending_timers(workflow) if pending is None else pending) if t.task_id in ids]
+
+
+def _containing(workflow, task) -> set:
+    """Ids of the task and of every call activity or sub-process it runs inside, up to the top process."""
+    ids, inner = {task.id}, task.workflow
+    while getattr(inner, "parent_task_id", None) is not None:
+        ids.add(inner.parent_task_id)
+        inner = workflow.get_task_from_id(inner.parent_task_id).workflow
+    return ids
+
+
+def restart_idle_clocks(workflow, task, now: datetime) -> list[str]:
+    """Work done at `task` restarts the clock of every ``counts_from=last_work`` cycle around it.
+
+    Such a timer reminds when the activity it is attached to (a stage) has seen no work for one
+    cycle: the next reminder is one full cycle after the last work, and on the cycle after that
+    while nothing happens. Returns the element ids of the timers restarted.
+    """
+    around = _containing(workflow, task)
+    restarted = []
+    for timer in list(workflow.event_manager.tasks.values()):
+        definition = getattr(timer.task_spec, "event_definition", None)
+        extensions = getattr(timer.task_spec, "extensions", None) or {}
+        value = timer._get_internal_data("event_value")
+        if (not isinstance(definition, CycleTimerEventDefinition) or extensions.get(COUNTS_FROM) != LAST_WORK
+                or not timer.has_state(TaskState.WAITING) or not value or value["cycles"] == 0
+                or not value["duration"]):
+            continue
+        attached = _attached_task(timer)
+        if attached is None or attached.id not in around:
+            continue
+        timer._set_internal_data(event_value={**value, "next": (now + timedelta(seconds=value["duration"]))
+                                              .isoformat()})
+        restarted.append(timer.task_spec.bpmn_id)
+    return restarted
 
 
 def _skip_missed_cycles(workflow, now: datetime) -> dict[str, int]:

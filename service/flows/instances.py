@@ -242,7 +242,7 @@ def run_completion(services: Services, uow: UnitOfWork, instance: Instance, task
                        submitted, actor_id, now)
 
         def complete():
-            services.engine.complete(workflow, task.engine_task_id, data, ctx)
+            services.engine.complete(workflow, task.engine_task_id, data, ctx, now)
 
         if action is None:
             complete()

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from service.config import EMBEDDED, Config
 from service.store.db import make_engine
 
-from . import checks
+from . import checks, demo_lock
 from .checks import Check
 
 CONNECT_TIMEOUT_S = 5
@@ -52,15 +52,21 @@ def _database_checks(config: Config, engine: Engine) -> list[Check]:
 
 
 def _redis_checks(config: Config) -> list[Check]:
-    if config.redis_url == EMBEDDED:
-        return [Check("redis", False, "REDIS_URL is not set: only `handoff demo` runs an embedded Redis, which "
-                      "no other process can share", "set REDIS_URL=redis://HOST:6379/0 for every web, worker and "
-                      "sweeper process, and for the doctor"),
-                *(checks.skipped(n, "no Redis") for n in ("workers", "sweeper"))]
-    connection = redis.Redis.from_url(config.redis_url, socket_connect_timeout=CONNECT_TIMEOUT_S,
+    url, where = config.redis_url, checks.safe_url(config.redis_url)
+    if url == EMBEDDED:  # the default: the embedded Redis of the demo running on this data folder, if one runs
+        running = demo_lock.read(config.data_dir)
+        if running is None or not running.redis_socket:
+            return [Check("redis", False, f"REDIS_URL is not set and no `handoff demo` runs on {config.data_dir}: "
+                          "only the demo starts an embedded Redis", "start `handoff demo` (or `./dev demo`) here, "
+                          "or set REDIS_URL=redis://HOST:6379/0 for every web, worker and sweeper process, and for "
+                          "the doctor"),
+                    *(checks.skipped(n, "no Redis") for n in ("workers", "sweeper"))]
+        url = "unix://" + running.redis_socket
+        where = f"the embedded Redis of the demo on {running.url or 'this data folder'} (process {running.pid})"
+    connection = redis.Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT_S,
                                       socket_timeout=CONNECT_TIMEOUT_S)
     try:
-        reached = checks.redis_reachable(connection, checks.safe_url(config.redis_url))
+        reached = checks.redis_reachable(connection, where)
         if not reached.ok:
             return [reached, *(checks.skipped(n, "no Redis") for n in ("workers", "sweeper"))]
         return [reached, checks.workers(connection, [config.timer_queue, config.outbox_queue]),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, g, request, send_from_directory
 from sqlalchemy import func, select
 
 from service.flows import incidents
@@ -39,6 +39,11 @@ def init_web(app: Flask) -> None:
                    pages_admin_people, pages_admin_records, pages_deliveries, pages_migrations, pages_operations):
         app.register_blueprint(module.bp)
     register_filters(app)
+
+    @app.get("/favicon.ico")
+    def favicon():
+        """Browsers ask for /favicon.ico whatever the page links; the same small SVG answers."""
+        return send_from_directory(app.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400)
 
     @app.after_request
     def not_cached(response):

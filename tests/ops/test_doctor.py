@@ -125,4 +125,5 @@ def test_unreachable_redis_says_so_and_skips_workers_and_sweeper(services, confi
 def test_no_redis_url_explains_that_the_embedded_one_is_the_demos_own(services, config):
     code, output = doctor(config, REDIS_URL="")
     assert code == 1
-    assert "REDIS_URL is not set" in output and "fix: set REDIS_URL=redis://HOST:6379/0" in output
+    assert "REDIS_URL is not set and no `handoff demo` runs on" in output
+    assert "fix: start `handoff demo`" in output and "or set REDIS_URL=redis://HOST:6379/0" in output
