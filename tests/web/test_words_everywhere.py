@@ -14,7 +14,9 @@ from service.demo import PEOPLE
 from service.demo_projects import seed_projects
 from tests.web.internal_words import internal_words_in
 
-PAGES = ["/projects", "/dashboard", "/operations", "/operations/deliveries", "/operations/migrations"]
+# Not walked: /designer and /admin/people, whose readers work with process ids and usernames on purpose.
+PAGES = ["/projects", "/dashboard", "/operations", "/operations/deliveries", "/operations/migrations",
+         "/admin/customers", "/admin/knowledge-base", "/tasks", "/inbox"]
 SHOT_PAGES = {"/projects": "projects", "/dashboard": "dashboard"}
 
 
@@ -52,7 +54,7 @@ def test_no_page_shows_an_internal_word_to_any_demo_person(person, demo):
         links = someone.page.eval_on_selector_all(
             "a[href^='/instances/']", "links => links.map(a => a.getAttribute('href'))")
         projects = sorted({int(m.group(1)) for link in links if (m := re.fullmatch(r"/instances/(\d+)", link))})
-        everyone = username in ("vp", "admin")
+        everyone = username == "vp"
         for project in projects if everyone else projects[-2:]:
             walk(someone, f"/instances/{project}", problems, f"instance-{project}" if everyone else None)
         if projects:
