@@ -33,7 +33,7 @@ def test_the_longest_project_reads_in_columns_that_do_not_overlap(person, servic
     vp.shot(f"instance-{width}")
     assert height < MAX_HEIGHT, f"the page is {height} px tall"
 
-    for toggle in page.locator("#timeline details.raw summary").all()[:5]:
+    for toggle in page.locator("#timeline table.recent details.raw summary").all()[:5]:
         toggle.click()  # the raw facts open in place, inside the timeline's column
     page.click("#earlier-events > summary")
     vp.shot(f"instance-{width}-details-open")
@@ -42,9 +42,11 @@ def test_the_longest_project_reads_in_columns_that_do_not_overlap(person, servic
     data = page.locator("#data").bounding_box()
     assert not overlap(timeline, side) and not overlap(timeline, data)
     right_edge = timeline["x"] + timeline["width"]
-    for box in [page.locator(selector).bounding_box() for selector in ("#timeline", "#earlier-events table")]:
+    for selector in ("#timeline table.recent", "#earlier-events table"):
+        box = page.locator(selector).bounding_box()
         assert box["x"] + box["width"] <= right_edge + 1, "the timeline runs out of its column"
-    cut = page.evaluate("""() => [...document.querySelectorAll('#timeline td, #earlier-events td')]
+    cut = page.evaluate("""() => [...document.querySelectorAll('#timeline td')]
         .filter(td => td.scrollWidth > td.clientWidth + 1).map(td => td.innerText.slice(0, 60))""")
     assert not cut, f"timeline cells cut their text: {cut}"
-    assert page.locator("#timeline tr.event").count() <= 12 and page.locator("#earlier-events tr.event").count() > 0
+    assert page.locator("#timeline table.recent tr.event").count() <= 12
+    assert page.locator("#earlier-events tr.event").count() > 0
