@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, g, session
+from flask import Flask, g, has_request_context, session
 
 from service.clock import utcnow
 
@@ -14,6 +15,8 @@ from .words import part_of, title_of, value_text
 
 def viewer_zone() -> ZoneInfo:
     """The browser's zone (sent at login), else the person's profile zone, else UTC."""
+    if not has_request_context():
+        return ZoneInfo("UTC")
     for name in (session.get("tz"), getattr(g.get("user"), "time_zone", None)):
         if name:
             try:
@@ -42,6 +45,20 @@ def relative(value: datetime | None) -> str:
     return f"in {text}" if seconds >= 0 else f"{text} ago"
 
 
+RULE_IDS = re.compile(r"\s*\((?:R\d+(?:\.\d+)?(?:,\s*)?)+\)")
+
+
+def plain_name(name: str | None) -> str:
+    """`Project lifecycle: opportunity to cash (R1, R6)` -> without the SPEC's rule ids, which are for designers."""
+    return RULE_IDS.sub("", name or "").strip()
+
+
+def short_hash(value: str | None) -> str:
+    """The first 12 hex digits of a hash: enough to compare by eye, short enough to read."""
+    return f"{value[:12]}…" if value and len(value) > 12 else (value or "")
+
+
 def register_filters(app: Flask) -> None:
-    app.jinja_env.filters.update(local_time=local_time, relative=relative)
+    app.jinja_env.filters.update(local_time=local_time, relative=relative, plain_name=plain_name,
+                                 short_hash=short_hash)
     app.jinja_env.globals.update(now=utcnow, title_of=title_of, part_of=part_of, value_text=value_text)

@@ -12,13 +12,17 @@ from service.flows.errors import VersionUnusable
 from service.store import queries
 from service.store.models import AuditEvent, Customer, Document, Instance, Task, User
 
-from .choices import with_choices
+from .choices import SOURCES, with_choices
+from .formatting import plain_name
 from .session_auth import page_login_required
-from .words import process_words
+from .timeline import Names, timeline
+from .words import element_names, process_words, with_sources
 
 bp = Blueprint("instances_pages", __name__)
 
 PER_PAGE = 50
+TIMELINE_SHOWN = 12  # the latest entries; the earlier ones fold away, so a long project's page stays short
+TASKS_SHOWN = 8
 
 
 def _services():
@@ -77,12 +81,22 @@ def instance_page(instance_id: int):
         frozen_event = next((e for e in events if e.kind == "instance_frozen"), None) if instance.frozen else None
         rebind = (frozen_event.data.get("rebind") or {}) if frozen_event else {}
         actions = _actions(session, services, instance)
-        return render_template("instance.html", instance=instance, events=events, tasks=tasks, timers=timers,
+        usernames = dict(session.execute(select(User.username, User.display_name)).all())
+        parsed = services.library.get(instance.process_version.content_hash)
+        elements = element_names(parsed)
+        words = with_sources(process_words(parsed), lambda source: SOURCES.get(source, lambda _s: [])(session))
+        entries = timeline(events, Names(names, usernames, elements, words,
+                                         plain_name(instance.process_version.name or instance.process_id)))
+        ordered = sorted(tasks, key=lambda t: (t.status != "open", -t.id))
+        data = instance.data or {}
+        described = {k: v for k, v in data.items() if k in words.fields}
+        return render_template("instance.html", instance=instance, entries=entries, tasks=ordered, timers=timers,
                                waiting=waiting, checks=checks, documents=documents, customer=customer, names=names,
-                               now=now,
-                               version=instance.process_version.version, may_release=may_release, rebind=rebind,
-                               actions=actions,
-                               words=process_words(services.library.get(instance.process_version.content_hash)))
+                               usernames=usernames, elements=elements, now=now, timeline_shown=TIMELINE_SHOWN,
+                               tasks_shown=TASKS_SHOWN, version=instance.process_version.version,
+                               may_release=may_release, rebind=rebind, actions=actions, words=words,
+                               described=described, other={k: v for k, v in data.items() if k not in described},
+                               document_names={d.id: d.filename for d in documents})
 
 
 ACTIONS_BY_STATUS = {"running": ("suspend", "cancel"), "error": ("cancel",), "suspended": ("resume", "cancel")}
@@ -103,8 +117,10 @@ def signatures_page(instance_id: int):
         instance = _visible_instance(session, instance_id)
         checks = signatures.verify(session, services.signer, instance_id, instance.data)
         customer = session.get(Customer, instance.customer_id) if instance.customer_id else None
+        usernames = dict(session.execute(select(User.username, User.display_name)).all())
+        words = process_words(services.library.get(instance.process_version.content_hash))
         return render_template("signatures.html", instance=instance, customer=customer, checks=checks,
-                               broken=[c for c in checks if not c.valid])
+                               broken=[c for c in checks if not c.valid], usernames=usernames, words=words)
 
 
 @bp.get("/start/<process_id>")

@@ -25,6 +25,7 @@ def dashboard():
             abort(403, description="The dashboard is for managers, finance and executives. Your work is in My tasks.")
         tree = dashboards.manager_view(session, g.user.id, now, now - timedelta(days=30))
         names = dict(session.execute(select(User.id, User.display_name)).all())
+        people = dict(session.execute(select(User.username, User.display_name)).all())
         instances = {i.id: i for i in session.scalars(select(Instance).where(Instance.id.in_(
             {t.instance_id for t in tree["overdue_tasks"]} | {e.instance_id for e in tree["escalations"]})))}
         return render_template(
@@ -32,5 +33,7 @@ def dashboard():
             instances=instances, board=dashboards.stage_board(session, now),
             not_invoiced=dashboards.accepted_not_invoiced(session, now),
             quality=metrics.collaboration_quality(session, now - timedelta(days=90), now),
-            health=metrics.process_health(session, now - timedelta(days=90), now), now=now,
+            health=[{**row, "rep": people.get(row["rep"], row["rep"])}  # the chart and table name people
+                    for row in metrics.process_health(session, now - timedelta(days=90), now)],
+            people=people, now=now,
             held_back=discipline.held_back(session, g.user.id, now))

@@ -9,9 +9,12 @@ hold the words a person reads ("Invoice type: VAT special invoice"). A form name
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+
+ISO_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 
 
 @dataclass
@@ -23,13 +26,17 @@ class FieldWords:
     fields: dict[str, FieldWords] = field(default_factory=dict)
     item: FieldWords | None = None
     format: str | None = None
+    values: set[str] = field(default_factory=set)  # the enum's values: untitled ones still read as words
+    source: str | None = None  # ``x-choices``: options the pages look up (customers), see `with_sources`
 
     def merge(self, other: FieldWords) -> None:
         """Another form's words for the same data: what this one lacks is taken from it."""
         self.title = self.title or other.title
         self.format = self.format or other.format
+        self.source = self.source or other.source
         for value, title in other.choices.items():
             self.choices.setdefault(value, title)
+        self.values |= other.values
         for key, words in other.fields.items():
             if key in self.fields:
                 self.fields[key].merge(words)
@@ -66,11 +73,17 @@ def choices_of(schema: dict) -> dict[str, str]:
     return choices
 
 
+def _enum_values(schema: dict) -> set[str]:
+    items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+    return {str(v) for v in [*(schema.get("enum") or []), *(items.get("enum") or [])] if isinstance(v, str)}
+
+
 def field_words(schema: dict | None) -> FieldWords:
     """The words of one JSON Schema (a whole form or one of its fields), nested parts included."""
     if not isinstance(schema, dict):
         return FieldWords()
-    words = FieldWords(title=schema.get("title"), choices=choices_of(schema), format=schema.get("format"))
+    words = FieldWords(title=schema.get("title"), choices=choices_of(schema), format=schema.get("format"),
+                       values=_enum_values(schema), source=schema.get("x-choices"))
     for part in ("then", "else"):
         if isinstance(schema.get(part), dict):
             words.merge(field_words(schema[part]))
@@ -101,6 +114,24 @@ def process_words(parsed) -> FieldWords:
     return words
 
 
+def with_sources(words: FieldWords, lookup) -> FieldWords:
+    """A copy of `words` whose ``x-choices`` fields name their options: `lookup(source)` gives
+    [(value, title)], e.g. a customer's id and name, so a page shows "ACME Education", not `4`."""
+    found: dict[str, dict[str, str]] = {}
+
+    def fill(part: FieldWords) -> FieldWords:
+        copy = FieldWords(part.title, dict(part.choices), {k: fill(v) for k, v in part.fields.items()},
+                          fill(part.item) if part.item else None, part.format, set(part.values), part.source)
+        if part.source:
+            if part.source not in found:
+                found[part.source] = {_key(value): str(title) for value, title in lookup(part.source)}
+            for value, title in found[part.source].items():
+                copy.choices.setdefault(value, title)
+        return copy
+
+    return fill(words)
+
+
 def humanize(key: str) -> str:
     """`special_acceptance_terms` -> `Special acceptance terms`: the last resort when no form names a key."""
     text = str(key).replace("_", " ").strip()
@@ -123,12 +154,44 @@ def value_text(words: FieldWords | None, value) -> str:
         return "—"
     if isinstance(value, bool | str | int | float) and _key(value) in words.choices:
         return words.choices[_key(value)]
+    if isinstance(value, str) and value in words.values:
+        return humanize(value)  # an option the form gives no words for: still not `vat_special`
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, float) and value.is_integer():
         return f"{int(value):,}"
     if isinstance(value, int):
         return f"{value:,}" if abs(value) >= 10000 else str(value)
-    if isinstance(value, datetime | date):
+    if isinstance(value, str) and ISO_STAMP.match(value):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        from .formatting import local_time  # formatting reads its words from here
+
+        return local_time(value if value.tzinfo else value.replace(tzinfo=UTC))
+    if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+_names_cache: dict[str, dict[str, str]] = {}
+
+
+def element_names(parsed) -> dict[str, str]:
+    """Element id -> the name the diagram gives it (subprocesses and called processes included)."""
+    ref = getattr(parsed, "ref", None)
+    with _lock:
+        if ref in _names_cache:
+            return _names_cache[ref]
+    names: dict[str, str] = {}
+    specs = [parsed.spec, *(getattr(parsed, "subprocess_specs", None) or {}).values()]
+    for spec in specs:
+        for task_spec in getattr(spec, "task_specs", {}).values():
+            element_id, name = getattr(task_spec, "bpmn_id", None), getattr(task_spec, "bpmn_name", None)
+            if element_id and name:
+                names.setdefault(element_id, name)
+    with _lock:
+        _names_cache[ref] = names
+    return names

@@ -24,8 +24,8 @@ def test_the_page_lists_what_the_instance_waits_for_until_it_comes(app, services
     page = rep.get(f"/instances/{started.instance_id}").get_data(as_text=True)
     waiting = page[page.index('<table id="waits">'):]
     waiting = waiting[:waiting.index("</table>")]
-    assert "message <strong>order_cancelled</strong>" in waiting
-    assert "signal <strong>terms_updated</strong>" in waiting and "non-interrupting" in waiting
+    assert "the message <strong>order_cancelled</strong>" in waiting
+    assert "the signal <strong>terms_updated</strong>" in waiting and "without stopping it" in waiting
     assert "style=" not in waiting and "<script" not in waiting  # the strict CSP: no inline style or script
 
     events.correlate(services, "order_cancelled", events.Correlation(instance_id=started.instance_id))
