@@ -69,6 +69,7 @@ def test_finance_opens_the_acceptance_document_from_the_dashboard_and_invoices_w
             row.locator("a:has-text('acceptance document')").click()
         assert Path(download.value.path()).read_bytes() == SIGNED
         assert "cannot be opened" not in page.inner_text("body")
+        finance.shot("dashboard-acceptance-document")
 
         page = claim(finance, "Issue the invoice")
         facts = _facts(page)
