@@ -70,6 +70,13 @@ def test_finance_opens_the_acceptance_document_from_the_dashboard_and_invoices_w
         assert Path(download.value.path()).read_bytes() == SIGNED
         assert "cannot be opened" not in page.inner_text("body")
         finance.shot("dashboard-acceptance-document")
+        page = finance.open("/inbox")  # "Accepted: invoice …" carries the document as a link, not its id
+        sent = page.locator("tr.message", has_text="Accepted: invoice").locator("[data-fact=acceptance_document]")
+        assert "acceptance-acme.pdf" in sent.inner_text() and str(scan) not in sent.inner_text().split("(")[0]
+        with page.expect_download() as download:
+            sent.locator("a").click()
+        assert Path(download.value.path()).read_bytes() == SIGNED
+        finance.shot("inbox-acceptance-document")
 
         page = claim(finance, "Issue the invoice")
         facts = _facts(page)
