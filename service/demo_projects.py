@@ -64,14 +64,20 @@ class Replay:
                                 self.people[username]).id
 
 
-def _steps(replay: Replay, customer: Customer, product: str, kb_version: str):
-    """(stage the step enters or None, element, who (default: the rep), data): the lifecycle's happy path."""
+def _steps(replay: Replay, customer: Customer, product: str, kb_version: str, rep: str):
+    """(stage the step enters or None, element, who (default: the rep), data): the lifecycle's happy path.
+
+    Its documents are uploaded on their own, then named by the form: the completion makes them the
+    project's (R6), so the rep, finance and the managers open them as they would a real project's.
+    """
     yield "contract", "opportunity", None, {
         "customer_id": customer.id, "customer": customer.name, "contract_value": customer.budget,
         "decision_makers": [{"name": "Li Wei", "role": "principal"}], "product": product, "kb_version": kb_version}
     yield None, "submit_contract", None, {"contract_number": f"C-{customer.id}-{product[:3].upper()}",
                                           "contract_amount": customer.budget, "terms": "30% on signing, 70% on "
-                                          "acceptance", "invoice_type": "vat_special"}
+                                          "acceptance", "invoice_type": "vat_special",
+                                          "special_acceptance_terms": "Acceptance by the customer's IT director",
+                                          "contract_document": replay.document(rep, f"contract-{customer.id}.pdf")}
     yield None, "legal_review", "legal", {"legal_approved": True}
     yield "handover", "delivery_review", "delivery", {"delivery_approved": True}
     yield None, "core_requirements", None, {"requirements": {"items": [{"requirement": "Single sign-on"}],
@@ -103,7 +109,7 @@ def seed_projects(services: Services) -> int:
             project = instances.start_process(services, "project_lifecycle",
                                               {"customer_id": customer.id, "customer": customer.name},
                                               actor_id=people[rep]).instance_id
-            for enters, element, who, data in _steps(replay, customer, product, kb_version):
+            for enters, element, who, data in _steps(replay, customer, product, kb_version, rep):
                 if enters is not None and ORDER.index(enters) > ORDER.index(target):
                     break  # this step would move the project past where the demo leaves it
                 replay.act(project, element, who or rep, data)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from service.clock import utcnow
 from service.demo import seed_people
 from service.demo_projects import PROJECTS, seed_projects
-from service.store.models import Instance, Task
+from service.store.models import Document, Instance, Task
 from tests.support import deploy_library
 
 
@@ -32,6 +32,12 @@ def test_demo_projects_cover_every_stage_with_overdue_frozen_and_not_invoiced(se
     assert overdue >= 6
     not_invoiced = [p for p in projects if p.stage == "Invoicing" and p.stage_entered_at < utcnow() - timedelta(days=7)]
     assert len(not_invoiced) == 1 and not_invoiced[0].project_status == "awaiting payment"
+    with services.sessions() as session:  # the documents the demo's forms name are their projects' (R6)
+        named = {(p.id, p.data[key]) for p in projects for key in ("contract_document", "acceptance_document")
+                 if p.data.get(key)}
+        linked = {(d.instance_id, d.id) for d in session.scalars(select(Document).where(
+            Document.id.in_([document for _, document in named])))}
+    assert named and linked == named and len({d for _, d in named}) >= 10
 
 
 def test_the_vp_logs_in_to_the_demo_and_sees_every_project_on_the_stage_board(services):

@@ -22,7 +22,12 @@ blp = Blueprint("documents", __name__, url_prefix="/api/v1", description="Docume
 @blp.response(201, schemas.DocumentSchema)
 @login_required
 def upload():
-    """``multipart/form-data`` with a ``file`` (PDF, image, text, Word, Excel; 25 MB at most)."""
+    """``multipart/form-data`` with a ``file`` (PDF, image, text, Word, Excel; 25 MB at most).
+
+    With ``instance_id`` (an instance you can see) it is that instance's at once; without, it is yours
+    alone until a task or start form you submit names it in a ``"format": "document"`` field: that
+    completion makes it the instance's, in the same transaction.
+    """
     uploaded = request.files.get("file")
     if uploaded is None:
         abort(422, description="send the document as multipart/form-data field 'file'")
@@ -44,7 +49,12 @@ def upload():
 @blp.route("/documents/<int(max=9223372036854775807):document_id>", methods=["GET"])
 @login_required
 def download(document_id: int):
-    """The file itself, if you uploaded it or can see its instance: as an attachment, with its checked type."""
+    """The file itself, if you uploaded it or can see its instance: as an attachment, with its checked type.
+
+    Everyone who can see the instance may: its starter and the people who hold or held its tasks,
+    those who can claim its open tasks (finance, once it waits for the invoice), their managers up
+    the chain and admins (R6). Anyone else gets 404, as if there were no such document.
+    """
     with services().sessions() as session:
         row = session.get(Document, document_id)
         instance = session.get(Instance, row.instance_id) if row is not None and row.instance_id else None

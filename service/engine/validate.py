@@ -55,6 +55,7 @@ from .validate_limits import (
     over_code_budget,
 )
 from .validate_messages import check_messages
+from .validate_shows import shows_problems
 from .validate_spiff import spiff_problems
 from .validate_values import check_timers, check_user_task_values
 
@@ -195,6 +196,7 @@ def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_r
         problems = [p for p in problems if p.message != NO_EXECUTABLE or p.file in runnable]
     for key in sorted(used_forms):
         problems += form_problems.get(key, [])
+    problems += shows_problems(docs, schemas)  # after the loop: a key may be another file's (a called process)
     for problem, raw in spiff_problems(clean, docs):
         if not any(problem.file == file and problem.element_id == element_id and raw.startswith(start)
                    for file, element_id, start in covered):

@@ -1,7 +1,9 @@
 """Uploaded documents: stored by content hash beside the database, referenced by id from form data.
 
 Files never go into the serialized workflow; a form field declares
-``"format": "document"`` and holds a document id, which is checked here.
+``"format": "document"`` and holds a document id, which is checked here. A document named by a
+form becomes its instance's (`attach`), in the completion's transaction: from then on everyone who
+can see the instance can open it (R6), not only its uploader.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.store import queries
@@ -77,14 +80,36 @@ def document_fields(schema: dict | None) -> list[str]:
     return [name for name, spec in properties.items() if isinstance(spec, dict) and spec.get("format") == "document"]
 
 
-def check_references(session: Session, schema: dict | None, data: dict, instance_id: int, actor_id: int) -> None:
-    """Each document field must name a document uploaded by the actor or attached to this instance."""
+def check_references(session: Session, schema: dict | None, data: dict, instance_id: int | None,
+                     actor_id: int | None) -> None:
+    """Each document field must name a document uploaded by the actor or attached to this instance.
+
+    `instance_id` None (a start form: no instance yet): only the actor's own uploads.
+    """
     errors = {}
     for name in document_fields(schema):
         if name not in data:
             continue
         row = queries.by_id(session, Document, data[name]) if isinstance(data[name], int) else None
-        if row is None or (row.uploaded_by != actor_id and row.instance_id != instance_id):
+        attached_here = row is not None and instance_id is not None and row.instance_id == instance_id
+        if row is None or (row.uploaded_by != actor_id and not attached_here):
             errors[name] = [f"document {data[name]!r} does not exist or is not yours to attach"]
     if errors:
         raise FormInvalid("document references are invalid", errors)
+
+
+def attach(session: Session, schema: dict | None, data: dict, instance_id: int) -> list[int]:
+    """Links the documents the form's document fields name to `instance_id`, in the caller's transaction.
+
+    Only a document that belongs to no instance yet is linked (one uploaded without ``instance_id``,
+    as the API and the demo do); one already another instance's stays where it is. Returns the ids linked.
+    """
+    ids = sorted({data[name] for name in document_fields(schema)
+                  if isinstance(data.get(name), int) and not isinstance(data.get(name), bool)})
+    if not ids:
+        return []
+    free = list(session.scalars(select(Document.id).where(Document.id.in_(ids), Document.instance_id.is_(None))))
+    if free:
+        session.execute(update(Document).where(Document.id.in_(free), Document.instance_id.is_(None))
+                        .values(instance_id=instance_id).execution_options(synchronize_session="fetch"))
+    return free

@@ -69,6 +69,7 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
             forms.validate(parsed.forms.get(parsed.start_form_key, {}), data)
         if parsed.start_form_key:  # what the start form names, the starter must be able to see
             references.check(uow.session, parsed.forms.get(parsed.start_form_key), data, actor_id)
+            documents.check_references(uow.session, parsed.forms.get(parsed.start_form_key), data, None, actor_id)
         actor = uow.session.get(User, actor_id) if actor_id is not None else None
         data["initiator"] = actor.username if actor else None  # who started it: ${initiator} in diagrams
         instance = Instance(process_version_id=version.id, process_id=process_id, business_key=business_key,
@@ -76,6 +77,8 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
                             updated_at=now)
         uow.session.add(instance)
         uow.session.flush()
+        if parsed.start_form_key:
+            documents.attach(uow.session, parsed.forms.get(parsed.start_form_key), data, instance.id)
         audit.record(uow.session, now, "instance_started", instance_id=instance.id, actor_id=actor_id,
                      process_id=process_id, version=version.version, business_key=business_key,
                      **({"by": by_event.kind, by_event.kind: by_event.name} if by_event else {}))
@@ -232,6 +235,7 @@ def run_completion(services: Services, uow: UnitOfWork, instance: Instance, task
     `action(workflow, complete)`: how the completion itself runs (a skip wraps it), else it just does.
     """
     parsed = services.library.get(instance.process_version.content_hash)
+    documents.attach(uow.session, parsed.form_for(task.element_id), data, instance.id)  # R6: the instance's now
     ctx = OperatorContext.of(services, uow.session, instance, now)
     with engine_errors():
         workflow = services.engine.restore(instance.state)

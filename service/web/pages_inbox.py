@@ -8,6 +8,7 @@ from sqlalchemy import select
 from service.store.models import Message
 
 from .session_auth import page_login_required
+from .task_context import message_facts
 
 bp = Blueprint("inbox_pages", __name__)
 
@@ -35,5 +36,7 @@ def inbox():
     with current_app.extensions["handoff"].sessions() as session:
         messages = session.scalars(select(Message).where(Message.recipient_id == g.user.id)
                                    .order_by(Message.id.desc()).limit(200)).all()
-        rows = [{"message": m, "changes": changes_of(m), "details": details_of(m)} for m in messages]
+        library = current_app.extensions["handoff"].library
+        rows = [{"message": m, "changes": changes_of(m), "details": details_of(m),
+                 "facts": message_facts(session, library, m, g.user.id)} for m in messages]
         return render_template("inbox.html", rows=rows)

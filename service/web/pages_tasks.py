@@ -12,6 +12,7 @@ from service.store.models import Customer, Instance, Task, User
 
 from .choices import with_choices
 from .session_auth import page_login_required
+from .task_context import context_of, shown_keys
 from .words import process_words
 
 bp = Blueprint("tasks_pages", __name__)
@@ -70,13 +71,15 @@ def task_page(task_id: int):
         may_claim = (task.status == "open" and task.assignee_id is None
                      and bool(set(task.groups) & set(visibility.groups_of(session, g.user.id))))
         reassign_to = _reassign_choices(session, task) if task.status == "open" else []
+        shown = context_of(session, shown_keys(info.properties if info else {}), instance.data, process_words(parsed),
+                           instance.id, g.user.id)
         return render_template(
             "task.html", task=task, instance=instance, customer=customer, assignee=assignee,
             form=with_choices(session, parsed.form_for(task.element_id)), sealed=sealed, signs=signs, checks=checks,
             signed_content={key: instance.data.get(key) for key in signs}, may_claim=may_claim,
             mine=task.assignee_id == g.user.id and task.status == "open", reassign_to=reassign_to,
             overdue=task.status == "open" and task.due_at is not None and task.due_at < now,
-            words=process_words(parsed))
+            words=process_words(parsed), shown=shown)
 
 
 

@@ -106,9 +106,22 @@ def process_words(parsed) -> FieldWords:
     with _lock:
         if ref in _cache:
             return _cache[ref]
+    forms = [field_words(parsed.forms[path]) for path in sorted(parsed.forms)]
+    required = [set(parsed.forms[path].get("required") or []) if isinstance(parsed.forms[path], dict) else set()
+                for path in sorted(parsed.forms)]
     words = FieldWords()
-    for path in sorted(parsed.forms):
-        words.merge(field_words(parsed.forms[path]))
+    # A key's title is the plainest its forms give: the form that requires it first, then the shortest title,
+    # so "Contract amount" wins over a revising task's "Contract amount (revised)".
+    for asked in (True, False):
+        best: dict[str, FieldWords] = {}
+        for form, needed in zip(forms, required, strict=True):
+            for key, part in form.fields.items():
+                if (key in needed) == asked and part.title and (
+                        key not in best or len(part.title) < len(best[key].title)):
+                    best[key] = part
+        words.merge(FieldWords(fields=best))
+    for form in forms:
+        words.merge(form)
     with _lock:
         _cache[ref] = words
     return words
@@ -158,6 +171,8 @@ def value_text(words: FieldWords | None, value) -> str:
         return humanize(value)  # an option the form gives no words for: still not `vat_special`
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if words.format == "percent" and isinstance(value, int | float):  # a share of 1: 0.92 reads "92%"
+        return f"{value * 100:.4g}%"
     if isinstance(value, float) and value.is_integer():
         return f"{int(value):,}"
     if isinstance(value, int):
