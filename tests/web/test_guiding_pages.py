@@ -61,6 +61,7 @@ def test_done_by_me_lists_a_completed_task_and_opens_it_read_only(person, librar
     assert "Completed by Lena Gross (Legal)" in answers and "Read-only" in answers
     assert page.locator("#answers [data-answer=legal_approved]").count() == 1
     assert page.locator("#task-form").count() == 0 and page.locator("#submit").count() == 0
+    assert " due " not in page.locator("main .card").first.inner_text()  # done: no due time to meet any more
     legal.shot("done-task")
 
 
