@@ -9,7 +9,7 @@ here is read from the newest version of each deployed process: nothing is named 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, select
 
@@ -77,7 +77,7 @@ def work_for(services, session, groups: list[str]) -> list[GroupWork]:
                     continue
                 work = by_group[group].setdefault(arrival.name, Work(arrival.name))
                 for before in arrival.before:
-                    before = Before(before.kind, plain_title(before.name), before.groups)
+                    before = replace(before, name=plain_title(before.name))
                     if before not in work.before:
                         work.before.append(before)
     descriptions = dict(session.execute(select(Group.name, Group.description).where(Group.name.in_(groups))).all())

@@ -16,7 +16,8 @@ def test_legals_empty_first_page_says_what_will_arrive_and_when(person):
     guide = page.locator("#work-guide")
     text = " ".join(guide.inner_text().split())
     assert "You are in Legal." in text
-    assert "Legal review of the contract after Sales finishes “Submit the contract for review”" in text
+    assert ("Legal review of the contract after Sales finishes “Submit the contract for review”, and again after "
+            "Sales finishes “Revise the contract (see the reasons)”." in text)
     assert "Draft the supplementary contract terms when Sales starts a “Cross-department requirement freeze”" in text
     assert "Nothing here" not in page.locator("main").inner_text()
     legal.shot("tasks")
