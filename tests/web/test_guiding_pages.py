@@ -5,7 +5,7 @@ tasks they completed again, read-only."""
 from __future__ import annotations
 
 from tests.process.test_r4_kb_version import NEW_VERSION, publish, to_implementation
-from tests.support import instance, run_jobs
+from tests.support import instance, open_tasks, run_jobs
 
 
 def test_legals_empty_first_page_says_what_will_arrive_and_when(person):
@@ -90,3 +90,13 @@ def test_the_start_page_lists_what_each_person_may_start_and_who_starts_the_rest
     product.shot("start")
     product.open("/start/handover_package")
     assert "Only Sales can start a “Handover three-piece package”." in product.page.locator(".notice.bad").inner_text()
+
+
+def test_a_colleague_opening_a_task_someone_holds_reads_who_holds_it(person, library):
+    project = library.won_project()  # the rep's own first task, in the Sales lane
+    task = next(t for t in open_tasks(library.services, project))
+    colleague = person("rep2")
+    page = colleague.open(f"/tasks/{task.id}")
+    assert "Rita Patel (Sales rep) holds this task: only they can submit it." in page.inner_text("#held-by")
+    assert page.locator("#submit").count() == 0
+    colleague.shot("held-by-someone-else")
