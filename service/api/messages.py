@@ -16,6 +16,9 @@ from .common import actor_id, services
 blp = Blueprint("messages", __name__, url_prefix="/api/v1/messages", description="In-app inbox")
 
 
+INBOX_ORDER = (Message.read_at.is_not(None), Message.created_at.desc(), Message.id.desc())  # unread, then newest
+
+
 def _view(message: Message) -> dict:
     return {c.name: getattr(message, c.name) for c in Message.__table__.columns}
 
@@ -25,14 +28,14 @@ def _view(message: Message) -> dict:
 @blp.arguments(schemas.InboxQuery, location="query")
 @blp.response(200, schemas.InboxSchema)
 def inbox(query):
-    """Newest first, with how many are unread."""
+    """Unread first, each part newest first (by when it was sent), with how many are unread."""
     with services().sessions() as session:
         mine = select(Message).where(Message.recipient_id == actor_id())
         if query["unread_only"]:
             mine = mine.where(Message.read_at.is_(None))
         unread = session.scalar(select(func.count()).select_from(Message).where(
             Message.recipient_id == actor_id(), Message.read_at.is_(None)))
-        rows = session.scalars(mine.order_by(Message.id.desc()).limit(query["limit"]))
+        rows = session.scalars(mine.order_by(*INBOX_ORDER).limit(query["limit"]))
         return {"unread": unread, "messages": [_view(m) for m in rows]}
 
 

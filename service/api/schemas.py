@@ -56,7 +56,12 @@ class TaskDetailSchema(TaskSchema):
 
 
 class TaskListQuery(Schema):
-    scope = fields.String(load_default="mine", validate=validate.OneOf(["mine", "groups", "overdue"]))
+    scope = fields.String(load_default="mine", validate=validate.OneOf(["mine", "groups", "overdue", "done"]),
+                          metadata={"description": "mine: open and mine; groups: claimable by my groups; overdue: "
+                                                   "mine and my reporting tree's; done: completed by me, newest "
+                                                   "first, a page at a time"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6),
+                          metadata={"description": "with scope=done: which page of 50 (fewer than 50: the last)"})
 
 
 class VersionSchema(Schema):

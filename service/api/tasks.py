@@ -1,4 +1,8 @@
-"""Tasks: my list, my groups' list, overdue work; claim, complete, reassign (R9)."""
+"""Tasks: my list, my groups' list, overdue work, what I completed; claim, complete, reassign (R9).
+
+404 for a task you cannot see; 403, with the reason, for one you see but may not act on (`flows.visibility`
+says who sees a task: who holds, held or completed it, its groups' members, and who sees its instance).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from sqlalchemy import select
 from service.clock import utcnow
 from service.flows import instances as flows
 from service.flows import permissions, visibility
+from service.flows.answers import answers
 from service.flows.incidents import IncidentOpened
 from service.store.models import Instance, Task, User
 
@@ -21,6 +26,7 @@ from .idempotency import current_reservation, idempotent
 from .schemas_incidents import ProcessStoppedSchema
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="People's work")
+DONE_PER_PAGE = 50
 
 
 def task_dict(task: Task | dict, now) -> dict:
@@ -44,9 +50,13 @@ def _visible_task(session, task_id: int) -> Task:
 @blp.arguments(schemas.TaskListQuery, location="query")
 @blp.response(200, schemas.TaskSchema(many=True))
 def list_tasks(query):
-    """``scope=mine`` (default), ``groups`` (claimable), ``overdue`` (mine and my reporting tree's)."""
+    """``scope=mine`` (default), ``groups`` (claimable), ``overdue`` (mine and my reporting tree's), ``done``
+    (completed by me, newest first; ``page`` of 50)."""
     now = utcnow()
     with services().sessions() as session:
+        if query["scope"] == "done":
+            done = visibility.done_by(session, actor_id(), query["page"], DONE_PER_PAGE)[:DONE_PER_PAGE]
+            return [task_dict(t, now) for t in done]
         return [task_dict(t, now) for t in visibility.task_lists(session, actor_id(), query["scope"], now)]
 
 
@@ -54,7 +64,10 @@ def list_tasks(query):
 @blp.response(200, schemas.TaskDetailSchema)
 @login_required
 def get_task(task_id: int):
-    """The task with its form and the data it sees; sealed keys are listed (read-only for everyone)."""
+    """The task with its form and the data it sees; sealed keys are listed (read-only for everyone).
+
+    A completed or cancelled task shows the answers its form holds (what was submitted), readable by
+    those who took part; 404 for anyone else."""
     svc = services()
     with svc.sessions() as session:
         task = _visible_task(session, task_id)
@@ -62,7 +75,8 @@ def get_task(task_id: int):
         parsed = svc.library.get(instance.process_version.content_hash)
         view = task_dict(task, utcnow())
         view["form"] = parsed.form_for(task.element_id)
-        view["data"] = instance.data if task.status != "open" else _task_data(svc, instance, task)
+        view["data"] = (_task_data(svc, instance, task) if task.status == "open"
+                        else answers(svc, instance, task, view["form"]))
         view["sealed"] = list(instance.sealed or [])
         return view
 
@@ -91,7 +105,7 @@ def _may(action: str):
 @blp.arguments(schemas.VersionSchema)
 @blp.response(200, schemas.TaskSchema)
 def claim(body, task_id: int):
-    """Takes a task of one of my groups."""
+    """Takes a task of one of my groups; 403 if someone holds it already (named) or it is not your group's."""
     flows.claim_task(services(), task_id, actor_id(), expected_version(body["version"]), only_visible=True)
     return _after(task_id)
 
@@ -102,7 +116,7 @@ def claim(body, task_id: int):
 @blp.arguments(schemas.VersionSchema)
 @blp.response(200, schemas.TaskSchema)
 def unclaim(body, task_id: int):
-    """Hands a task back to its group."""
+    """Hands a task back to its group; 403 if you do not hold it."""
     flows.unclaim_task(services(), task_id, actor_id(), expected_version(body["version"]), only_visible=True)
     return _after(task_id)
 
@@ -128,7 +142,8 @@ def _stopped_body(incident_id: int, instance_id: int, message: str, errors: dict
 @blp.response(200, schemas.TaskSchema)
 @blp.alt_response(202, schema=ProcessStoppedSchema, description="saved, but the process stopped after it")
 def complete(body, task_id: int):
-    """Submits the form; 422 names every invalid field, 409 if the task moved on, 403 if it is not yours.
+    """Submits the form; 422 names every invalid field, 409 if the task moved on, 403 (with who holds it)
+    if you can see the task but it is not yours, 404 if you cannot see it.
 
     202 ``process_stopped``: the answers were kept, but the steps after the task failed; an incident
     holds them and the process's owners were told (the task stays open, 409 until they fix it).
@@ -149,7 +164,7 @@ def complete(body, task_id: int):
 @blp.arguments(schemas.ReassignSchema)
 @blp.response(200, schemas.TaskSchema)
 def reassign(body, task_id: int):
-    """A manager of the holder (or of the group) gives the task to someone else."""
+    """A manager of the holder (or of the group) gives the task to someone else; 403 for anyone else who sees it."""
     with services().sessions() as session:
         target = session.scalar(select(User.id).where(User.username == body["assignee"], User.active))
     flows.reassign_task(services(), task_id, target, actor_id(), expected_version(body["version"]))

@@ -138,8 +138,6 @@ def claim_task(services: Services, task_id: int, actor_id: int, expected_version
         if task.assignee_id == actor_id:
             return task.row_version
         permissions.may_claim(uow.session, task, actor_id)  # a non-member does not learn who holds it
-        if task.assignee_id is not None:
-            raise Conflict(f"task {task_id} is already claimed by someone else")
         task.assignee_id = actor_id
         audit.record(uow.session, now, "task_claimed", instance_id=task.instance_id, task_id=task.id,
                      actor_id=actor_id, element_id=task.element_id)
@@ -152,7 +150,7 @@ def unclaim_task(services: Services, task_id: int, actor_id: int, expected_versi
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
         task = _open_task(uow, task_id, expected_version, seen_by=actor_id if only_visible else None)
-        permissions.may_unclaim(task, actor_id)
+        permissions.may_unclaim(uow.session, task, actor_id)
         task.assignee_id = None
         audit.record(uow.session, now, "task_unclaimed", instance_id=task.instance_id, task_id=task.id,
                      actor_id=actor_id, element_id=task.element_id)
@@ -210,7 +208,7 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
             raise Conflict(f"instance {instance.id} is {instance.status}: {instance.error or 'nothing can change'}")
         if instance.frozen:
             raise InstanceFrozen(f"instance {instance.id} is frozen: {instance.frozen_reason or 'no reason given'}")
-        permissions.may_complete(task, actor_id)
+        permissions.may_complete(uow.session, task, actor_id)
         _refuse_sealed(instance, data)
         parsed = services.library.get(instance.process_version.content_hash)
         schema = parsed.form_for(task.element_id)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.store import queries
-from service.store.models import Instance, Task
+from service.store.models import Instance, Task, User
 
 from . import discipline, freezing, org, recipients, versions, visibility
 from .context import Services
@@ -33,14 +34,29 @@ def may_start(session: Session, parsed, process_id: str, actor_id: int | None, n
         guard(session, actor_id, now)
 
 
-def may_complete(task: Task, actor_id: int) -> None:
-    if task.assignee_id != actor_id:
-        raise Forbidden("only the assignee can complete this task; claim it first")
+def _holder(session: Session, task: Task) -> str:
+    return session.scalar(select(User.display_name).where(User.id == task.assignee_id)) or "someone else"
+
+
+def may_complete(session: Session, task: Task, actor_id: int) -> None:
+    """Only the holder (R9). The reason says who holds it, or that nobody does yet: said only to those who see it."""
+    if task.assignee_id == actor_id:
+        return
+    if task.assignee_id is None:
+        raise Forbidden(f"nobody holds this task yet: a member of {group_names(task)} claims it first, "
+                        "then completes it")
+    raise Forbidden(f"{_holder(session, task)} holds this task: only they can complete it "
+                    "(a manager of theirs can reassign it)")
 
 
 def may_claim(session: Session, task: Task, actor_id: int) -> None:
-    if task.assignee_id != actor_id and not queries.in_any_group(session, actor_id, task.groups):
+    if task.assignee_id == actor_id:
+        return
+    if not queries.in_any_group(session, actor_id, task.groups):
         raise Forbidden(f"only members of {group_names(task)} can claim this task")
+    if task.assignee_id is not None:
+        raise Forbidden(f"{_holder(session, task)} holds this task already: ask them to hand it back, "
+                        "or a manager of theirs to reassign it")
 
 
 def group_names(task: Task) -> str:
@@ -48,9 +64,12 @@ def group_names(task: Task) -> str:
     return " or ".join(repr(name) for name in task.groups) or "its candidate group"
 
 
-def may_unclaim(task: Task, actor_id: int) -> None:
-    if task.assignee_id != actor_id:
-        raise Forbidden("only the assignee can hand a task back")
+def may_unclaim(session: Session, task: Task, actor_id: int) -> None:
+    if task.assignee_id == actor_id:
+        return
+    if task.assignee_id is None:
+        raise Forbidden("nobody holds this task: there is nothing to hand back")
+    raise Forbidden(f"{_holder(session, task)} holds this task: only they can hand it back")
 
 
 def may_reassign(session: Session, services: Services, task: Task, actor_id: int) -> None:
@@ -79,9 +98,9 @@ def check_start(services: Services, process_id: str, actor_id: int) -> None:
 
 
 TASK_RULES = {
-    "complete": lambda session, services, task, actor_id: may_complete(task, actor_id),
+    "complete": lambda session, services, task, actor_id: may_complete(session, task, actor_id),
     "claim": lambda session, services, task, actor_id: may_claim(session, task, actor_id),
-    "unclaim": lambda session, services, task, actor_id: may_unclaim(task, actor_id),
+    "unclaim": lambda session, services, task, actor_id: may_unclaim(session, task, actor_id),
     "reassign": may_reassign,
 }
 

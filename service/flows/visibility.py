@@ -1,4 +1,10 @@
-"""Who may see what: people see the work they take part in, and the work of people they manage."""
+"""Who may see what: people see the work they take part in, and the work of people they manage.
+
+A task is seen by those who take part in it (`can_see_task`): whoever holds it, held it or completed
+it, the members of the groups it is offered to (claimed or not, open or done: it is their group's
+work), and everyone who can see its instance. Someone who sees a task and may not act on it hears 403
+with the reason ("Lena Gross holds this task"); someone who does not see it hears 404.
+"""
 
 from __future__ import annotations
 
@@ -72,12 +78,49 @@ def visible_instances(session: Session, user_id: int, groups: list[str] | None =
             | (Instance.frozen.is_(True) & Instance.release_group.in_(mine)))
 
 
+HELD = ("task_claimed", "task_reassigned")  # the log's entries that gave a task to someone
+
+
+def former_holders(session: Session, task: Task) -> set[int]:
+    """Everyone who held the task before its current holder: claimed it, or was given it or reassigned from it."""
+    people: set[int] = set()
+    for kind, actor, data in session.execute(select(AuditEvent.kind, AuditEvent.actor_id, AuditEvent.data).where(
+            AuditEvent.instance_id == task.instance_id, AuditEvent.task_id == task.id,  # the instance's index
+            AuditEvent.kind.in_(HELD))):
+        if kind == "task_claimed" and actor:
+            people.add(actor)
+        for key in ("previous", "assignee"):
+            if isinstance((data or {}).get(key), int):
+                people.add(data[key])
+    return people
+
+
 def can_see_task(session: Session, user_id: int, task: Task) -> bool:
+    """Those who take part in it (see the module's docstring), and whoever can see its instance."""
     if user_id in (task.assignee_id, task.completed_by):
         return True
-    if task.assignee_id is None and task.status == "open" and queries.in_any_group(session, user_id, task.groups):
-        return True  # claimable by me
+    if queries.in_any_group(session, user_id, task.groups):
+        return True  # their group's work, whoever holds it: they hear why they may not act, not "no such task"
+    if user_id in former_holders(session, task):
+        return True
     return can_see_instance(session, user_id, session.get(Instance, task.instance_id))
+
+
+def done_by(session: Session, user_id: int, page: int, per_page: int) -> list[Task]:
+    """The tasks a person completed, newest first, one page (and one more row, to tell if more follow)."""
+    return list(session.scalars(select(Task).where(Task.completed_by == user_id, Task.status == "completed")
+                                .order_by(Task.completed_at.desc(), Task.id.desc())
+                                .offset((page - 1) * per_page).limit(per_page + 1)))
+
+
+def waiting_for_release(session: Session, user_id: int, groups: list[str] | None = None) -> list[Instance]:
+    """Frozen instances whose release group is one of the person's: work that waits on them (R4)."""
+    mine = groups if groups is not None else groups_of(session, user_id)
+    if not mine:
+        return []
+    return list(session.scalars(select(Instance).where(
+        Instance.frozen.is_(True), Instance.release_group.in_(mine), Instance.status == "running")
+        .order_by(Instance.updated_at, Instance.id)))
 
 
 def task_lists(session: Session, user_id: int, scope: str, now) -> list[Task]:

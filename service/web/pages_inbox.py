@@ -1,10 +1,12 @@
-"""The in-app inbox: messages with their details; a customer change (R8) shown as a before/after diff."""
+"""The in-app inbox, unread first and newest first: messages with their details; a customer change (R8) as a
+before/after diff."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, render_template
 from sqlalchemy import select
 
+from service.api.messages import INBOX_ORDER
 from service.store.models import Message
 
 from .session_auth import page_login_required
@@ -35,7 +37,7 @@ def details_of(message: Message) -> dict:
 def inbox():
     with current_app.extensions["handoff"].sessions() as session:
         messages = session.scalars(select(Message).where(Message.recipient_id == g.user.id)
-                                   .order_by(Message.id.desc()).limit(200)).all()
+                                   .order_by(*INBOX_ORDER).limit(200)).all()
         library = current_app.extensions["handoff"].library
         rows = [{"message": m, "changes": changes_of(m), "details": details_of(m),
                  "facts": message_facts(session, library, m, g.user.id)} for m in messages]

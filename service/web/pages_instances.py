@@ -12,6 +12,7 @@ from service.flows.errors import VersionUnusable
 from service.store import queries
 from service.store.models import AuditEvent, Customer, Document, Instance, Task, User
 
+from . import guide
 from .choices import SOURCES, with_choices
 from .formatting import plain_name
 from .session_auth import page_login_required
@@ -123,6 +124,17 @@ def signatures_page(instance_id: int):
                                broken=[c for c in checks if not c.valid], usernames=usernames, words=words)
 
 
+@bp.get("/start")
+@page_login_required
+def start_list():
+    """Every deployed process: those I may start first, then who may start the others (their start lanes)."""
+    services = _services()
+    with services.sessions() as session:
+        groups = visibility.groups_of(session, g.user.id)
+        choices = guide.start_choices(services, session, g.user.id, groups, utcnow())
+        return render_template("start_list.html", choices=choices)
+
+
 @bp.get("/start/<process_id>")
 @page_login_required
 def start(process_id: str):
@@ -138,4 +150,6 @@ def start(process_id: str):
         allowed = parsed.start_lane is None or parsed.start_lane in visibility.groups_of(session, g.user.id)
         form = with_choices(session, parsed.forms.get(parsed.start_form_key) if parsed.start_form_key else None)
         return render_template("start.html", version=version, form=form or {"type": "object", "properties": {}},
-                               allowed=allowed, lane=parsed.start_lane)
+                               allowed=allowed, lane=parsed.start_lane,
+                               lane_title=guide.group_title(parsed.start_lane) if parsed.start_lane else None,
+                               title=guide.plain_title(version.name) or version.process_id)

@@ -1,21 +1,25 @@
-"""My tasks (mine, my groups', my tree's overdue) and the task page with its form, sealed sections and signatures."""
+"""My tasks (mine, my groups', my tree's overdue, frozen projects waiting on me, what I completed) and the task
+page with its form, sealed sections and signatures; a completed task shows its answers, read-only."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, url_for
-from sqlalchemy import select
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from sqlalchemy import func, select
 
 from service.clock import utcnow
 from service.flows import org, recipients, signatures, visibility
+from service.flows.answers import answers
 from service.flows.names import split_names
-from service.store.models import Customer, Instance, Task, User
+from service.store.models import AuditEvent, Customer, Instance, Task, User
 
 from .choices import with_choices
+from .guide import group_title, work_for
 from .session_auth import page_login_required
 from .task_context import context_of, shown_keys
 from .words import process_words
 
 bp = Blueprint("tasks_pages", __name__)
+DONE_PER_PAGE = 50
 
 
 def _services():
@@ -41,15 +45,43 @@ def home():
 @bp.get("/tasks")
 @page_login_required
 def my_tasks():
-    now = utcnow()
-    with _services().sessions() as session:
+    services, now = _services(), utcnow()
+    with services.sessions() as session:
         lists = {scope: _rows(session, visibility.task_lists(session, g.user.id, scope, now), now)
                  for scope in ("mine", "groups")}
         tree = org.reporting_tree(session, g.user.id)
         if tree:
             lists["team"] = [row for row in _rows(session, visibility.task_lists(session, g.user.id, "overdue", now),
                                                   now) if row["task"].assignee_id != g.user.id]
-        return render_template("tasks.html", lists=lists)
+        groups = visibility.groups_of(session, g.user.id)
+        waiting = _frozen_rows(session, visibility.waiting_for_release(session, g.user.id, groups))
+        guide = work_for(services, session, groups) if not (lists["mine"] and lists["groups"]) else []
+        return render_template("tasks.html", lists=lists, waiting=waiting, guide=guide,
+                               group_titles=[group_title(name) for name in groups])
+
+
+def _frozen_rows(session, frozen: list[Instance]) -> list[dict]:
+    """A frozen project waiting on the person's group: which, why, since when (the freeze's log entry)."""
+    customers = dict(session.execute(select(Customer.id, Customer.name).where(
+        Customer.id.in_({i.customer_id for i in frozen if i.customer_id}))).all()) if frozen else {}
+    since = dict(session.execute(select(AuditEvent.instance_id, func.max(AuditEvent.at)).where(
+        AuditEvent.instance_id.in_([i.id for i in frozen]), AuditEvent.kind == "instance_frozen")
+        .group_by(AuditEvent.instance_id)).all()) if frozen else {}
+    return [{"instance": i, "customer": customers.get(i.customer_id) or i.data.get("customer"),
+             "since": since.get(i.id)} for i in frozen]
+
+
+@bp.get("/tasks/done")
+@page_login_required
+def done_by_me():
+    """The tasks I completed, newest first, a page at a time: each opens read-only with its answers."""
+    page = max(1, min(request.args.get("page", 1, type=int), 10**6))
+    with _services().sessions() as session:
+        done = visibility.done_by(session, g.user.id, page, DONE_PER_PAGE)
+        instances = {i.id: i for i in session.scalars(select(Instance).where(
+            Instance.id.in_({t.instance_id for t in done})))} if done else {}
+        rows = [{"task": t, "instance": instances.get(t.instance_id)} for t in done[:DONE_PER_PAGE]]
+        return render_template("tasks_done.html", rows=rows, page=page, more=len(done) > DONE_PER_PAGE)
 
 
 @bp.get("/tasks/<int(max=9223372036854775807):task_id>")
@@ -71,11 +103,19 @@ def task_page(task_id: int):
         may_claim = (task.status == "open" and task.assignee_id is None
                      and bool(set(task.groups) & set(visibility.groups_of(session, g.user.id))))
         reassign_to = _reassign_choices(session, task) if task.status == "open" else []
+        may_see_instance = visibility.can_see_instance(session, g.user.id, instance)
+        if task.status != "open" and not may_see_instance:  # a done task's colleague reads its answers, not the
+            sealed, signs, checks = {}, [], []  # project's data (R6)
         shown = context_of(session, shown_keys(info.properties if info else {}), instance.data, process_words(parsed),
-                           instance.id, g.user.id)
+                           instance.id, g.user.id) if task.status == "open" or may_see_instance else []
+        form = with_choices(session, parsed.form_for(task.element_id))
+        answered = answers(services, instance, task, form) if task.status == "completed" else None
+        completer = session.get(User, task.completed_by) if task.completed_by else None
         return render_template(
             "task.html", task=task, instance=instance, customer=customer, assignee=assignee,
-            form=with_choices(session, parsed.form_for(task.element_id)), sealed=sealed, signs=signs, checks=checks,
+            form=form, answers=answered, completer=completer,
+            may_see_instance=may_see_instance,
+            sealed=sealed, signs=signs, checks=checks,
             signed_content={key: instance.data.get(key) for key in signs}, may_claim=may_claim,
             mine=task.assignee_id == g.user.id and task.status == "open", reassign_to=reassign_to,
             overdue=task.status == "open" and task.due_at is not None and task.due_at < now,

@@ -27,10 +27,12 @@ BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 MATRIX = {
     "start a project":          [401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403],
     "see the project":          [401, 200, 404, 200, 200, 404, 404, 404, 404, 404, 200],
-    "see the rep's task":       [401, 200, 404, 200, 200, 404, 404, 404, 404, 404, 200],
-    "claim the rep's task":     [401, 200, 404, 403, 403, 404, 404, 404, 404, 404, 403],  # not its group
-    "complete the rep's task":  [401, 200, 404, 403, 403, 404, 404, 404, 404, 404, 403],
-    "reassign the rep's task":  [401, 403, 404, 200, 200, 404, 404, 404, 404, 404, 403],
+    # The rep's task is the Sales lane's work: rep2, a Sales colleague, sees it (not the project) and hears 403
+    # with who holds it (issue 11: whoever sees a task hears why not; whoever does not, 404).
+    "see the rep's task":       [401, 200, 200, 200, 200, 404, 404, 404, 404, 404, 200],
+    "claim the rep's task":     [401, 200, 403, 403, 403, 404, 404, 404, 404, 404, 403],  # not its group
+    "complete the rep's task":  [401, 200, 403, 403, 403, 404, 404, 404, 404, 404, 403],
+    "reassign the rep's task":  [401, 403, 403, 200, 200, 404, 404, 404, 404, 404, 403],
     "freeze the project":       [401, 403, 404, 200, 200, 404, 404, 404, 404, 404, 200],
     "deploy a process":         [401, 403, 403, 403, 403, 403, 403, 403, 403, 201, 201],
     "change a customer":        [401, 200, 200, 200, 403, 403, 403, 403, 403, 403, 200],

@@ -38,7 +38,7 @@ def test_an_admin_adds_a_rep_with_a_manager_and_groups_and_the_rep_logs_in(servi
     admin.shot("people")
 
     rep = person("nina")  # logs in with the password the admin gave
-    assert "Start a project" in rep.page.locator("nav").inner_text()
+    assert "Project lifecycle" in rep.open("/start").locator("#may-start").inner_text()
     assert rep.page.locator("nav a:has-text('People')").count() == 0
 
 

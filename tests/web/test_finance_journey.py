@@ -53,4 +53,4 @@ def test_finance_sees_the_acceptance_and_confirms_payment(person, library, servi
 
         page = finance.open(f"/instances/{project}")
         assert "Stage Payment received" in page.inner_text("main")
-        assert "Nothing here." in finance.open("/tasks").inner_text("main")
+        assert "Nothing waits in your groups now." in finance.open("/tasks").inner_text("main")

@@ -137,7 +137,7 @@ def visit(someone, path: str) -> None:
     """Opens a page, waits for what its scripts draw, and checks the hostile text is there as typed."""
     page = someone.open(path)
     if path.startswith("/tasks/"):
-        page.wait_for_selector("#task-form[data-ready=yes]")
+        page.wait_for_selector("#task-form[data-ready=yes], #answers")  # a completed task: its answers, read-only
     if path.startswith(("/instances/", "/designer?")) and not path.endswith("/signatures"):
         page.wait_for_selector(".djs-container svg")
     page.wait_for_load_state("load")

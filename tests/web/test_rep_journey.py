@@ -23,7 +23,8 @@ def submit(page) -> None:
 def test_a_rep_starts_a_project_and_fills_the_handover(person, library, services):
     rep = person("rep")
     page = rep.open("/tasks")
-    page.click("header nav >> text=Start a project")
+    page.click("header nav a[href='/start']")
+    page.click("#may-start a:has-text('Project lifecycle')")
     page.wait_for_selector("#start-form[data-ready=yes]")
     page.select_option("[name='root[customer_id]']", label="ACME Education")
     rep.shot("start")
@@ -46,7 +47,7 @@ def test_a_rep_starts_a_project_and_fills_the_handover(person, library, services
     fill(page, {"root[kb_version]": "V3.2-202601 security module"})
     submit(page)
     page.wait_for_url("**/tasks?done=*")
-    assert "Done: Describe the won opportunity" in page.inner_text("#done")
+    assert "You completed “Describe the won opportunity”." in page.inner_text("#done")
 
     library.cosign(project)  # legal and delivery co-sign (their own journey is in test_cosign_journey)
 
