@@ -8,7 +8,7 @@ from sqlalchemy import select
 from service.clock import utcnow
 from service.flows import org, recipients, signatures, visibility
 from service.flows.names import split_names
-from service.store.models import Customer, Instance, Task, User
+from service.store.models import Customer, Document, Instance, Task, User
 
 from .choices import with_choices
 from .session_auth import page_login_required
@@ -70,13 +70,16 @@ def task_page(task_id: int):
         may_claim = (task.status == "open" and task.assignee_id is None
                      and bool(set(task.groups) & set(visibility.groups_of(session, g.user.id))))
         reassign_to = _reassign_choices(session, task) if task.status == "open" else []
+        # the form shows an attached document by its file name, never its number
+        documents = dict(session.execute(select(Document.id, Document.filename)
+                                         .where(Document.instance_id == instance.id)).all())
         return render_template(
             "task.html", task=task, instance=instance, customer=customer, assignee=assignee,
             form=with_choices(session, parsed.form_for(task.element_id)), sealed=sealed, signs=signs, checks=checks,
             signed_content={key: instance.data.get(key) for key in signs}, may_claim=may_claim,
             mine=task.assignee_id == g.user.id and task.status == "open", reassign_to=reassign_to,
             overdue=task.status == "open" and task.due_at is not None and task.due_at < now,
-            words=process_words(parsed))
+            words=process_words(parsed), documents=documents)
 
 
 
