@@ -64,7 +64,8 @@ def validate(schema: dict | None, data: dict) -> None:
         if text not in errors.get(field, []):
             errors.setdefault(field, []).append(text)
     if errors:
-        raise FormInvalid(f"{len(errors)} field(s) are invalid", errors)
+        raise FormInvalid("Please correct the field marked below." if len(errors) == 1
+                          else f"Please correct the {len(errors)} fields marked below.", errors)
 
 
 _validators: dict[int, tuple[dict, Draft202012Validator]] = {}

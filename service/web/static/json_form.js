@@ -256,6 +256,14 @@ const JsonForm = (() => {
         event.target.dispatchEvent(new Event("change", { bubbles: true }));
       }
     });
+    // A refusal's note stays by its field until the person changes that field.
+    for (const type of ["input", "change"]) {
+      box.addEventListener(type, (event) => {
+        for (const note of box.querySelectorAll(".field-error")) {
+          if (note.parentElement.contains(event.target)) note.remove();
+        }
+      });
+    }
     for (const [labelPath, choicePath] of labels) linkLabel(editor, labelPath, choicePath);
     for (const field of documents) documentControl(editor, box, field, { editable, instanceId, documentNames });
 
