@@ -26,7 +26,8 @@ def test_the_rep_sees_every_field_and_attaches_the_contract_document(person, lib
     options = page.locator("[name='root[invoice_type]'] option").all_inner_texts()
     assert options == ["VAT special invoice", "VAT general invoice", "Receipt"]
     upload = page.locator("input[type=file][data-document-field='contract_document']")
-    assert upload.is_visible() and "No file attached yet." in page.inner_text("[data-schemapath='root.contract_document']")
+    assert upload.is_visible()
+    assert "No file attached yet." in page.inner_text("[data-schemapath='root.contract_document']")
     assert not page.locator("[data-schemapath='root.contract_document'] input:not([type=file])").is_visible()
     rep.shot("contract-form")
 
@@ -41,7 +42,8 @@ def test_the_rep_sees_every_field_and_attaches_the_contract_document(person, lib
     contract = tmp_path / "contract C-2026-001.pdf"
     contract.write_bytes(b"%PDF-1.4 the contract")
     upload.set_input_files(str(contract))
-    page.wait_for_selector("[data-schemapath='root.contract_document'] a[data-document]:has-text('contract C-2026-001.pdf')")
+    page.wait_for_selector("[data-schemapath='root.contract_document'] a[data-document]"
+                           ":has-text('contract C-2026-001.pdf')")
     page.fill("[name='root[contract_amount]']", "800000")
     page.fill("[name='root[terms]']", "30% on signing, 70% on acceptance")
     page.fill("[name='root[special_acceptance_terms]']", "Acceptance by the school's IT director")
