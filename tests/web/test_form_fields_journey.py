@@ -100,3 +100,27 @@ def test_legal_chooses_approve_or_request_changes_and_is_told_why_reasons_are_re
     page.click("#submit")
     page.wait_for_url("**/tasks?done=*")
     assert instance(services, project).data["legal_approved"] is False  # still a boolean for the diagram
+
+
+def test_a_start_form_shows_its_optional_fields_and_list_entries_read_by_their_title(person, library, services):
+    rep = person("rep")
+    page = rep.open("/start/requirement_freeze")
+    page.wait_for_selector("#start-form[data-ready=yes]")
+    for optional in ("requirements_summary", "sla", "tech_sla", "legal_sla", "finance_sla"):
+        assert page.locator(f"[name='root[{optional}]']").is_visible(), optional
+    assert label_of(page, "customer").startswith("Customer *")
+    rep.shot("freeze-start")
+
+    project = library.won_project()
+    library.describe_opportunity(project)
+    library.cosign(project)
+    library.task(project, "core_requirements", "rep", {"requirements": {
+        "items": [{"requirement": "SSO with the school's LDAP", "priority": "must"}],
+        "contact_name": "Li Wei", "contact_phone": "+86 10 5555 0101"}})
+    library.task(project, "confirmed_risks", "rep", {"risks": [{"risk": "No API access"}]})
+    page = open_task(rep, "Part 3: open items awaiting confirmation")
+    page.locator("[data-schemapath='root.open_items'] button.json-editor-btntype-add:visible").first.click()
+    entry = page.locator("[data-schemapath='root.open_items.0']")
+    assert entry.locator(".je-header, h3, span").first.inner_text().strip().startswith("Open item 1")
+    assert "item 1" not in page.inner_text("#task-form").replace("Open item 1", "")
+    rep.shot("open-items")

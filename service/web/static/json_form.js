@@ -242,7 +242,8 @@ const JsonForm = (() => {
       schema, startval, theme: "html", iconlib: null, disable_edit_json: true, disable_properties: true,
       disable_collapse: true, no_additional_properties: true, remove_empty_properties: true,
       show_errors: editable ? "interaction" : "never", prompt_before_delete: false, use_default_values: false,
-      display_required_only: false, show_opt_in: false,
+      display_required_only: false, show_opt_in: false, disable_array_delete_last_row: true,
+      disable_array_delete_all_rows: true,
     });
     await new Promise((resolve) => editor.on("ready", resolve));
     if (!editable) editor.disable();
