@@ -33,9 +33,12 @@ def test_the_rep_sees_every_field_and_attaches_the_contract_document(person, lib
 
     page.fill("[name='root[contract_number]']", "C-2026-001")
     page.fill("[name='root[contract_amount]']", "-5")
+    settle(page)  # said as it is typed, in words, next to the field
+    assert "Must be more than 0" in page.inner_text("[data-schemapath='root.contract_amount']")
     page.click("#submit")  # no terms, a negative amount: refused in words, next to each field
     assert page.wait_for_selector(".field-error[data-field='terms']").inner_text() == "Key terms is required"
     assert page.inner_text(".field-error[data-field='contract_amount']") == "Contract amount must be more than 0"
+    assert "Must be more than 0" not in page.inner_text("[data-schemapath='root.contract_amount']")  # said once
     assert "is a required property" not in page.inner_text("main")
     rep.shot("contract-refused")
 

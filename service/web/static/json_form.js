@@ -65,16 +65,16 @@ const JsonForm = (() => {
 
   // json-editor's own messages, shown next to a field as it is filled in: plain words, no schema terms.
   Object.assign(JSONEditor.defaults.languages.en, {
-    error_notset: "Please fill this in.", error_notempty: "Please fill this in.",
-    error_enum: "Choose one of the options.", error_const: "Please confirm this.",
-    error_type: "This is not the kind of value expected here.", error_type_union: "This is not the kind of value expected here.",
-    error_minimum_excl: "Must be more than {{0}}.", error_minimum_incl: "Must be {{0}} or more.",
-    error_maximum_excl: "Must be less than {{0}}.", error_maximum_incl: "Must be {{0}} or less.",
-    error_minLength: "Please write at least {{0}} characters.", error_maxLength: "Please write at most {{0}} characters.",
-    error_pattern: "This is not in the expected format.", error_minItems: "Please add at least {{0}}.",
-    error_maxItems: "Please add at most {{0}}.", error_required: "Please fill in {{0}}.",
-    error_additional_properties: "{{0}} is not a field of this form.", error_date: "Please give a date.",
-    error_oneOf: "Choose one of the options.", error_anyOf: "Choose one of the options.",
+    error_notset: "Please fill this in", error_notempty: "Please fill this in",
+    error_enum: "Choose one of the options", error_const: "Please confirm this",
+    error_type: "This is not the kind of value expected here", error_type_union: "This is not the kind of value expected here",
+    error_minimum_excl: "Must be more than {{0}}", error_minimum_incl: "Must be {{0}} or more",
+    error_maximum_excl: "Must be less than {{0}}", error_maximum_incl: "Must be {{0}} or less",
+    error_minLength: "Please write at least {{0}} characters", error_maxLength: "Please write at most {{0}} characters",
+    error_pattern: "This is not in the expected format", error_minItems: "Please add at least {{0}}",
+    error_maxItems: "Please add at most {{0}}", error_required: "Please fill in {{0}}",
+    error_additional_properties: "{{0}} is not a field of this form", error_date: "Please give a date",
+    error_oneOf: "Choose one of the options", error_anyOf: "Choose one of the options",
     default_array_item_title: "entry", button_delete_row_title_short: "Remove", button_delete_row_title: "Remove {{0}}",
     button_delete_last_title: "Remove the last {{0}}", button_delete_all_title: "Remove all",
   });
@@ -195,6 +195,16 @@ const JsonForm = (() => {
     }
   }
 
+  /** json-editor checks bounds as draft 4 wrote them: `"exclusiveMinimum": 0` becomes `minimum: 0` + `true`. */
+  function bounds(property) {
+    for (const [exclusive, inclusive] of [["exclusiveMinimum", "minimum"], ["exclusiveMaximum", "maximum"]]) {
+      if (typeof property[exclusive] === "number" && property[inclusive] === undefined) {
+        property[inclusive] = property[exclusive];
+        property[exclusive] = true;
+      }
+    }
+  }
+
   function prepare(schema, sealed) {
     for (const key of sealed) {
       if (schema.properties) delete schema.properties[key];
@@ -215,6 +225,7 @@ const JsonForm = (() => {
           property.options = { ...(property.options || {}), hidden: true };
         }
         nameChoices(property);
+        bounds(property);
         if (property.type === "boolean" && !property.format) property.format = "checkbox";
         if (property.type === "object") walk(property, here);
         if (property.type === "array" && property.items && typeof property.items === "object") {
@@ -261,7 +272,9 @@ const JsonForm = (() => {
     for (const type of ["input", "change"]) {
       box.addEventListener(type, (event) => {
         for (const note of box.querySelectorAll(".field-error")) {
-          if (note.parentElement.contains(event.target)) note.remove();
+          if (!note.parentElement.contains(event.target)) continue;
+          note.parentElement.classList.remove("has-server-error");
+          note.remove();
         }
       });
     }
@@ -270,6 +283,7 @@ const JsonForm = (() => {
 
     function showErrors(errors) {
       for (const old of box.querySelectorAll(".field-error")) old.remove();
+      for (const marked of box.querySelectorAll(".has-server-error")) marked.classList.remove("has-server-error");
       const unplaced = [];
       for (const [field, messages] of Object.entries(errors || {})) {
         const container = field ? shownContainer(box, `root.${field}`) : null;
@@ -278,7 +292,7 @@ const JsonForm = (() => {
         note.dataset.field = field;
         note.setAttribute("role", "alert");
         if (container) {
-          for (const own of container.querySelectorAll(":scope > * .errmsg, :scope > .errmsg")) own.hidden = true;
+          container.classList.add("has-server-error");  // the server's words replace json-editor's own there
           container.appendChild(note);
         } else unplaced.push(note.textContent);
       }
