@@ -8,7 +8,9 @@ from marshmallow import Schema, fields, validate
 class ApiError(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
-    errors = fields.Dict(required=True)
+    errors = fields.Dict(required=True, metadata={"description": (
+        "For invalid form data (422 `invalid_form`): field path -> messages in the form's own words, "
+        'e.g. {"product": ["Product is required"], "decision_makers.0.role": ["Decision maker 1: Role is required"]}')})
 
 
 class TokenRequest(Schema):

@@ -11,8 +11,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from service.engine.form_patterns import PatternTimeout, search
 
 from .errors import FormInvalid
-
-NOT_IN_TIME = "this value could not be checked in time against the form's pattern"
+from .form_messages import NOT_IN_TIME, in_words
 
 
 def _pattern(validator, pattern, instance, schema):
@@ -58,10 +57,15 @@ def validate(schema: dict | None, data: dict) -> None:
     if schema.get("additionalProperties") is not True:
         for key in sorted(set(data) - declared):
             errors[key] = ["not a field of this form"]
-    for error in sorted(_validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.path]):
-        errors.setdefault(_field_of(error), []).append(error.message)
+    found = [(_field_of(error), *in_words(error, schema, data))
+             for error in sorted(_validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.path])]
+    shown = [row for row in found if not row[2]] or found
+    for field, text, _ in shown:
+        if text not in errors.get(field, []):
+            errors.setdefault(field, []).append(text)
     if errors:
-        raise FormInvalid(f"{len(errors)} field(s) are invalid", errors)
+        raise FormInvalid("Please correct the field marked below." if len(errors) == 1
+                          else f"Please correct the {len(errors)} fields marked below.", errors)
 
 
 _validators: dict[int, tuple[dict, Draft202012Validator]] = {}

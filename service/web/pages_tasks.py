@@ -10,7 +10,7 @@ from service.clock import utcnow
 from service.flows import org, recipients, signatures, visibility
 from service.flows.answers import answers
 from service.flows.names import split_names
-from service.store.models import AuditEvent, Customer, Instance, Task, User
+from service.store.models import AuditEvent, Customer, Document, Instance, Task, User
 
 from .choices import with_choices
 from .guide import group_title, work_for
@@ -111,6 +111,9 @@ def task_page(task_id: int):
         form = with_choices(session, parsed.form_for(task.element_id))
         answered = answers(services, instance, task, form) if task.status == "completed" else None
         completer = session.get(User, task.completed_by) if task.completed_by else None
+        # the form shows an attached document by its file name, never its number
+        documents = dict(session.execute(select(Document.id, Document.filename)
+                                         .where(Document.instance_id == instance.id)).all())
         return render_template(
             "task.html", task=task, instance=instance, customer=customer, assignee=assignee,
             form=form, answers=answered, completer=completer,
@@ -119,7 +122,7 @@ def task_page(task_id: int):
             signed_content={key: instance.data.get(key) for key in signs}, may_claim=may_claim,
             mine=task.assignee_id == g.user.id and task.status == "open", reassign_to=reassign_to,
             overdue=task.status == "open" and task.due_at is not None and task.due_at < now,
-            words=process_words(parsed), shown=shown)
+            words=process_words(parsed), shown=shown, documents=documents)
 
 
 

@@ -52,4 +52,5 @@ def test_a_rejection_without_reasons_is_refused(services, library):
         "contract_number": "C-9", "contract_amount": 800000, "terms": "net 30", "invoice_type": "vat_general"})
     with pytest.raises(FormInvalid) as refused:
         library.task(project, "legal_review", "legal", {"legal_approved": False})
-    assert refused.value.errors == {"legal_reasons": ["'legal_reasons' is a required property"]}
+    assert refused.value.errors == {
+        "legal_reasons": ["Reasons or required changes is required because you chose “Request changes”"]}

@@ -48,7 +48,7 @@ def test_an_acceptance_without_the_signed_document_is_refused(services, library)
     project = library.to_acceptance()
     with pytest.raises(FormInvalid) as refused:
         library.task(project, "acceptance", "delivery", {"accepted_on": "2026-04-06"})
-    assert refused.value.errors == {"acceptance_document": ["'acceptance_document' is a required property"]}
+    assert refused.value.errors == {"acceptance_document": ["Signed acceptance document is required"]}
     with pytest.raises(FormInvalid) as unknown:
         library.task(project, "acceptance", "delivery", {"acceptance_document": 999, "accepted_on": "2026-04-06"})
     assert list(unknown.value.errors) == ["acceptance_document"]

@@ -15,10 +15,10 @@ def test_legal_and_delivery_co_sign_the_contract(person, library, services):
 
     legal = person("legal")
     page = claim(legal, "Legal review of the contract")
-    page.click("#submit")  # not approved and no reasons: the rep would not know what to change
-    assert "required" in page.wait_for_selector(".field-error[data-field='legal_reasons']").inner_text()
+    page.click("#submit")  # no decision taken: an untouched form is no answer, never a silent rejection
+    assert "required" in page.wait_for_selector(".field-error[data-field='legal_approved']").inner_text()
     legal.shot("refused")
-    page.check("[name='root[legal_approved]']")
+    page.locator("[name='root[legal_approved]'][value=true]:visible").check()
     settle(page)
     page.fill("[name='root[supplementary_terms]']", "Liability capped at the contract value")
     page.click("#submit")
@@ -27,7 +27,7 @@ def test_legal_and_delivery_co_sign_the_contract(person, library, services):
 
     delivery = person("delivery")
     page = claim(delivery, "Delivery review")
-    page.check("[name='root[delivery_approved]']")
+    page.locator("[name='root[delivery_approved]'][value=true]:visible").check()
     page.click("#submit")
     page.wait_for_url("**/tasks?done=*")
 

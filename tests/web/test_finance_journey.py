@@ -22,7 +22,8 @@ def test_finance_sees_the_acceptance_and_confirms_payment(person, library, servi
     scan = tmp_path / "acceptance-acme.pdf"
     scan.write_bytes(SIGNED)
     page.set_input_files("input[data-document-field='acceptance_document']", str(scan))
-    page.wait_for_selector(".upload-status:has-text('uploaded acceptance-acme.pdf')")
+    page.wait_for_selector("[data-schemapath='root.acceptance_document'] a[data-document]"
+                           ":has-text('acceptance-acme.pdf')")
     page.fill("[name='root[accepted_on]']", utcnow().date().isoformat())
     page.click("#submit")
     page.wait_for_url("**/tasks?done=*")

@@ -12,8 +12,8 @@ def fill(page, values: dict[str, str]) -> None:
 
 
 def add_item(page, path: str) -> None:
-    """Adds a row to the form's list at `path` (``root.requirements.items``), as a person clicks "Add item"."""
-    page.locator(f"[data-schemapath='{path}'] button:visible:has-text('Add item')").first.click()
+    """Adds an entry to the form's list at `path` (``root.requirements.items``), as a person clicks "Add …"."""
+    page.locator(f"[data-schemapath='{path}'] button.json-editor-btntype-add:visible").first.click()
 
 
 def submit(page) -> None:

@@ -12,7 +12,7 @@
     .map((key) => [key, detail.data[key]]));
   const form = await JsonForm.mount(box, schema, {
     startval, editable: box.dataset.editable === "yes", sealed: JSON.parse(box.dataset.sealed || "[]"),
-    instanceId: detail.instance_id,
+    instanceId: detail.instance_id, documentNames: JSON.parse(box.dataset.documents || "{}"),
   });
   box.dataset.ready = "yes";
   JsonForm.onSubmit(document.getElementById("submit"), form, async (data) => {
