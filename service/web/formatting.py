@@ -53,6 +53,12 @@ def plain_name(name: str | None) -> str:
     return RULE_IDS.sub("", name or "").strip()
 
 
+def group_title(name: str | None) -> str:
+    """``sales-managers`` -> ``Sales managers``: a group's name as a sentence says it."""
+    words = (name or "").replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 def short_hash(value: str | None) -> str:
     """The first 12 hex digits of a hash: enough to compare by eye, short enough to read."""
     return f"{value[:12]}…" if value and len(value) > 12 else (value or "")
@@ -60,5 +66,5 @@ def short_hash(value: str | None) -> str:
 
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(local_time=local_time, relative=relative, plain_name=plain_name,
-                                 short_hash=short_hash)
+                                 short_hash=short_hash, group_title=group_title)
     app.jinja_env.globals.update(now=utcnow, title_of=title_of, part_of=part_of, value_text=value_text)

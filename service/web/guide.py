@@ -8,7 +8,6 @@ here is read from the newest version of each deployed process: nothing is named 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, select
@@ -18,18 +17,7 @@ from service.flows import permissions, versions
 from service.flows.errors import Forbidden, ProcessFailed, VersionUnusable
 from service.store.models import Group, ProcessVersion
 
-RULE_IDS = re.compile(r"\s*\((?:R\d+(?:\.\d+)?(?:,\s*)?)+\)\s*$")  # "Contract co-signing (R3)" → "Contract co-signing"
-
-
-def plain_title(name: str | None) -> str:
-    """A process's name as a person reads it: without the SPEC's rule ids."""
-    return RULE_IDS.sub("", name or "").strip()
-
-
-def group_title(name: str) -> str:
-    """``sales-managers`` → ``Sales managers``: a group's name as a sentence says it."""
-    words = name.replace("-", " ").replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+from .formatting import group_title, plain_name
 
 
 @dataclass
@@ -77,7 +65,7 @@ def work_for(services, session, groups: list[str]) -> list[GroupWork]:
                     continue
                 work = by_group[group].setdefault(arrival.name, Work(arrival.name))
                 for before in arrival.before:
-                    before = replace(before, name=plain_title(before.name))
+                    before = replace(before, name=plain_name(before.name))
                     if before not in work.before:
                         work.before.append(before)
     descriptions = dict(session.execute(select(Group.name, Group.description).where(Group.name.in_(groups))).all())
@@ -107,7 +95,7 @@ def start_choices(services, session, user_id: int, groups: list[str], now) -> li
     (a start guard, e.g. the collaboration training R2.2 asks for)."""
     choices = []
     for version, parsed in _parsed(services, session):
-        lane, title = parsed.start_lane, plain_title(version.name) or version.process_id
+        lane, title = parsed.start_lane, plain_name(version.name) or version.process_id
         reason = ""
         if lane is None or lane in groups:
             try:

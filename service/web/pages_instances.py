@@ -152,4 +152,4 @@ def start(process_id: str):
         return render_template("start.html", version=version, form=form or {"type": "object", "properties": {}},
                                allowed=allowed, lane=parsed.start_lane,
                                lane_title=guide.group_title(parsed.start_lane) if parsed.start_lane else None,
-                               title=guide.plain_title(version.name) or version.process_id)
+                               title=plain_name(version.name) or version.process_id)

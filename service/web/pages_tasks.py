@@ -122,7 +122,8 @@ def task_page(task_id: int):
             signed_content={key: instance.data.get(key) for key in signs}, may_claim=may_claim,
             mine=task.assignee_id == g.user.id and task.status == "open", reassign_to=reassign_to,
             overdue=task.status == "open" and task.due_at is not None and task.due_at < now,
-            words=process_words(parsed), shown=shown, documents=documents)
+            words=process_words(parsed), shown=shown, documents=documents,
+            signer_names=dict(session.execute(select(User.username, User.display_name)).all()) if checks else {})
 
 
 

@@ -42,7 +42,7 @@ def test_the_product_owner_sees_the_frozen_project_waiting_and_releases_it_from_
     product.shot("waiting-on-you")
     row.locator("a:has-text('Review and release')").click()
     page.wait_for_selector("#release")
-    page.click(f"#release button:has-text('Release and set kb version to {NEW_VERSION}')")
+    page.click(f"#release button[data-release='rebind']:has-text('to {NEW_VERSION}')")
     page.wait_for_selector("#release", state="detached")
     assert not instance(services, project).frozen
     assert product.open("/tasks").locator("#waiting-on-you").count() == 0

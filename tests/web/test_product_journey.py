@@ -22,7 +22,7 @@ def test_the_product_owner_releases_a_frozen_project_with_the_current_version(pe
     page.wait_for_selector("#diagram[data-marked]")
     assert page.locator(".highlight-frozen").count() >= 1  # the waiting work is drawn as frozen
     product.shot("frozen")
-    page.click(f"#release button:has-text('Release and set kb version to {NEW_VERSION}')")
+    page.click(f"#release button[data-release='rebind']:has-text('to {NEW_VERSION}')")
     page.wait_for_selector("#release", state="detached")
     row = instance(services, project)
     assert not row.frozen and row.data["kb_version"] == NEW_VERSION
