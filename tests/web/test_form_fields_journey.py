@@ -24,7 +24,8 @@ def test_the_rep_sees_every_field_and_attaches_the_contract_document(person, lib
     assert "required" in label_of(page, "contract_number")
     assert "*" not in label_of(page, "special_acceptance_terms")
     options = page.locator("[name='root[invoice_type]'] option").all_inner_texts()
-    assert options == ["VAT special invoice", "VAT general invoice", "Receipt"]
+    assert options == ["Choose one…", "VAT special invoice", "VAT general invoice", "Receipt"]
+    assert page.locator("[name='root[invoice_type]'] option:checked").inner_text() == "Choose one…"  # no silent answer
     upload = page.locator("input[type=file][data-document-field='contract_document']")
     assert upload.is_visible()
     assert "No file attached yet." in page.inner_text("[data-schemapath='root.contract_document']")
@@ -38,6 +39,7 @@ def test_the_rep_sees_every_field_and_attaches_the_contract_document(person, lib
     page.click("#submit")  # no terms, a negative amount: refused in words, next to each field
     assert page.wait_for_selector(".field-error[data-field='terms']").inner_text() == "Key terms is required"
     assert page.inner_text(".field-error[data-field='contract_amount']") == "Contract amount must be more than 0"
+    assert page.inner_text(".field-error[data-field='invoice_type']") == "Invoice type is required"
     assert "Must be more than 0" not in page.inner_text("[data-schemapath='root.contract_amount']")  # said once
     assert "is a required property" not in page.inner_text("main")
     rep.shot("contract-refused")
@@ -112,6 +114,7 @@ def test_a_start_form_shows_its_optional_fields_and_list_entries_read_by_their_t
     for optional in ("requirements_summary", "sla", "tech_sla", "legal_sla", "finance_sla"):
         assert page.locator(f"[name='root[{optional}]']").is_visible(), optional
     assert label_of(page, "customer").startswith("Customer *")
+    assert page.input_value("[name='root[project_id]']") == ""  # a required number starts empty, not on 0
     rep.shot("freeze-start")
 
     project = library.won_project()

@@ -36,6 +36,19 @@ const JsonForm = (() => {
       container.append(checkbox, label);
       return { label, checkbox, container };
     };
+    // No silent answers: a list with a "Choose one…" placeholder and a number with no default start empty
+    // (json-editor would start them on the first option and on 0).
+    const selectDefault = editors.select.prototype.getDefault;
+    editors.select.prototype.getDefault = function () {
+      return this.schema?.options?.has_placeholder_option && this.schema.default === undefined ? undefined
+        : selectDefault.call(this);
+    };
+    for (const kind of ["number", "integer"]) {
+      const numberDefault = editors[kind].prototype.getDefault;
+      editors[kind].prototype.getDefault = function () {
+        return this.schema?.default === undefined ? undefined : numberDefault.call(this);
+      };
+    }
     // An enum of objects or arrays is shown as HTML built from the schema's keys and values.
     editors.enum.prototype.getHTML = (value) => escape(JSON.stringify(value));
     // A base64 media field shows its MIME type (from the value) as HTML.
@@ -61,6 +74,7 @@ const JsonForm = (() => {
     uploading: "Uploading…",
     document: (id) => `document ${id}`,
     yes: "Yes", no: "No",
+    chooseOne: "Choose one…",
   };
 
   // json-editor's own messages, shown next to a field as it is filled in: plain words, no schema terms.
@@ -147,6 +161,15 @@ const JsonForm = (() => {
   const key = (value) => String(value);  // how x-enum-titles names an option: "true", "vat_special", "3"
 
   /** `x-enum-titles` (the project's spelling), `oneOf` with const/title: json-editor's `options.enum_titles`. */
+  /** A list with no default starts on "Choose one…", not on its first option: nothing is a silent answer. */
+  function placeholder(property) {
+    if (["string", "integer", "number"].includes(property.type) && Array.isArray(property.enum)
+        && property.enum.length > 0 && property.default === undefined) {
+      property.options = { ...(property.options || {}), has_placeholder_option: true,
+                           placeholder_option_text: WORDS.chooseOne };
+    }
+  }
+
   function nameChoices(property) {
     const options = property.oneOf || property.anyOf;
     if (!property.enum && Array.isArray(options) && options.length && options.every((o) => o && "const" in o)) {
@@ -225,6 +248,7 @@ const JsonForm = (() => {
           property.options = { ...(property.options || {}), hidden: true };
         }
         nameChoices(property);
+        placeholder(property);
         bounds(property);
         if (property.type === "boolean" && !property.format) property.format = "checkbox";
         if (property.type === "object") walk(property, here);
