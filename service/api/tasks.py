@@ -66,8 +66,9 @@ def list_tasks(query):
 def get_task(task_id: int):
     """The task with its form and the data it sees; sealed keys are listed (read-only for everyone).
 
-    A completed or cancelled task shows the answers its form holds (what was submitted), readable by
-    those who took part; 404 for anyone else."""
+    A completed or cancelled task shows the answers its form holds (what was submitted). Its holder,
+    completer and whoever sees its instance read the data; a colleague who only knows of the task (its
+    group's work someone holds or did, a former holder) gets it with empty `data`; 404 for anyone else."""
     svc = services()
     with svc.sessions() as session:
         task = _visible_task(session, task_id)
@@ -75,8 +76,12 @@ def get_task(task_id: int):
         parsed = svc.library.get(instance.process_version.content_hash)
         view = task_dict(task, utcnow())
         view["form"] = parsed.form_for(task.element_id)
-        view["data"] = (_task_data(svc, instance, task) if task.status == "open"
-                        else answers(svc, instance, task, view["form"]))
+        if not visibility.can_read_task(session, actor_id(), task):  # knows of it, may not read it (R6)
+            view["data"] = {}
+        elif task.status == "open":
+            view["data"] = _task_data(svc, instance, task)
+        else:
+            view["data"] = answers(svc, instance, task, view["form"])
         view["sealed"] = list(instance.sealed or [])
         return view
 

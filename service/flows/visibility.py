@@ -106,6 +106,19 @@ def can_see_task(session: Session, user_id: int, task: Task) -> bool:
     return can_see_instance(session, user_id, session.get(Instance, task.instance_id))
 
 
+def can_read_task(session: Session, user_id: int, task: Task) -> bool:
+    """Who may read what a task holds (its data, answers, context, sealed and signed sections, documents).
+
+    Its holder and its completer, and whoever can see its instance (R6: which includes the members of
+    the groups an open, unclaimed task is offered to). A colleague who only knows of the task (their
+    group's work someone else holds or did, a former holder) reads its name, state and holder - enough
+    to hear why they may not act - but not the project's data.
+    """
+    if user_id in (task.assignee_id, task.completed_by):
+        return True
+    return can_see_instance(session, user_id, session.get(Instance, task.instance_id))
+
+
 def done_by(session: Session, user_id: int, page: int, per_page: int) -> list[Task]:
     """The tasks a person completed, newest first, one page (and one more row, to tell if more follow)."""
     return list(session.scalars(select(Task).where(Task.completed_by == user_id, Task.status == "completed")

@@ -98,6 +98,21 @@ def test_someone_who_sees_the_task_hears_why_not_and_someone_who_does_not_hears_
     assert got == expected
 
 
+def test_knowing_of_a_task_is_not_reading_the_project_it_holds(api, services):
+    """A colleague of the rep's group, or a former holder, sees the task's name and holder (to hear why not),
+    never its data: that is the project's, and R6 gives it to those who take part."""
+    rep_task = _opportunity(api)
+    mine = api.client.get(f"/api/v1/tasks/{rep_task}", headers=api.login("rep")).json
+    assert mine["data"]["customer"] == "ACME Education"
+    peer = api.client.get(f"/api/v1/tasks/{rep_task}", headers=api.login("rep2"))
+    assert peer.status_code == 200 and peer.json["data"] == {} and peer.json["name"] == mine["name"]
+
+    former = _passed_on(api, services)
+    holder = api.client.get(f"/api/v1/tasks/{former}", headers=api.login("delivery_head")).json
+    assert holder["data"]["contract_number"] == "C-1"
+    assert api.client.get(f"/api/v1/tasks/{former}", headers=api.login("tech")).json["data"] == {}
+
+
 def test_tasks_i_completed_newest_first_a_page_at_a_time(api, services):
     project = api.start_project("rep")
     rep = api.login("rep")
@@ -130,7 +145,7 @@ def test_a_completed_task_shows_its_answers_to_those_who_took_part_and_is_404_to
     assert "contract_number" not in mine["data"]
 
     colleague = api.client.get(f"/api/v1/tasks/{task['id']}", headers=api.login("rep2"))  # the Sales lane's work
-    assert colleague.status_code == 200 and colleague.json["data"] == mine["data"]
+    assert colleague.status_code == 200 and colleague.json["data"] == {}  # knows of it; the project is not theirs
     assert api.client.get(f"/api/v1/instances/{project['id']}", headers=api.login("rep2")).status_code == 404
     manager = api.client.get(f"/api/v1/tasks/{task['id']}", headers=api.login("sales_mgr"))  # R9: the rep's manager
     assert manager.status_code == 200

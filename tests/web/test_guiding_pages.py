@@ -99,4 +99,6 @@ def test_a_colleague_opening_a_task_someone_holds_reads_who_holds_it(person, lib
     page = colleague.open(f"/tasks/{task.id}")
     assert "Rita Patel (Sales rep) holds this task: only they can submit it." in page.inner_text("#held-by")
     assert page.locator("#submit").count() == 0
+    assert "ACME Education" not in page.inner_text("main").split("·", 1)[1]  # the project's data is not theirs (R6)
+    assert page.locator("#task-form, #task-context").count() == 0
     colleague.shot("held-by-someone-else")
