@@ -98,11 +98,13 @@ def check_references(session: Session, schema: dict | None, data: dict, instance
         raise FormInvalid("document references are invalid", errors)
 
 
-def attach(session: Session, schema: dict | None, data: dict, instance_id: int) -> list[int]:
+def attach(session: Session, schema: dict | None, data: dict, instance_id: int, at=None,
+           actor_id: int | None = None) -> list[int]:
     """Links the documents the form's document fields name to `instance_id`, in the caller's transaction.
 
     Only a document that belongs to no instance yet is linked (one uploaded without ``instance_id``,
-    as the API and the demo do); one already another instance's stays where it is. Returns the ids linked.
+    as the API and the demo do); one already another instance's stays where it is. Each link is a log
+    entry (`at`: the flow's time), since it changes who may open the file. Returns the ids linked.
     """
     ids = sorted({data[name] for name in document_fields(schema)
                   if isinstance(data.get(name), int) and not isinstance(data.get(name), bool)})
@@ -112,4 +114,9 @@ def attach(session: Session, schema: dict | None, data: dict, instance_id: int) 
     if free:
         session.execute(update(Document).where(Document.id.in_(free), Document.instance_id.is_(None))
                         .values(instance_id=instance_id).execution_options(synchronize_session="fetch"))
+        if at is not None:
+            for document_id, filename in session.execute(select(Document.id, Document.filename)
+                                                         .where(Document.id.in_(free)).order_by(Document.id)):
+                audit.record(session, at, "document_attached", instance_id=instance_id, actor_id=actor_id,
+                             document_id=document_id, filename=filename)
     return free

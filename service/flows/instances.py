@@ -78,7 +78,7 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         uow.session.add(instance)
         uow.session.flush()
         if parsed.start_form_key:
-            documents.attach(uow.session, parsed.forms.get(parsed.start_form_key), data, instance.id)
+            documents.attach(uow.session, parsed.forms.get(parsed.start_form_key), data, instance.id, now, actor_id)
         audit.record(uow.session, now, "instance_started", instance_id=instance.id, actor_id=actor_id,
                      process_id=process_id, version=version.version, business_key=business_key,
                      **({"by": by_event.kind, by_event.kind: by_event.name} if by_event else {}))
@@ -233,7 +233,8 @@ def run_completion(services: Services, uow: UnitOfWork, instance: Instance, task
     `action(workflow, complete)`: how the completion itself runs (a skip wraps it), else it just does.
     """
     parsed = services.library.get(instance.process_version.content_hash)
-    documents.attach(uow.session, parsed.form_for(task.element_id), data, instance.id)  # R6: the instance's now
+    documents.attach(uow.session, parsed.form_for(task.element_id), data, instance.id, now,  # R6: the instance's
+                     actor_id)
     ctx = OperatorContext.of(services, uow.session, instance, now)
     with engine_errors():
         workflow = services.engine.restore(instance.state)

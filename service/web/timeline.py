@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .formatting import local_time
+from .formatting import group_title, local_time
 from .words import FieldWords, humanize, title_of, value_text
 
 # kind (or kind:variant) -> sentence; the {names} are filled by `_facts` below.
@@ -35,6 +35,7 @@ SENTENCES = {
     "task_unclaimed": "{who} gave “{task}” back",
     "task_reassigned": "{who} gave “{task}” to {assignee}",
     "task_completed": "{who} completed “{task}”",
+    "document_attached": "{who} attached “{filename}”",
     "task_cancelled": "“{task}” was withdrawn",
     "sign": "{who} signed “{section}”",
     "sealed": "“{sections}” sealed: a change now breaks the signatures",
@@ -116,7 +117,7 @@ def _facts(event, names: Names) -> dict[str, str]:
     facts.update(
         who=names.person(event.actor_id), process=names.process,
         element=names.element(event.element_id), task=task or names.element(event.element_id),
-        group=str(data.get("candidate_group") or "its group"), due=_time(data.get("due_at")),
+        group=group_title(data.get("candidate_group")) or "its group", due=_time(data.get("due_at")),
         assignee=names.person(data.get("assignee")),
         section=title_of(words, str(data.get("section") or "")),
         sections="”, “".join(title_of(words, s) for s in data.get("sections") or []),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from service.app import create_app
 from service.demo import seed_people
 from service.flows import instances
 from service.flows.errors import Forbidden, FormInvalid
-from service.store.models import Document
+from service.store.models import AuditEvent, Document
 from tests.api.conftest import PASSWORD
 from tests.library import make_library
 from tests.support import task_by_element
@@ -45,6 +46,11 @@ def test_the_acceptance_document_is_the_projects_and_each_person_who_sees_it_ope
     assert _document(services, scan).instance_id is None
     library.task(project, "acceptance", "delivery", {"acceptance_document": scan, "accepted_on": "2026-01-15"})
     assert _document(services, scan).instance_id == project
+    with services.sessions() as session:  # who may open it changed: the log says so, in the same transaction
+        [logged] = session.scalars(select(AuditEvent).where(AuditEvent.instance_id == project,
+                                                            AuditEvent.kind == "document_attached")).all()
+        assert (logged.actor_id, logged.data) == (library.people["delivery"],
+                                                  {"document_id": scan, "filename": "acceptance.pdf"})
 
     for username in ("delivery", "delivery_head", "rep", "sales_mgr", "vp", "finance"):
         got = client.get(f"/api/v1/documents/{scan}", headers=_token(client, username))

@@ -60,7 +60,7 @@ def test_the_service_s_own_steps_read_as_what_happened():
 def test_a_due_time_reads_as_local_time_and_no_sentence_shows_a_literal():
     opened = event("task_opened", None, "legal_review", name="Legal review of the contract",
                    candidate_group="legal", due_at="2026-11-30T17:19:54.055279+00:00")
-    assert sentence(opened, NAMES) == "“Legal review of the contract” is waiting for legal, due 2026-11-30 17:19 UTC"
+    assert sentence(opened, NAMES) == "“Legal review of the contract” is waiting for Legal, due 2026-11-30 17:19 UTC"
     started = sentence(event("instance_started", None, business_key=None), NAMES)
     assert "None" not in started and started.startswith("The service started")
 
