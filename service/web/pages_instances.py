@@ -85,7 +85,8 @@ def instance_page(instance_id: int):
         usernames = dict(session.execute(select(User.username, User.display_name)).all())
         parsed = services.library.get(instance.process_version.content_hash)
         elements = element_names(parsed)
-        words = with_sources(process_words(parsed), lambda source: SOURCES.get(source, lambda _s: [])(session))
+        words = with_sources(process_words(parsed),
+                             lambda source: SOURCES.get(source, lambda _s, _u: [])(session, g.user.id))
         entries = timeline(events, Names(names, usernames, elements, words,
                                          plain_name(instance.process_version.name or instance.process_id)))
         ordered = sorted(tasks, key=lambda t: (t.status != "open", -t.id))
@@ -148,7 +149,8 @@ def start(process_id: str):
         except VersionUnusable as unusable:
             abort(409, description=unusable.message)
         allowed = parsed.start_lane is None or parsed.start_lane in visibility.groups_of(session, g.user.id)
-        form = with_choices(session, parsed.forms.get(parsed.start_form_key) if parsed.start_form_key else None)
+        form = with_choices(session, parsed.forms.get(parsed.start_form_key) if parsed.start_form_key else None,
+                            g.user.id)
         return render_template("start.html", version=version, form=form or {"type": "object", "properties": {}},
                                allowed=allowed, lane=parsed.start_lane,
                                lane_title=guide.group_title(parsed.start_lane) if parsed.start_lane else None,

@@ -104,12 +104,13 @@ def task_page(task_id: int):
                      and bool(set(task.groups) & set(visibility.groups_of(session, g.user.id))))
         reassign_to = _reassign_choices(session, task) if task.status == "open" else []
         may_see_instance = visibility.can_see_instance(session, g.user.id, instance)
-        if task.status != "open" and not may_see_instance:  # a done task's colleague reads its answers, not the
-            sealed, signs, checks = {}, [], []  # project's data (R6)
+        readable = visibility.can_read_task(session, g.user.id, task)
+        if not readable:  # a colleague who only knows of the task: its name and holder, not the project's data (R6)
+            sealed, signs, checks = {}, [], []
         shown = context_of(session, shown_keys(info.properties if info else {}), instance.data, process_words(parsed),
-                           instance.id, g.user.id) if task.status == "open" or may_see_instance else []
-        form = with_choices(session, parsed.form_for(task.element_id))
-        answered = answers(services, instance, task, form) if task.status == "completed" else None
+                           instance.id, g.user.id) if readable else []
+        form = with_choices(session, parsed.form_for(task.element_id), g.user.id) if readable else None
+        answered = answers(services, instance, task, form) if task.status == "completed" and readable else None
         completer = session.get(User, task.completed_by) if task.completed_by else None
         # the form shows an attached document by its file name, never its number
         documents = dict(session.execute(select(Document.id, Document.filename)
@@ -117,7 +118,7 @@ def task_page(task_id: int):
         return render_template(
             "task.html", task=task, instance=instance, customer=customer, assignee=assignee,
             form=form, answers=answered, completer=completer,
-            may_see_instance=may_see_instance,
+            may_see_instance=may_see_instance, readable=readable,
             sealed=sealed, signs=signs, checks=checks,
             signed_content={key: instance.data.get(key) for key in signs}, may_claim=may_claim,
             mine=task.assignee_id == g.user.id and task.status == "open", reassign_to=reassign_to,

@@ -10,7 +10,7 @@ from werkzeug.security import generate_password_hash
 from service.app import create_app
 from service.flows.customers import change_customer
 from service.store.models import User
-from tests.support import task_by_element
+from tests.support import instance, task_by_element
 from tests.web.conftest import PASSWORD
 
 
@@ -137,3 +137,20 @@ def test_the_signatures_page_says_whether_they_still_hold_and_why_not(app, libra
     page = client.get(f"/instances/{project}/signatures").get_data(as_text=True)
     assert "2 of 6 signatures no longer hold" in page
     assert page.count("“Confirmed risks” changed after it was signed") == 2
+
+
+def test_a_project_field_lists_the_projects_its_viewer_can_see_by_name(app, library):
+    """The freeze's "Project" (x-references instance:project_lifecycle) is a list in words, not an id to type."""
+    import json
+
+    project = library.won_project()  # the rep's; finance has no part in it yet
+
+    def choices(username: str) -> dict:
+        page = logged_in(app, username).get("/start/requirement_freeze").get_data(as_text=True)
+        schema = json.loads(re.search(r'id="start-schema">(.*?)</script>', page, re.S).group(1))
+        field = schema["properties"]["project_id"]
+        return dict(zip(field.get("enum", []), field.get("options", {}).get("enum_titles", []), strict=True))
+
+    stage = instance(library.services, project).stage
+    assert choices("rep") == {project: f"#{project} ACME Education · {stage}"}
+    assert project not in choices("rep2")  # another rep may start a freeze, but of their own projects
