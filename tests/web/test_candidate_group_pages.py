@@ -17,6 +17,6 @@ def test_a_task_for_two_groups_is_claimable_by_either_on_its_page(app, services)
     task = task_by_element(services, started.instance_id, "Activity_0review1")
     for who in ("legal", "finance"):
         page = logged_in(app, who).get(f"/tasks/{task.id}").get_data(as_text=True)
-        assert "waiting in <b>legal, finance</b>" in page and "Claim this task" in page
+        assert "waiting in <b>Legal, Finance</b>" in page and "Claim this task" in page
         assert f"/tasks/{task.id}" in logged_in(app, who).get("/tasks?scope=groups").get_data(as_text=True)
     assert logged_in(app, "delivery").get(f"/tasks/{task.id}").status_code == 404
