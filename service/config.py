@@ -164,6 +164,9 @@ class Config:
     # An Idempotency-Key reserved this long ago whose work never committed counts as abandoned: ten times
     # gunicorn's 30 s worker timeout, so no request still running can be mistaken for a dead one.
     idempotency_abandon_after_s: float = 300.0
+    # The language of anyone who has not chosen one and whose browser asks for none of ours, and of
+    # group mailboxes and chat groups without their own (HANDOFF_DEFAULT_LOCALE: "en" or "zh-CN").
+    default_locale: str = "en"
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Config:
@@ -193,6 +196,7 @@ class Config:
             lockout_minutes=_number(env, "HANDOFF_LOCKOUT_MINUTES", cls.lockout_minutes, float),
             idempotency_abandon_after_s=_number(env, "HANDOFF_IDEMPOTENCY_ABANDON_AFTER",
                                                 cls.idempotency_abandon_after_s, float),
+            default_locale=_locale(env, "HANDOFF_DEFAULT_LOCALE"),
         )
 
     @property
@@ -245,3 +249,15 @@ class Config:
     @property
     def finance_drop_dir(self) -> Path:
         return self.finance.drop_dir or self.data_dir / "finance-drop"
+
+
+def _locale(env, name: str) -> str:
+    from service import i18n
+
+    value = env.get(name)
+    if not value:
+        return i18n.DEFAULT
+    tag = i18n.normalize(value)
+    if tag is None:
+        raise ValueError(f"{name}={value!r}: one of {', '.join(i18n.SUPPORTED)}")
+    return tag

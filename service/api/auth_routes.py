@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import abort, g
 from flask_smorest import Blueprint
 
+from service.flows import preferences
 from service.flows.logins import end_sessions
 from service.flows.visibility import groups_of
+from service.store.models import User
 
 from . import schemas
 from .auth import authenticate, issue_token, login_required
@@ -17,7 +19,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Log in; who
 
 def user_dict(session, user) -> dict:
     return {"id": user.id, "username": user.username, "display_name": user.display_name, "email": user.email,
-            "manager_id": user.manager_id, "groups": groups_of(session, user.id)}
+            "manager_id": user.manager_id, "groups": groups_of(session, user.id), "locale": user.locale}
 
 
 @blp.route("/auth/token", methods=["POST"])
@@ -43,6 +45,17 @@ def me():
     """The logged-in person, with their groups."""
     with services().sessions() as session:
         return user_dict(session, g.user)
+
+
+@blp.route("/me", methods=["PATCH"])
+@blp.arguments(schemas.MyPreferencesSchema)
+@blp.response(200, schemas.UserSchema)
+@login_required
+def update_me(body):
+    """Changes my own settings: the language Handoff speaks to me in (pages, messages, e-mails, chat)."""
+    with services().sessions() as session:
+        preferences.set_locale(session, g.user.id, body["locale"])
+        return user_dict(session, session.get(User, g.user.id))
 
 
 @blp.route("/auth/logout", methods=["POST"])

@@ -24,7 +24,8 @@ def _view(session, user: User) -> dict:
     manager = session.get(User, user.manager_id) if user.manager_id else None
     return {"id": user.id, "username": user.username, "display_name": user.display_name, "email": user.email,
             "manager": manager.username if manager else None, "groups": groups_of(session, user.id),
-            "active": user.active, "locked_until": user.locked_until, "failed_logins": user.failed_logins or 0}
+            "active": user.active, "locked_until": user.locked_until, "failed_logins": user.failed_logins or 0,
+            "locale": user.locale, "mobile": user.mobile, "chat_ids": dict(user.chat_ids or {})}
 
 
 @blp.route("", methods=["GET"])
@@ -54,6 +55,9 @@ def save_person(body):
             user = User(username=body["username"], created_at=utcnow())
             session.add(user)
         user.display_name, user.email, user.active = body["display_name"], body["email"], body["active"]
+        for name in ("locale", "mobile", "chat_ids"):
+            if name in body:
+                setattr(user, name, body[name] or None)
         if body["password"]:
             user.password_hash = generate_password_hash(body["password"])
             if user.id is not None:  # a new password ends the sessions made with the old one; a new person has none

@@ -18,6 +18,9 @@ class TokenRequest(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
 
 
+CHAT_KINDS = ["wecom", "dingtalk", "feishu", "slack", "teams"]
+
+
 class UserSchema(Schema):
     id = fields.Integer()
     username = fields.String()
@@ -25,6 +28,12 @@ class UserSchema(Schema):
     email = fields.String(allow_none=True)
     manager_id = fields.Integer(allow_none=True)
     groups = fields.List(fields.String())
+    locale = fields.String(allow_none=True, metadata={"description": "en or zh-CN; null until chosen"})
+
+
+class MyPreferencesSchema(Schema):
+    locale = fields.String(required=True, validate=validate.OneOf(["en", "zh-CN"]),
+                           metadata={"description": "the language pages, messages and e-mails reach me in"})
 
 
 class TokenSchema(Schema):
@@ -335,6 +344,14 @@ class PersonSchema(Schema):
     locked_until = fields.DateTime(dump_only=True, allow_none=True,
                                    metadata={"description": "set while failed logins lock this login"})
     failed_logins = fields.Integer(dump_only=True, metadata={"description": "failed logins in a row"})
+    # Absent from a save: kept as they are (the admin page may not show them all).
+    locale = fields.String(allow_none=True, validate=validate.OneOf(["en", "zh-CN"]),
+                           metadata={"description": "en or zh-CN; null: the browser's at their next login"})
+    mobile = fields.String(allow_none=True, validate=validate.Regexp(r"^\+?[0-9][0-9 -]{4,30}$"),
+                           metadata={"description": "the mobile WeCom and DingTalk robots @-mention"})
+    chat_ids = fields.Dict(keys=fields.String(validate=validate.OneOf(CHAT_KINDS)),
+                           values=fields.String(validate=validate.Length(min=1, max=200)),
+                           metadata={"description": "their user id per team chat: " + ", ".join(CHAT_KINDS)})
 
 
 class DiagramSchema(Schema):

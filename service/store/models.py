@@ -229,6 +229,11 @@ class User(Base):
     token_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")  # consecutive, since the last success
     locked_until: Mapped[datetime | None]  # HANDOFF_LOCKOUT_AFTER failures in a row lock the login until then
+    # The language pages, messages, e-mails and chat reach this person in ("en", "zh-CN"); None until they
+    # first log in (then their browser's), or an admin sets it. See service.i18n.
+    locale: Mapped[str | None] = mapped_column(String(16))
+    mobile: Mapped[str | None] = mapped_column(String(32))  # how WeCom and DingTalk robots @-mention them
+    chat_ids: Mapped[dict | None] = mapped_column(JSON)  # {"wecom": ID, "dingtalk": ..., "feishu", "slack", "teams"}
 
 
 class Group(Base):

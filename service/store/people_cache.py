@@ -60,11 +60,19 @@ class Person:
     time_zone: str = "UTC"
     password_hash: str | None = field(default=None, repr=False)
     token_epoch: int = 0  # tokens issued under an older epoch are refused (logout, password change)
+    locale: str | None = None  # "en" or "zh-CN"; None: not chosen yet (see service.i18n)
+    mobile: str | None = None
+    chat_ids: tuple[tuple[str, str], ...] = ()  # (("wecom", "zhangsan"), ...): a tuple, so a Person stays hashable
+
+    def chat_id(self, channel: str) -> str | None:
+        """This person's user id in a team chat ("wecom", "dingtalk", "feishu", "slack", "teams")."""
+        return dict(self.chat_ids).get(channel)
 
     @classmethod
     def of(cls, user: User) -> Person:
         return cls(user.id, user.username, user.display_name, user.email, user.manager_id, user.active,
-                   user.time_zone, user.password_hash, user.token_epoch or 0)
+                   user.time_zone, user.password_hash, user.token_epoch or 0, user.locale, user.mobile,
+                   tuple(sorted((str(k), str(v)) for k, v in (user.chat_ids or {}).items())))
 
 
 class PeopleCache:

@@ -24,6 +24,7 @@ from . import (
     session_auth,
 )
 from .formatting import register_filters
+from .i18n import init_i18n
 from .transport import init_transport
 
 
@@ -33,6 +34,7 @@ def init_web(app: Flask) -> None:
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=services.config.secure_cookies)
     init_transport(app, services.config)
+    init_i18n(app)
     # A form's fields keep the order its designer wrote them in (Jinja's tojson sorts keys by default).
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
     for module in (session_auth, pages_tasks, pages_instances, pages_manager, pages_designer, pages_inbox,

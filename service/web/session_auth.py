@@ -13,8 +13,11 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
+from service import i18n
 from service.api.auth import authenticate, issue_token, user_from_token
+from service.flows import preferences
 from service.flows.logins import AccountLocked, end_sessions
 
 bp = Blueprint("session_auth", __name__)
@@ -76,11 +79,15 @@ def login():
         except AccountLocked as locked:
             return render_template("login.html", error=locked.message, next=request.values.get("next", "")), 403
         if token:
+            chosen = session.get("lang")
+            with services.sessions() as db:
+                preferences.adopt_browser_locale(db, user.id, chosen or i18n.negotiate(
+                    request.headers.get("Accept-Language"), services.config.default_locale))
             session.clear()
             session["token"] = token
             session["tz"] = request.form.get("tz", "")[:64]  # the browser's own zone: times read as on its clock
             return redirect(_safe_next(request.form.get("next")))
-        error = "Wrong user name or password."
+        error = gettext("Wrong user name or password.")
     status = 401 if error else 200  # a 401 counts against the login limits (service.web.throttle)
     return render_template("login.html", error=error, next=request.values.get("next", "")), status
 

@@ -13,7 +13,8 @@ const Handoff = (() => {
   }
 
   async function api(method, path, { json, form, version, idempotencyKey } = {}) {
-    const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
+    // The API answers in the page's language, not the browser's (a person may have chosen another).
+    const headers = { Authorization: `Bearer ${token}`, Accept: "application/json", "Accept-Language": I18n.locale };
     let body;
     if (json !== undefined) { headers["Content-Type"] = "application/json"; body = JSON.stringify(json); }
     if (form !== undefined) body = form;
