@@ -208,6 +208,8 @@ class DeployedSchema(Schema):
     created = fields.Boolean()
     restores = fields.Integer(allow_none=True, metadata={"description": "the older version whose files this one "
                                                                        "brings back (an undo), if any"})
+    warnings = fields.List(fields.String(), metadata={"description": "words not translated yet, as FILE:LINE: "
+                                                                     "element-id: message lines (never a refusal)"})
 
 
 class CustomerSchema(Schema):

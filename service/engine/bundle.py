@@ -15,6 +15,7 @@ from pathlib import Path
 from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 
 from .parser import HandoffParser
+from .translations import catalogs_for, is_translation
 
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
 DMN_SUFFIX = ".dmn"
@@ -113,6 +114,8 @@ def split_bundles(files: dict[str, str]) -> list[Bundle]:
         specs = [spec, *subprocesses.values()]
         needed = {s.file for s in specs if s is not None and s.file}
         bundle_files = {p: files[p] for p in needed if p in files}
+        for diagram in list(bundle_files):  # a diagram's translations travel (and are hashed) with it
+            bundle_files.update({c: files[c] for c in catalogs_for(diagram, files)})
         bundle_files.update(dmn_files)
         if CALENDARS in files:
             bundle_files[CALENDARS] = files[CALENDARS]
@@ -120,6 +123,7 @@ def split_bundles(files: dict[str, str]) -> list[Bundle]:
             path = FORMS_PREFIX + key
             if path in files:
                 bundle_files[path] = files[path]
+                bundle_files.update({c: files[c] for c in catalogs_for(path, files)})
         bundles.append(Bundle(process_id, spec.description or process_id, bundle_files))
     return bundles
 
@@ -163,13 +167,19 @@ def start_lane(files: dict[str, str], process_id: str) -> str | None:
 
 
 def process_sources(files: dict[str, str]) -> dict[str, str]:
-    """The BPMN and DMN files among a deployment's files (the validator's input)."""
-    return {p: t for p, t in files.items() if p.endswith(BPMN_SUFFIXES) or p.endswith(DMN_SUFFIX)}
+    """The BPMN and DMN files among a deployment's files, with the diagrams' translations (the validator's input)."""
+    return {p: t for p, t in files.items() if p.endswith(BPMN_SUFFIXES) or p.endswith(DMN_SUFFIX)
+            or (is_translation(p) and not p.startswith(FORMS_PREFIX))}
+
+
+def form_sources(files: dict[str, str]) -> dict[str, str]:
+    """The forms (and their translations) of a deployment, keyed by form key (path under ``forms/``)."""
+    return {p[len(FORMS_PREFIX):]: t for p, t in files.items() if p.startswith(FORMS_PREFIX)}
 
 
 def load_forms(files: dict[str, str]) -> dict[str, dict]:
     return {
         path[len(FORMS_PREFIX):]: json.loads(text)
         for path, text in files.items()
-        if path.startswith(FORMS_PREFIX) and path.endswith(".json")
+        if path.startswith(FORMS_PREFIX) and path.endswith(".json") and not is_translation(path)
     }

@@ -16,6 +16,8 @@ from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 
 from .bundle import BPMN_SUFFIXES, CALENDARS, Bundle, load_forms, new_parser, start_form_key, start_lane
 from .calendar import business_hours_function, load_calendars
+from .translations import Translations
+from .translations import load as load_translations
 
 
 class UnknownSpec(LookupError):
@@ -44,6 +46,7 @@ class ParsedProcess:
     properties: dict = field(default_factory=dict)
     start_form_key: str | None = None
     start_lane: str | None = None
+    translations: Translations = field(default_factory=Translations)  # its words in other languages
 
     def form_for(self, element_id: str) -> dict | None:
         info = self.user_tasks.get(element_id)
@@ -68,7 +71,8 @@ def parse_bundle(bundle: Bundle, ref: str | None = None) -> ParsedProcess:
     return ParsedProcess(ref, bundle.process_id, spec, subprocess_specs, load_forms(bundle.files), user_tasks,
                          functions=script_functions(bundle.files, properties.get("calendar")),
                          properties=properties, start_form_key=start_form_key(bundle.files, bundle.process_id),
-                         start_lane=start_lane(bundle.files, bundle.process_id))
+                         start_lane=start_lane(bundle.files, bundle.process_id),
+                         translations=load_translations(bundle.files))
 
 
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "camunda": "http://camunda.org/schema/1.0/bpmn"}

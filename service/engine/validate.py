@@ -27,6 +27,7 @@ from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 from . import form_patterns
 from .bundle import BPMN_SUFFIXES, DMN_SUFFIX, FORMS_PREFIX, decision_files, project_folders
 from .problem_text import readable_tags, unexpected
+from .translations import LOCALES, catalog_of, is_translation
 from .validate_camunda import check_camunda
 from .validate_checks import (
     BPMN_NS,
@@ -57,9 +58,10 @@ from .validate_limits import (
 from .validate_messages import check_messages
 from .validate_shows import shows_problems
 from .validate_spiff import spiff_problems
+from .validate_translations import check_diagram, check_form
 from .validate_values import check_timers, check_user_task_values
 
-__all__ = ["Problem", "validate", "validate_files"]
+__all__ = ["Problem", "validate", "validate_files", "validate_with_warnings"]
 
 log = logging.getLogger(__name__)
 DOCTYPE = "DOCTYPE and entities are not allowed"
@@ -87,7 +89,7 @@ def _validate(paths, forms_dir) -> list[Problem]:
     problems: list[Problem] = []
     for (folder, bpmn_root), group in groups.items():
         files: dict[str, str] = {}
-        for path in _with_decisions(group, Path(bpmn_root)):
+        for path in _with_translations(_with_decisions(group, Path(bpmn_root))):
             text, problem = _read_source(path)
             if problem is not None:
                 problems.append(problem)
@@ -108,6 +110,16 @@ def _with_decisions(paths: list, bpmn_root: Path) -> list:
     given = {os.path.abspath(p) for p in paths}
     found = decision_files(bpmn_root) if bpmn_root.name == "bpmn" else sorted(bpmn_root.glob(f"*{DMN_SUFFIX}"))
     return list(paths) + [d for d in found if os.path.abspath(d) not in given]
+
+
+def _with_translations(paths: list) -> list:
+    """A diagram is checked with its translation files beside it (``x.zh-CN.json``)."""
+    found = []
+    for path in paths:
+        stem = str(path)[: -len(".bpmn20.xml")] if str(path).endswith(".bpmn20.xml") else str(path).rsplit(".", 1)[0]
+        found += [Path(f"{stem}.{loc}.json") for loc in LOCALES if str(path).endswith(BPMN_SUFFIXES)
+                  and Path(f"{stem}.{loc}.json").is_file()]
+    return list(paths) + found
 
 
 def _read_source(path) -> tuple[str, Problem | None]:
@@ -146,16 +158,25 @@ def validate_files(files: dict[str, str], forms: dict[str, str] | None = None, *
     Without ``forms``, the ``forms/...`` entries of ``files`` are the forms (as `bundle.read_tree`
     returns them). ``forms_root`` names the forms folder in the problems about a form.
     """
+    return validate_with_warnings(files, forms, forms_root=forms_root)[0]
+
+
+def validate_with_warnings(files: dict[str, str], forms: dict[str, str] | None = None, *,
+                           forms_root: str = "forms") -> tuple[list[Problem], list[Problem]]:
+    """(problems, warnings): warnings (a word not translated yet) never stop a deploy."""
     try:
         return _validate_files(files, forms, forms_root)
     except Exception as exc:  # a bug here must not turn a deploy's answer into a 500
         log.exception("the validator failed")
-        return [Problem(min(files, default="-"), None, "-", unexpected(exc, "these files"))]
+        return [Problem(min(files, default="-"), None, "-", unexpected(exc, "these files"))], []
 
 
-def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_root: str) -> list[Problem]:
+def _validate_files(files: dict[str, str], forms: dict[str, str] | None,
+                    forms_root: str) -> tuple[list[Problem], list[Problem]]:
     if forms is None:
         forms = {p[len(FORMS_PREFIX):]: t for p, t in files.items() if p.startswith(FORMS_PREFIX)}
+    all_forms = forms
+    forms = {key: text for key, text in forms.items() if not is_translation(key)}
     schemas, form_problems = _load_forms(forms, forms_root)
     problems: list[Problem] = []
     clean: dict[str, str] = {}
@@ -165,7 +186,7 @@ def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_r
     runnable: set[str] = set()  # files with an executable process
     checked = coded = 0  # elements and characters of code so far (`validate_limits`)
     for path, text in sorted(files.items()):
-        if path.startswith(FORMS_PREFIX) and path.endswith(".json"):
+        if (path.startswith(FORMS_PREFIX) and path.endswith(".json")) or is_translation(path):
             continue
         root, structural = _load_document(path, text)
         problems += structural
@@ -201,7 +222,32 @@ def _validate_files(files: dict[str, str], forms: dict[str, str] | None, forms_r
         if not any(problem.file == file and problem.element_id == element_id and raw.startswith(start)
                    for file, element_id, start in covered):
             problems.append(problem)
-    return _sorted(problems)
+    wrong, warnings = _translation_findings(files, docs, all_forms, schemas, used_forms, forms_root)
+    return _sorted(problems + wrong), _sorted(warnings)
+
+
+def _translation_findings(files, docs, forms, schemas, used_forms, forms_root) -> tuple[list, list]:
+    """The translation files' problems and the words still untranslated (see `validate_translations`)."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    for path, root in docs.items():
+        if not path.endswith(DMN_SUFFIX):
+            wrong, missing = check_diagram(path, root, files)
+            problems, warnings = problems + wrong, warnings + missing
+    for path in files:
+        found = catalog_of(path)
+        if found and not path.startswith(FORMS_PREFIX) and not any(
+                f"{found[0]}{suffix}" in files for suffix in BPMN_SUFFIXES):
+            problems.append(Problem(path, 1, "-", "translates no diagram: name it after one (x.bpmn -> x.zh-CN.json)"))
+    for key in sorted(used_forms):
+        wrong, missing = check_form(key, schemas.get(key), forms, forms_root)
+        problems, warnings = problems + wrong, warnings + missing
+    for key in forms:
+        found = catalog_of(key)
+        if found and f"{found[0]}.json" not in forms:
+            problems.append(Problem(posixpath.join(forms_root, key), 1, "-", "translates no form: name it after one "
+                                                                             "(x.json -> x.zh-CN.json)"))
+    return problems, warnings
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from service.engine.bundle import (
     split_bundles,
 )
 from service.engine.library import script_functions
-from service.engine.validate import Problem, validate_files
+from service.engine.validate import Problem, validate_files, validate_with_warnings
 from service.store import queries
 from service.store.models import ProcessVersion
 
@@ -37,6 +38,7 @@ class Deployed:
     content_hash: str
     created: bool
     restores: int | None = None  # the older version whose content this new version brings back (an undo)
+    warnings: tuple[str, ...] = ()  # words not translated yet: shown to the designer, never a refusal
 
 
 def deploy(services: Services, files: dict[str, str], deployed_by: str | None = None,
@@ -54,7 +56,8 @@ def deploy(services: Services, files: dict[str, str], deployed_by: str | None = 
         with services.sessions() as session:
             files = {**queries.newest_files(session), **files}
     forms = {p[len(FORMS_PREFIX):]: t for p, t in files.items() if p.startswith(FORMS_PREFIX)}
-    problems = validate_files(process_sources(files), forms) + calendar_problems(files)
+    problems, warnings = validate_with_warnings(process_sources(files), forms)
+    problems += calendar_problems(files)
     if problems:
         raise DeployInvalid(problems)
     # A process untouched by an upload on top of the deployed library stays exactly as deployed.
@@ -66,9 +69,15 @@ def deploy(services: Services, files: dict[str, str], deployed_by: str | None = 
     results = []
     with UnitOfWork(services.sessions) as uow:
         for bundle in bundles:
-            results.append(_deploy_bundle(uow.session, bundle, deployed_by, now))
+            results.append(_with_warnings(_deploy_bundle(uow.session, bundle, deployed_by, now), bundle, warnings))
         uow.commit()
     return results
+
+
+def _with_warnings(result: Deployed, bundle: Bundle, warnings: list[Problem]) -> Deployed:
+    """The warnings about this bundle's own files (its diagrams and forms)."""
+    mine = [str(w) for w in warnings if w.file in bundle.files]
+    return dataclasses.replace(result, warnings=tuple(mine)) if mine else result
 
 
 def load_problems(services: Services, bundles: list[Bundle]) -> list[Problem]:

@@ -161,6 +161,18 @@
   }
 
   const result = document.getElementById("deploy-result");
+
+  /** Deployed, but some words are not translated yet: the designer reads which (a reload would hide them). */
+  function showWarnings(deployed) {
+    const made = deployed.filter((d) => d.created).map((d) => `${d.process_id} v${d.version}`).join(", ");
+    Handoff.notice(made ? t("Deployed: {versions}. Some words are not translated yet:", { versions: made })
+      : t("Nothing changed. Some words are not translated yet:"));
+    const list = Object.assign(document.createElement("ul"), { className: "warnings" });
+    for (const line of deployed.flatMap((d) => d.warnings || [])) {
+      list.append(Object.assign(document.createElement("li"), { textContent: line }));
+    }
+    result.append(list);
+  }
   document.getElementById("deploy").addEventListener("click", async (event) => {
     const button = event.target;
     const body = new FormData();
@@ -173,6 +185,7 @@
     result.replaceChildren();
     try {
       const deployed = await Handoff.api("POST", "/processes/deploy?with_deployed=true", { form: body });
+      if (deployed.some((d) => d.warnings?.length)) return showWarnings(deployed); // read them, no reload
       const created = deployed.filter((d) => d.created);
       Handoff.notice(created.length
         ? `Deployed: ${created.map((d) => `${d.process_id} v${d.version}`).join(", ")}.`

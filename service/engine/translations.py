@@ -1,0 +1,231 @@
+"""A process's own words in other languages: side-car catalogs deployed and versioned with it.
+
+Why side-car files: a designer keeps editing the diagram in Camunda Modeler or bpmn.io, which
+rewrite the XML; a JSON file beside it, keyed by element id, survives every save and diffs well.
+
+- ``bpmn/<diagram>.<locale>.json`` beside ``bpmn/<diagram>.bpmn``::
+
+      {"elements": {"lead_response": {"name": "线索分派与响应时限"},
+                    "urge_lead": {"name": "紧急：提醒销售代表", "subject": "紧急：线索 %(company)s 已等待 2 小时"}}}
+
+  ``name`` translates an element's ``name`` (process, lane, task, event, gateway, flow...);
+  ``subject`` is a notify/escalate subject template filled from the instance data at send time.
+- ``forms/<area>/<form>.<locale>.json`` beside ``forms/<area>/<form>.json``::
+
+      {"title": "跟进线索", "description": "…",
+       "fields": {"follow_up": {"title": "你做了什么"}, "open_items[].item": {"title": "待确认事项"},
+                  "invoice_type": {"x-enum-titles": {"vat_special": "增值税专用发票"}}}}
+
+  Fields are named by their data path (``a.b`` inside an object, ``a[]`` for an array's items);
+  ``placeholder`` and ``help`` translate json-editor's ``options.inputAttributes.placeholder``
+  and ``options.infoText``. Enum values never change: only their titles do.
+
+Pure: no Flask, no SQL. Anything missing falls back to the English.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+
+from service.i18n import DEFAULT, SUPPORTED
+
+LOCALES = tuple(loc for loc in SUPPORTED if loc != DEFAULT)
+_CATALOG = re.compile(r"^(?P<stem>.+)\.(?P<locale>" + "|".join(re.escape(loc) for loc in LOCALES) + r")\.json$")
+FIELD_WORDS = ("title", "description", "x-enum-titles", "placeholder", "help")
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def catalog_of(path: str) -> tuple[str, str] | None:
+    """(the path stem, the locale) when ``path`` is a translation file (``x.zh-CN.json``), else None."""
+    found = _CATALOG.match(path)
+    return (found["stem"], found["locale"]) if found else None
+
+
+def is_translation(path: str) -> bool:
+    return catalog_of(path) is not None
+
+
+def catalogs_for(path: str, files) -> list[str]:
+    """The translation files among ``files`` that belong to a diagram or form ``path``."""
+    stem = path.rsplit(".", 1)[0] if not path.endswith(".bpmn20.xml") else path[: -len(".bpmn20.xml")]
+    return [f"{stem}.{loc}.json" for loc in LOCALES if f"{stem}.{loc}.json" in files]
+
+
+@dataclass
+class Translations:
+    """One bundle's words by locale: element words (any diagram of it) and form overlays by form key."""
+
+    elements: dict[str, dict[str, dict]] = field(default_factory=dict)  # locale -> element id -> words
+    forms: dict[str, dict[str, dict]] = field(default_factory=dict)  # locale -> form key -> overlay
+
+    def words(self, element_id: str, locale: str | None) -> dict:
+        return self.elements.get(locale or DEFAULT, {}).get(element_id) or {}
+
+
+EMPTY = Translations()
+
+
+def load(files: dict[str, str]) -> Translations:
+    """Every translation file of a bundle; a file that does not read is skipped (validation says why)."""
+    found = Translations()
+    for path, text in sorted(files.items()):
+        catalog = catalog_of(path)
+        if catalog is None:
+            continue
+        stem, locale = catalog
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        if not isinstance(data, dict):
+            continue
+        if path.startswith("forms/"):
+            found.forms.setdefault(locale, {})[stem[len("forms/"):] + ".json"] = data
+        elif isinstance(data.get("elements"), dict):
+            by_id = found.elements.setdefault(locale, {})
+            for element_id, words in data["elements"].items():
+                if isinstance(words, dict):
+                    by_id.setdefault(element_id, words)
+    return found
+
+
+_cache: dict[str, Translations] = {}
+_lock = threading.Lock()
+
+
+def cached(content_hash: str, files_of) -> Translations:
+    """A version's translations, loaded once (``files_of()`` gives its files when not seen yet)."""
+    with _lock:
+        if content_hash in _cache:
+            return _cache[content_hash]
+    loaded = load(files_of() or {})
+    with _lock:
+        return _cache.setdefault(content_hash, loaded)
+
+
+def _of(source) -> Translations:
+    """A ParsedProcess (its ``translations``), a Translations, or a bundle's files."""
+    if isinstance(source, Translations):
+        return source
+    if isinstance(source, dict):
+        return load(source)
+    return getattr(source, "translations", None) or EMPTY
+
+
+def element_name(source, element_id: str, locale: str | None, default: str | None = None) -> str | None:
+    """An element's name in ``locale``; the English ``default`` when it has no translation."""
+    name = _of(source).words(element_id, locale).get("name")
+    return name if isinstance(name, str) and name.strip() else default
+
+
+def process_name(source, process_id: str, locale: str | None, default: str | None = None) -> str | None:
+    return element_name(source, process_id, locale, default)
+
+
+def lane_name(source, lane_id: str, locale: str | None, default: str | None = None) -> str | None:
+    """A lane's words to read (the English lane name stays the group it names)."""
+    return element_name(source, lane_id, locale, default)
+
+
+def subject_in(source, element_id: str, locale: str, data: dict) -> str | None:
+    """A notify/escalate subject in ``locale`` filled from the instance data; None when untranslated
+    or when the data lacks a value the template names (the English subject is then the one to read)."""
+    template = _of(source).words(element_id, locale).get("subject")
+    if not isinstance(template, str) or not template.strip():
+        return None
+    names = PLACEHOLDER.findall(template)
+    if any(name not in data for name in names):
+        return None
+    try:
+        return template % {name: _text(data[name]) for name in names} if names else template.replace("%%", "%")
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def form_in(schema: dict | None, locale: str | None, overlay: dict | None = None, *, source=None,
+            form_key: str | None = None) -> dict | None:
+    """The form with its words in ``locale`` (a copy; enum values, types and rules unchanged).
+
+    The overlay is given, or found in ``source``'s translations by ``form_key``; without one the
+    schema comes back as it is.
+    """
+    if overlay is None and source is not None and form_key:
+        overlay = _of(source).forms.get(locale or DEFAULT, {}).get(form_key)
+    if not isinstance(schema, dict) or not isinstance(overlay, dict) or locale in (None, DEFAULT):
+        return schema
+    result = copy.deepcopy(schema)
+    fields = overlay.get("fields") if isinstance(overlay.get("fields"), dict) else {}
+    root = {k: overlay[k] for k in FIELD_WORDS if k in overlay}
+    for path, node in schema_nodes(result):
+        words = root if path == "" else fields.get(path)
+        if isinstance(words, dict):
+            _apply(node, words)
+    return result
+
+
+def schema_nodes(schema: dict, path: str = ""):
+    """(data path, schema node) for a form and every part of it, as a translation names them."""
+    pending = [(path, schema)]
+    seen = 0
+    while pending and seen < 10_000:
+        seen += 1
+        here, node = pending.pop()
+        if not isinstance(node, dict):
+            continue
+        yield here, node
+        for part in ("then", "else", "if"):
+            if isinstance(node.get(part), dict):
+                pending.append((here, node[part]))
+        for key in ("allOf", "anyOf", "oneOf"):
+            for option in node.get(key) or []:
+                if isinstance(option, dict) and "const" not in option:
+                    pending.append((here, option))
+        for key, prop in (node.get("properties") or {}).items():
+            pending.append((f"{here}.{key}" if here else key, prop))
+        if isinstance(node.get("items"), dict):
+            pending.append((f"{here}[]", node["items"]))
+
+
+def _apply(node: dict, words: dict) -> None:
+    for key in ("title", "description"):
+        if isinstance(words.get(key), str) and key in node:
+            node[key] = words[key]
+    options = node.get("options") if isinstance(node.get("options"), dict) else None
+    attributes = options.get("inputAttributes") if options else None
+    attributes = attributes if isinstance(attributes, dict) else None
+    if isinstance(words.get("placeholder"), str) and attributes and "placeholder" in attributes:
+        attributes["placeholder"] = words["placeholder"]
+    if isinstance(words.get("help"), str) and options and "infoText" in options:
+        options["infoText"] = words["help"]
+    titles = words.get("x-enum-titles")
+    if isinstance(titles, dict):
+        _enum_titles(node, {str(k): str(v) for k, v in titles.items()})
+
+
+def _enum_titles(node: dict, titles: dict[str, str]) -> None:
+    """The option titles in each spelling the form uses (``x-enum-titles``, ``options.enum_titles``, oneOf)."""
+    if isinstance(node.get("x-enum-titles"), dict):
+        node["x-enum-titles"] = {k: titles.get(str(k), v) for k, v in node["x-enum-titles"].items()}
+    elif node.get("enum"):
+        node["x-enum-titles"] = dict(titles)
+    options = node.get("options") if isinstance(node.get("options"), dict) else {}
+    if isinstance(options.get("enum_titles"), list) and node.get("enum"):
+        options["enum_titles"] = [titles.get(value_key(v), t)
+                                  for v, t in zip(node["enum"], options["enum_titles"], strict=False)]
+    for key in ("oneOf", "anyOf"):
+        for option in node.get(key) or []:
+            if isinstance(option, dict) and "const" in option and value_key(option["const"]) in titles:
+                option["title"] = titles[value_key(option["const"])]
+
+
+def value_key(value) -> str:
+    """Option keys as a form writes them: ``true``/``false`` for booleans, the text of anything else."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
