@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from service.clock import utcnow
+from service.engine import translations
 from service.engine.runner import element_states
 from service.engine.timers import pending_timers
 from service.flows import instances as flows
 from service.flows import permissions, visibility
+from service.i18n import normalize
 from service.store.models import AuditEvent, Instance, Task
 
 from . import schemas
@@ -89,6 +92,8 @@ def diagram(instance_id: int):
         overdue = sorted({t.element_id for t in session.scalars(select(Task).where(
             Task.instance_id == instance_id, Task.status == "open", Task.due_at < now))})
         done, active = element_states(services().engine.restore(instance.state))
+        xml = translations.diagram_in(xml, services().library.get(instance.process_version.content_hash),
+                                      normalize(str(get_locale())))
         return {"process_id": instance.process_id, "xml": xml, "done": done, "active": active,
                 "overdue": overdue, "frozen": instance.frozen}
 

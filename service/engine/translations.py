@@ -37,6 +37,8 @@ LOCALES = tuple(loc for loc in SUPPORTED if loc != DEFAULT)
 _CATALOG = re.compile(r"^(?P<stem>.+)\.(?P<locale>" + "|".join(re.escape(loc) for loc in LOCALES) + r")\.json$")
 FIELD_WORDS = ("title", "description", "x-enum-titles", "placeholder", "help")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+KEPT_NAMES = ("message", "signal", "error", "escalation")
 
 
 def catalog_of(path: str) -> tuple[str, str] | None:
@@ -144,6 +146,27 @@ def subject_in(source, element_id: str, locale: str, data: dict) -> str | None:
         return template % {name: _text(data[name]) for name in names} if names else template.replace("%%", "%")
     except (TypeError, ValueError, KeyError):
         return None
+
+
+def diagram_in(xml: str, source, locale: str | None) -> str:
+    """The BPMN text with its elements' ``name`` attributes in ``locale`` (bpmn-js draws names from it).
+
+    Messages, signals and errors keep their names: those are what throws and catches match on.
+    """
+    by_id = _of(source).elements.get(locale or DEFAULT)
+    if not xml or not by_id:
+        return xml
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+    except (etree.XMLSyntaxError, ValueError):
+        return xml
+    for element in root.iter(f"{{{BPMN}}}*"):
+        name = element_name(source, element.get("id") or "", locale)
+        if name and element.get("name") is not None and etree.QName(element).localname not in KEPT_NAMES:
+            element.set("name", name)
+    return etree.tostring(root, encoding="unicode")
 
 
 def _text(value) -> str:

@@ -25,6 +25,7 @@ from . import (
 )
 from .formatting import register_filters
 from .i18n import init_i18n
+from .process_i18n import register as register_process_words
 from .transport import init_transport
 
 
@@ -41,6 +42,7 @@ def init_web(app: Flask) -> None:
                    pages_admin_people, pages_admin_records, pages_deliveries, pages_migrations, pages_operations):
         app.register_blueprint(module.bp)
     register_filters(app)
+    register_process_words(app)
 
     @app.get("/favicon.ico")
     def favicon():

@@ -18,6 +18,7 @@ from service.flows.errors import Forbidden, ProcessFailed, VersionUnusable
 from service.store.models import Group, ProcessVersion
 
 from .formatting import group_title, plain_name
+from .process_i18n import process_title
 
 
 @dataclass
@@ -95,7 +96,7 @@ def start_choices(services, session, user_id: int, groups: list[str], now) -> li
     (a start guard, e.g. the collaboration training R2.2 asks for)."""
     choices = []
     for version, parsed in _parsed(services, session):
-        lane, title = parsed.start_lane, plain_name(version.name) or version.process_id
+        lane, title = parsed.start_lane, process_title(version)
         reason = ""
         if lane is None or lane in groups:
             try:

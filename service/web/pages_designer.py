@@ -9,6 +9,7 @@ from sqlalchemy.orm import undefer
 from service.flows import visibility
 from service.store.models import ProcessVersion
 
+from .process_i18n import localized_xml, parsed_of, process_title
 from .session_auth import page_login_required
 
 bp = Blueprint("designer_pages", __name__)
@@ -34,6 +35,7 @@ def designer(process_id: str | None = None):
                 ProcessVersion.id == processes[chosen][0].id)).one()
             preview = next((text for path, text in sorted(newest.files.items())
                             if path.endswith(".bpmn") and f'id="{chosen}"' in text), None)
-        name = processes[chosen][0].name if chosen in processes else None
+            preview = localized_xml(preview, parsed_of(newest.content_hash)) if preview else preview
+        name = process_title(processes[chosen][0]) if chosen in processes else None
         return render_template("designer.html", processes=processes, chosen=chosen, preview=preview,
                                chosen_name=name or (chosen or "").replace("_", " "))

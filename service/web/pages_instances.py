@@ -14,7 +14,7 @@ from service.store.models import AuditEvent, Customer, Document, Instance, Task,
 
 from . import guide
 from .choices import SOURCES, with_choices
-from .formatting import plain_name
+from .process_i18n import localized_form, process_title
 from .session_auth import page_login_required
 from .timeline import Names, timeline
 from .words import element_names, process_words, with_sources
@@ -88,7 +88,7 @@ def instance_page(instance_id: int):
         words = with_sources(process_words(parsed),
                              lambda source: SOURCES.get(source, lambda _s, _u: [])(session, g.user.id))
         entries = timeline(events, Names(names, usernames, elements, words,
-                                         plain_name(instance.process_version.name or instance.process_id)))
+                                         process_title(instance.process_version)))
         ordered = sorted(tasks, key=lambda t: (t.status != "open", -t.id))
         data = instance.data or {}
         described = {k: v for k, v in data.items() if k in words.fields}
@@ -149,9 +149,9 @@ def start(process_id: str):
         except VersionUnusable as unusable:
             abort(409, description=unusable.message)
         allowed = parsed.start_lane is None or parsed.start_lane in visibility.groups_of(session, g.user.id)
-        form = with_choices(session, parsed.forms.get(parsed.start_form_key) if parsed.start_form_key else None,
-                            g.user.id)
+        form = with_choices(session, localized_form(parsed, parsed.start_form_key, parsed.forms.get(
+            parsed.start_form_key) if parsed.start_form_key else None), g.user.id)
         return render_template("start.html", version=version, form=form or {"type": "object", "properties": {}},
                                allowed=allowed, lane=parsed.start_lane,
                                lane_title=guide.group_title(parsed.start_lane) if parsed.start_lane else None,
-                               title=plain_name(version.name) or version.process_id)
+                               title=process_title(version))

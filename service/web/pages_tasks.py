@@ -14,6 +14,7 @@ from service.store.models import AuditEvent, Customer, Document, Instance, Task,
 
 from .choices import with_choices
 from .guide import group_title, work_for
+from .process_i18n import localized_form
 from .session_auth import page_login_required
 from .task_context import context_of, shown_keys
 from .words import process_words
@@ -109,7 +110,8 @@ def task_page(task_id: int):
             sealed, signs, checks = {}, [], []
         shown = context_of(session, shown_keys(info.properties if info else {}), instance.data, process_words(parsed),
                            instance.id, g.user.id) if readable else []
-        form = with_choices(session, parsed.form_for(task.element_id), g.user.id) if readable else None
+        form = with_choices(session, localized_form(parsed, info.form_key if info else None,
+                                                    parsed.form_for(task.element_id)), g.user.id) if readable else None
         answered = answers(services, instance, task, form) if task.status == "completed" and readable else None
         completer = session.get(User, task.completed_by) if task.completed_by else None
         # the form shows an attached document by its file name, never its number

@@ -14,6 +14,10 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from service.engine.translations import element_name, form_in
+
+from .i18n import current_locale
+
 ISO_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 
 
@@ -96,17 +100,20 @@ def field_words(schema: dict | None) -> FieldWords:
     return words
 
 
-_cache: dict[str, FieldWords] = {}
+_cache: dict[tuple, FieldWords] = {}
 _lock = threading.Lock()
 
 
-def process_words(parsed) -> FieldWords:
-    """Every form of one process version merged: the words for any key of its instances' data."""
-    ref = getattr(parsed, "ref", None)
+def process_words(parsed, locale: str | None = None) -> FieldWords:
+    """Every form of one process version merged: the words for any key of its instances' data,
+    in the viewer's language (the forms' translations, `service.engine.translations`)."""
+    locale = locale or current_locale()
+    ref = (getattr(parsed, "ref", None), locale)
     with _lock:
         if ref in _cache:
             return _cache[ref]
-    forms = [field_words(parsed.forms[path]) for path in sorted(parsed.forms)]
+    forms = [field_words(form_in(parsed.forms[path], locale, source=parsed, form_key=path))
+             for path in sorted(parsed.forms)]
     required = [set(parsed.forms[path].get("required") or []) if isinstance(parsed.forms[path], dict) else set()
                 for path in sorted(parsed.forms)]
     words = FieldWords()
@@ -191,12 +198,13 @@ def value_text(words: FieldWords | None, value) -> str:
     return str(value)
 
 
-_names_cache: dict[str, dict[str, str]] = {}
+_names_cache: dict[tuple, dict[str, str]] = {}
 
 
-def element_names(parsed) -> dict[str, str]:
+def element_names(parsed, locale: str | None = None) -> dict[str, str]:
     """Element id -> the name the diagram gives it (subprocesses and called processes included)."""
-    ref = getattr(parsed, "ref", None)
+    locale = locale or current_locale()
+    ref = (getattr(parsed, "ref", None), locale)
     with _lock:
         if ref in _names_cache:
             return _names_cache[ref]
@@ -206,7 +214,7 @@ def element_names(parsed) -> dict[str, str]:
         for task_spec in getattr(spec, "task_specs", {}).values():
             element_id, name = getattr(task_spec, "bpmn_id", None), getattr(task_spec, "bpmn_name", None)
             if element_id and name:
-                names.setdefault(element_id, name)
+                names.setdefault(element_id, element_name(parsed, element_id, locale, name))
     with _lock:
         _names_cache[ref] = names
     return names

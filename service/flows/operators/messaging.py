@@ -11,6 +11,7 @@ from service.store.models import Outbox
 from .. import audit, recipients
 from . import fanout
 from .context import OperatorContext
+from .subjects import localized_subjects
 
 RESERVED = {"to", "channel", "subject", "unless_claimed"}
 
@@ -38,6 +39,7 @@ def _send(ctx: OperatorContext, call: OperatorCall, kind: str) -> dict:
     about = call.params.get("task") or recipients.task_element(to)
     payload = {"subject": subject[:300], "element_id": call.element_id, "kind": kind, "body": body,
                "link": fanout.task_link(ctx, str(about) if about else None)}
+    payload["subjects"] = localized_subjects(ctx, call)  # the diagram's translated subjects, same data
     rows = fanout.notification_rows(ctx, users, topic=kind, payload=payload, only=only,
                                     key=f"{kind}:{ctx.instance.id}:{call.task_id}")
     audit.record(ctx.session, ctx.now, kind, instance_id=ctx.instance.id, element_id=call.element_id,
