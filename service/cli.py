@@ -119,6 +119,8 @@ def bpmn_deploy(root: Path, deployed_by: str) -> None:
         sys.exit(1)
     for r in results:
         click.echo(f"{r.process_id} v{r.version} {'deployed' if r.created else 'unchanged'}")
+        for warning in r.warnings:  # words not translated yet: never a refusal
+            click.echo(f"warning: {warning}", err=True)
 
 
 def _deploy(services, root: Path, deployed_by: str):
