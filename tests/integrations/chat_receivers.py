@@ -1,0 +1,296 @@
+"""Team-chat receivers on loopback (werkzeug in a thread) that answer as the real ones document.
+
+`ChatReceiver` records every request and answers from a script first (`answer_next(Answer(429, …))`:
+a rate limit, an error code), else from its `judge`: a function that checks the request the way the
+receiver does and returns the receiver's own refusal (or None to take it, answering `ok`). The judges
+here check the documented shape of each receiver (`feishu_judge(secret)` also recomputes the sign) and
+note what they found wrong in `Received.problems`, so a test can assert on both the answer and the why.
+
+Usable by any chat test (adapters, the channel): `with ChatReceiver(slack_judge, SLACK_OK) as hook: ...`,
+or the pytest fixtures `feishu_receiver`, `slack_receiver`, `teams_receiver` in test modules that
+import them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int = 200
+    body: bytes | str | dict = b"ok"
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def response(self) -> Response:
+        body = self.body
+        if isinstance(body, dict):
+            return Response(json.dumps(body), self.status, self.headers, content_type="application/json")
+        return Response(body, self.status, self.headers, content_type="text/plain; charset=utf-8")
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]  # names lower-cased
+    body: bytes
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def json(self) -> dict:
+        return json.loads(self.body)
+
+
+Judge = Callable[[Received], "Answer | None"]
+
+
+class ChatReceiver:
+    """POSTs to `url` (http://127.0.0.1:<free port>/hook/<token>), answered as described above."""
+
+    def __init__(self, judge: Judge | None = None, ok: Answer | None = None):
+        self.judge, self.ok = judge, ok or Answer()
+        self.requests: list[Received] = []
+        self.script: list[Answer] = []
+        self._lock = threading.Lock()
+        self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="chat-receiver", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_port}/hook/t0ken"
+
+    @property
+    def last(self) -> Received:
+        return self.requests[-1]
+
+    def answer_next(self, *answers: Answer) -> None:
+        with self._lock:
+            self.script.extend(answers)
+
+    def start(self) -> ChatReceiver:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> ChatReceiver:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @Request.application
+    def _app(self, request: Request) -> Response:
+        got = Received(request.path, {k.lower(): v for k, v in request.headers.items()}, request.get_data())
+        with self._lock:
+            self.requests.append(got)
+            scripted = self.script.pop(0) if self.script else None
+        if request.method != "POST":
+            return Answer(405, "method not allowed").response()
+        answer = self.judge(got) if self.judge else None
+        return (scripted or answer or self.ok).response()
+
+
+def _json_or_problem(got: Received) -> dict | None:
+    if "application/json" not in got.headers.get("content-type", ""):
+        got.problems.append("content-type is not application/json")
+    try:
+        value = json.loads(got.body)
+    except ValueError:
+        got.problems.append("body is not JSON")
+        return None
+    if not isinstance(value, dict):
+        got.problems.append("body is not a JSON object")
+        return None
+    return value
+
+
+# Feishu custom bot ------------------------------------------------------------------------------------------
+
+FEISHU_OK = Answer(200, {"code": 0, "msg": "success", "data": {}, "StatusCode": 0, "StatusMessage": "success"})
+FEISHU_BAD_REQUEST = Answer(400, {"code": 9499, "msg": "Bad Request", "data": {}})
+FEISHU_SIGN_MISMATCH = Answer(400, {"code": 19021, "msg": "sign match fail or timestamp is not within one hour "
+                                                          "from current time", "data": {}})
+FEISHU_TAGS = {"text": {"text"}, "a": {"text", "href"}, "at": {"user_id"}}
+
+
+def feishu_sign(timestamp: str, secret: str) -> str:
+    """The receiver's own computation (from Feishu's sample code), independent of the adapter's."""
+    key = f"{timestamp}\n{secret}".encode("utf-8")
+    return base64.b64encode(hmac.new(key, b"", digestmod=hashlib.sha256).digest()).decode("utf-8")
+
+
+def feishu_judge(secret: str | None = None) -> Judge:
+    def judge(got: Received) -> Answer | None:
+        payload = _json_or_problem(got)
+        if payload is None:
+            return FEISHU_BAD_REQUEST
+        if secret is not None:
+            timestamp, sign = str(payload.get("timestamp", "")), payload.get("sign")
+            if not timestamp.isdigit() or not isinstance(sign, str) or \
+                    not hmac.compare_digest(sign, feishu_sign(timestamp, secret)):
+                got.problems.append("sign does not match timestamp + secret")
+                return FEISHU_SIGN_MISMATCH
+        _check_feishu_post(payload, got.problems)
+        return FEISHU_BAD_REQUEST if got.problems else None
+
+    return judge
+
+
+def _check_feishu_post(payload: dict, problems: list[str]) -> None:
+    if payload.get("msg_type") != "post":
+        problems.append(f"msg_type {payload.get('msg_type')!r} is not post")
+        return
+    post = (payload.get("content") or {}).get("post")
+    if not isinstance(post, dict) or not post or not set(post) <= {"zh_cn", "en_us", "ja_jp"}:
+        problems.append("content.post must hold zh_cn / en_us / ja_jp bodies")
+        return
+    for body in post.values():
+        if not isinstance(body.get("title"), str) or not isinstance(body.get("content"), list):
+            problems.append("a post body needs a title and a content list of lines")
+            continue
+        for line in body["content"]:
+            for element in line if isinstance(line, list) else [None]:
+                tag = (element or {}).get("tag")
+                if tag not in FEISHU_TAGS or not FEISHU_TAGS[tag] <= set(element):
+                    problems.append(f"line element {element!r} is not a text / a / at tag")
+
+
+def feishu_elements(payload: dict, tag: str) -> list[dict]:
+    bodies = payload["content"]["post"].values()
+    return [e for body in bodies for line in body["content"] for e in line if e["tag"] == tag]
+
+
+# Slack incoming webhook -------------------------------------------------------------------------------------
+
+SLACK_OK = Answer(200, "ok")
+SLACK_INVALID_PAYLOAD = Answer(400, "invalid_payload")
+SLACK_BLOCKS = {"header", "section", "context", "actions", "divider"}
+
+
+def slack_judge(got: Received) -> Answer | None:
+    payload = _json_or_problem(got)
+    if payload is None:
+        return SLACK_INVALID_PAYLOAD
+    if not isinstance(payload.get("text"), str) or not payload["text"].strip():
+        got.problems.append("no fallback text")
+    blocks = payload.get("blocks")
+    if not isinstance(blocks, list) or not blocks or len(blocks) > 50:
+        got.problems.append("blocks must be a list of 1..50")
+        return SLACK_INVALID_PAYLOAD
+    for block in blocks:
+        _check_slack_block(block, got.problems)
+    return SLACK_INVALID_PAYLOAD if got.problems else None
+
+
+def _check_slack_block(block: dict, problems: list[str]) -> None:
+    kind = block.get("type")
+    if kind not in SLACK_BLOCKS:
+        problems.append(f"unknown block {kind!r}")
+    elif kind == "header" and (block["text"].get("type") != "plain_text" or len(block["text"]["text"]) > 150):
+        problems.append("a header takes plain_text of at most 150 characters")
+    elif kind == "section" and (block.get("text", {}).get("type") not in ("plain_text", "mrkdwn")
+                                or len(block["text"]["text"]) > 3000):
+        problems.append("a section takes plain_text or mrkdwn of at most 3000 characters")
+    elif kind == "actions":
+        for element in block.get("elements", []):
+            if element.get("type") != "button" or not str(element.get("url", "")).startswith("http") \
+                    or element.get("text", {}).get("type") != "plain_text" or len(element["text"]["text"]) > 75:
+                problems.append(f"bad button {element!r}")
+
+
+SLACK_MENTION = re.compile(r"<([@!#][^>]*)>")
+
+
+def slack_mentions(text: str) -> list[str]:
+    """What Slack would treat as a mention, a channel or a special ping (`<@U…>`, `<!channel>`) in mrkdwn."""
+    return SLACK_MENTION.findall(text)
+
+
+# Teams workflow webhook -------------------------------------------------------------------------------------
+
+TEAMS_ACCEPTED = Answer(202, b"")
+TEAMS_BAD_REQUEST = Answer(400, {"error": {"code": "InvalidRequestContent",
+                                           "message": "The input body for trigger 'manual' of type 'Request' "
+                                                      "did not match its schema definition."}})
+
+
+def teams_judge(got: Received) -> Answer | None:
+    payload = _json_or_problem(got)
+    if payload is None:
+        return TEAMS_BAD_REQUEST
+    attachments = payload.get("attachments")
+    if payload.get("type") != "message" or not isinstance(attachments, list) or len(attachments) != 1:
+        got.problems.append("needs type message and one attachment")
+        return TEAMS_BAD_REQUEST
+    attachment = attachments[0]
+    card = attachment.get("content") or {}
+    if attachment.get("contentType") != "application/vnd.microsoft.card.adaptive" or card.get("type") != \
+            "AdaptiveCard" or tuple(map(int, str(card.get("version", "0")).split("."))) < (1, 4):
+        got.problems.append("attachment must be an Adaptive Card 1.4 or later")
+    for element in card.get("body", []):
+        if element.get("type") not in ("TextBlock", "FactSet", "Container", "ColumnSet"):
+            got.problems.append(f"unexpected element {element.get('type')!r}")
+    if not any(a.get("type") == "Action.OpenUrl" and str(a.get("url", "")).startswith("http")
+               for a in card.get("actions", [])):
+        got.problems.append("no Action.OpenUrl")
+    _check_teams_mentions(card, got.problems)
+    return TEAMS_BAD_REQUEST if got.problems else None
+
+
+def teams_texts(card: dict) -> list[str]:
+    texts = [e["text"] for e in card.get("body", []) if e.get("type") == "TextBlock"]
+    facts = [f for e in card.get("body", []) if e.get("type") == "FactSet" for f in e.get("facts", [])]
+    return texts + [part for fact in facts for part in (fact["title"], fact["value"])]
+
+
+def _check_teams_mentions(card: dict, problems: list[str]) -> None:
+    entities = (card.get("msteams") or {}).get("entities", [])
+    said = {tag for text in teams_texts(card) for tag in re.findall(r"<at>.*?</at>", text)}
+    for entity in entities:
+        mentioned = entity.get("mentioned") or {}
+        if entity.get("type") != "mention" or not mentioned.get("id") or not mentioned.get("name"):
+            problems.append(f"bad mention entity {entity!r}")
+        elif entity.get("text") not in said:
+            problems.append(f"entity {entity.get('text')!r} is not in any TextBlock")
+    if said - {entity.get("text") for entity in entities}:
+        problems.append(f"<at> without an entity: {sorted(said)}")
+
+
+# Sending, as the chat channel does ---------------------------------------------------------------------------
+
+HOSTILE = ('<!channel> <!here> <@U0HOSTILE> <at user_id="all">所有人</at> <at>Everyone</at> '
+           '*bold* _it_ ~gone~ [click](https://evil.test) # big & co')
+
+
+def chat_message(**overrides):
+    """A reminder about one project, as the channel renders it (English unless told)."""
+    from integrations.chat.model import ChatMessage
+
+    customer = overrides.pop("customer", "Globex")
+    values = {"delivery_id": 41, "title": f"Urgent lead: {customer}",
+              "facts": (("Customer", customer), ("Due", "2026-04-06 17:00")),
+              "link": "https://handoff.acme.test/instances/7", "link_label": "Open in Handoff"}
+    return ChatMessage(**{**values, **overrides})
+
+
+def deliver(adapter, message, endpoint, now) -> None:
+    """Posts the adapter's request with httpx and gives the real answer to its `outcome` (which may raise)."""
+    import httpx
+
+    built = adapter.request(message, endpoint, now)
+    response = httpx.request(built.method, built.url, content=built.body, headers=dict(built.headers), timeout=10)
+    adapter.outcome(response.status_code, response.content, response.headers)
