@@ -22,8 +22,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import httpx
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from integrations.chat.model import ChatMessage
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ FEISHU_TAGS = {"text": {"text"}, "a": {"text", "href"}, "at": {"user_id"}}
 
 def feishu_sign(timestamp: str, secret: str) -> str:
     """The receiver's own computation (from Feishu's sample code), independent of the adapter's."""
-    key = f"{timestamp}\n{secret}".encode("utf-8")
+    key = f"{timestamp}\n{secret}".encode()
     return base64.b64encode(hmac.new(key, b"", digestmod=hashlib.sha256).digest()).decode("utf-8")
 
 
@@ -278,8 +281,6 @@ HOSTILE = ('<!channel> <!here> <@U0HOSTILE> <at user_id="all">所有人</at> <at
 
 def chat_message(**overrides):
     """A reminder about one project, as the channel renders it (English unless told)."""
-    from integrations.chat.model import ChatMessage
-
     customer = overrides.pop("customer", "Globex")
     values = {"delivery_id": 41, "title": f"Urgent lead: {customer}",
               "facts": (("Customer", customer), ("Due", "2026-04-06 17:00")),
@@ -289,8 +290,6 @@ def chat_message(**overrides):
 
 def deliver(adapter, message, endpoint, now) -> None:
     """Posts the adapter's request with httpx and gives the real answer to its `outcome` (which may raise)."""
-    import httpx
-
     built = adapter.request(message, endpoint, now)
     response = httpx.request(built.method, built.url, content=built.body, headers=dict(built.headers), timeout=10)
     adapter.outcome(response.status_code, response.content, response.headers)
