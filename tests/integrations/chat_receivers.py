@@ -7,13 +7,14 @@ here check the documented shape of each receiver (`feishu_judge(secret)` also re
 note what they found wrong in `Received.problems`, so a test can assert on both the answer and the why.
 
 Usable by any chat test (adapters, the channel): `with ChatReceiver(slack_judge, SLACK_OK) as hook: ...`,
-or the pytest fixtures `feishu_receiver`, `slack_receiver`, `teams_receiver` in test modules that
-import them.
+or the pytest fixtures `feishu_receiver` (signing secret `FEISHU_SECRET`), `slack_receiver` and
+`teams_receiver`, which a test module (or a conftest) makes available by importing them.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
+import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -64,9 +66,12 @@ class ChatReceiver:
         self.judge, self.ok = judge, ok or Answer()
         self.requests: list[Received] = []
         self.script: list[Answer] = []
+        self.arrived = threading.Event()
+        self._gate: threading.Event | None = None
         self._lock = threading.Lock()
         self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="chat-receiver", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="chat-receiver", daemon=True)
 
     @property
     def url(self) -> str:
@@ -80,11 +85,20 @@ class ChatReceiver:
         with self._lock:
             self.script.extend(answers)
 
+    def hold(self) -> None:
+        """The next requests wait inside the receiver until `release()`: a send in flight."""
+        self._gate = threading.Event()
+
+    def release(self) -> None:
+        if self._gate is not None:
+            self._gate.set()
+
     def start(self) -> ChatReceiver:
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        self.release()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
@@ -101,6 +115,9 @@ class ChatReceiver:
         with self._lock:
             self.requests.append(got)
             scripted = self.script.pop(0) if self.script else None
+        self.arrived.set()
+        if self._gate is not None:
+            self._gate.wait(timeout=30)
         if request.method != "POST":
             return Answer(405, "method not allowed").response()
         answer = self.judge(got) if self.judge else None
@@ -288,8 +305,38 @@ def chat_message(**overrides):
     return ChatMessage(**{**values, **overrides})
 
 
+@functools.cache
+def _client() -> httpx.Client:
+    """One client for the run: a new one per request loads the trust store each time (~0.3 s here)."""
+    return httpx.Client(timeout=10)
+
+
 def deliver(adapter, message, endpoint, now) -> None:
     """Posts the adapter's request with httpx and gives the real answer to its `outcome` (which may raise)."""
     built = adapter.request(message, endpoint, now)
-    response = httpx.request(built.method, built.url, content=built.body, headers=dict(built.headers), timeout=10)
+    response = _client().request(built.method, built.url, content=built.body, headers=dict(built.headers))
     adapter.outcome(response.status_code, response.content, response.headers)
+
+
+# Fixtures ----------------------------------------------------------------------------------------------------
+
+FEISHU_SECRET = "feishu-sign-secret-0123"
+
+
+@pytest.fixture
+def feishu_receiver():
+    """A Feishu group bot with signature checking on (secret `FEISHU_SECRET`)."""
+    with ChatReceiver(feishu_judge(FEISHU_SECRET), FEISHU_OK) as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def slack_receiver():
+    with ChatReceiver(slack_judge, SLACK_OK) as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def teams_receiver():
+    with ChatReceiver(teams_judge, TEAMS_ACCEPTED) as receiver:
+        yield receiver

@@ -11,6 +11,7 @@ from integrations.chat.model import ChatEndpoint, Mention, Permanent, Transient
 
 from .chat_receivers import (
     FEISHU_OK,
+    FEISHU_SECRET,
     HOSTILE,
     Answer,
     ChatReceiver,
@@ -18,18 +19,18 @@ from .chat_receivers import (
     deliver,
     feishu_elements,
     feishu_judge,
+    feishu_receiver,  # noqa: F401 - the receiver fixture
     feishu_sign,
 )
 
-SECRET = "feishu-sign-secret-0123"
+SECRET = FEISHU_SECRET
 NOW = datetime(2026, 4, 6, 9, 30, tzinfo=UTC)
 PEOPLE = (Mention("Rita Patel", user_id="ou_rita"), Mention("Sam Lee", user_id="ou_sam"))
 
 
 @pytest.fixture
-def bot():
-    with ChatReceiver(feishu_judge(SECRET), FEISHU_OK) as receiver:
-        yield receiver
+def bot(feishu_receiver):  # noqa: F811 - the imported fixture, by name
+    return feishu_receiver
 
 
 def endpoint(receiver, secret=SECRET) -> ChatEndpoint:

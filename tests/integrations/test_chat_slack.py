@@ -9,16 +9,22 @@ import pytest
 from integrations.chat import slack
 from integrations.chat.model import ChatEndpoint, Mention, Permanent, Transient
 
-from .chat_receivers import HOSTILE, SLACK_OK, Answer, ChatReceiver, chat_message, deliver, slack_judge, slack_mentions
+from .chat_receivers import (
+    HOSTILE,
+    Answer,
+    chat_message,
+    deliver,
+    slack_mentions,
+    slack_receiver,  # noqa: F401 - the receiver fixture
+)
 
 NOW = datetime(2026, 4, 6, 9, 30, tzinfo=UTC)
 PEOPLE = (Mention("Rita Patel", user_id="U024BE7LH"), Mention("Sam Lee", user_id="W012A3CDE"))
 
 
 @pytest.fixture
-def hook():
-    with ChatReceiver(slack_judge, SLACK_OK) as receiver:
-        yield receiver
+def hook(slack_receiver):  # noqa: F811 - the imported fixture, by name
+    return slack_receiver
 
 
 def mrkdwn_texts(payload: dict) -> list[str]:

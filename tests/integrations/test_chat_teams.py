@@ -12,12 +12,10 @@ from integrations.chat.model import ChatEndpoint, Mention, Permanent, Transient
 
 from .chat_receivers import (
     HOSTILE,
-    TEAMS_ACCEPTED,
     Answer,
-    ChatReceiver,
     chat_message,
     deliver,
-    teams_judge,
+    teams_receiver,  # noqa: F401 - the receiver fixture
     teams_texts,
 )
 
@@ -27,9 +25,8 @@ PEOPLE = (Mention("Rita Patel", user_id="rita.patel@acme.test"),
 
 
 @pytest.fixture
-def flow():
-    with ChatReceiver(teams_judge, TEAMS_ACCEPTED) as receiver:
-        yield receiver
+def flow(teams_receiver):  # noqa: F811 - the imported fixture, by name
+    return teams_receiver
 
 
 def card(received) -> dict:
