@@ -9,6 +9,8 @@ Follows Feishu's "自定义机器人使用指南" (open.feishu.cn/document/clien
   `sign` = base64(HMAC-SHA256 keyed with `timestamp + "\\n" + secret`, over an empty message);
 - a strong message starts with a line of `{"tag": "at", "user_id": <open_id or user_id>}`; people without
   a Feishu id are named in plain text. `all` is never sent as an id, so nobody's profile can @ everyone.
+- a bot whose security setting is a keyword (自定义关键词) names it in `options["keyword"]`: a message that
+  lacks it gets it before the title, `[keyword] title`, so Feishu does not drop it (19024);
 - `text` tags of a post are shown as written (no markup, `un_escape` left false), so a customer called
   `<at user_id="all"></at>` or `**x**` is shown, not obeyed.
 
@@ -43,7 +45,8 @@ def signature(timestamp: str, secret: str) -> str:
 
 
 def request(message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> HttpRequest:
-    payload: dict = {"msg_type": "post", "content": {"post": {_language(message.locale): _post(message)}}}
+    post = _post(message, endpoint.options.get("keyword"))
+    payload: dict = {"msg_type": "post", "content": {"post": {_language(message.locale): post}}}
     if endpoint.secret:
         timestamp = str(int(now.timestamp()))
         payload = {"timestamp": timestamp, "sign": signature(timestamp, endpoint.secret), **payload}
@@ -71,13 +74,17 @@ def outcome(status: int, body: bytes, headers: Mapping[str, str]) -> None:
     raise Permanent(said)
 
 
-def _post(message: ChatMessage) -> dict:
+def _post(message: ChatMessage, keyword: str | None) -> dict:
     lines: list[list[dict]] = []
     if message.strong and message.mentions:
         lines.append(_mention_line(message.mentions))
     lines += [[{"tag": "text", "text": f"{label}: {value}"}] for label, value in message.facts]
     lines.append([{"tag": "a", "text": message.link_label, "href": message.link}])
-    return {"title": message.title, "content": lines}
+    words = [message.title, message.link_label, *(part for fact in message.facts for part in fact)]
+    title = message.title
+    if keyword and not any(keyword in said for said in words):
+        title = f"[{keyword}] {title}"
+    return {"title": title, "content": lines}
 
 
 def _mention_line(mentions: tuple[Mention, ...]) -> list[dict]:

@@ -153,7 +153,10 @@ def feishu_sign(timestamp: str, secret: str) -> str:
     return base64.b64encode(hmac.new(key, b"", digestmod=hashlib.sha256).digest()).decode("utf-8")
 
 
-def feishu_judge(secret: str | None = None) -> Judge:
+FEISHU_NO_KEYWORD = Answer(200, {"code": 19024, "msg": "Key Words Not Found"})
+
+
+def feishu_judge(secret: str | None = None, keyword: str | None = None) -> Judge:
     def judge(got: Received) -> Answer | None:
         payload = _json_or_problem(got)
         if payload is None:
@@ -165,7 +168,12 @@ def feishu_judge(secret: str | None = None) -> Judge:
                 got.problems.append("sign does not match timestamp + secret")
                 return FEISHU_SIGN_MISMATCH
         _check_feishu_post(payload, got.problems)
-        return FEISHU_BAD_REQUEST if got.problems else None
+        if got.problems:
+            return FEISHU_BAD_REQUEST
+        if keyword is not None and keyword not in json.dumps(payload["content"], ensure_ascii=False):
+            got.problems.append(f"keyword {keyword!r} not in the message")
+            return FEISHU_NO_KEYWORD
+        return None
 
     return judge
 

@@ -87,6 +87,19 @@ def test_a_wrong_secret_is_refused_with_feishus_words(bot):
     assert bot.last.problems == ["sign does not match timestamp + secret"]
 
 
+def test_a_keyword_bot_gets_its_keyword_before_a_title_that_lacks_it():
+    with ChatReceiver(feishu_judge(None, keyword="Handoff"), FEISHU_OK) as keyword_bot:
+        lacking = ChatEndpoint(keyword_bot.url, options={"keyword": "交付"})
+        with pytest.raises(Permanent, match="19024: Key Words Not Found"):
+            deliver(feishu, chat_message(locale="zh-CN", link_label="打开"), lacking, NOW)
+        deliver(feishu, chat_message(locale="zh-CN", link_label="打开"),
+                ChatEndpoint(keyword_bot.url, options={"keyword": "Handoff"}), NOW)
+        assert keyword_bot.last.problems == []
+        assert keyword_bot.last.json["content"]["post"]["zh_cn"]["title"] == "[Handoff] Urgent lead: Globex"
+        deliver(feishu, chat_message(), ChatEndpoint(keyword_bot.url, options={"keyword": "Handoff"}), NOW)
+        assert keyword_bot.last.json["content"]["post"]["en_us"]["title"] == "Urgent lead: Globex"  # has it
+
+
 @pytest.mark.parametrize("answer, wait", [
     (Answer(400, {"code": 11232, "msg": "frequency limited psm[lark.oapi.app_platform_runtime]"}), 60.0),
     (Answer(400, {"code": 9499, "msg": "too many request", "data": {}}), 60.0),
