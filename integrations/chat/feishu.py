@@ -9,6 +9,10 @@ Follows Feishu's "自定义机器人使用指南" (open.feishu.cn/document/clien
   `sign` = base64(HMAC-SHA256 keyed with `timestamp + "\\n" + secret`, over an empty message);
 - a strong message starts with a line of `{"tag": "at", "user_id": <open_id or user_id>}`; people without
   a Feishu id are named in plain text. `all` is never sent as an id, so nobody's profile can @ everyone.
+- with `options["format"] = "card"` the body is instead an `interactive` card (Feishu's "Sending Feishu
+  Cards with a Custom Bot" / message card reference): a header (red for a strong message, blue
+  otherwise), `<at id=…></at>` in a `lark_md` block for the mentions (the only Markdown it carries), the
+  facts as a `plain_text` block and a button to the page;
 - a bot whose security setting is a keyword (自定义关键词) names it in `options["keyword"]`: a message that
   lacks it gets it before the title, `[keyword] title`, so Feishu does not drop it (19024);
 - `text` tags of a post are shown as written (no markup, `un_escape` left false), so a customer called
@@ -26,6 +30,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -36,6 +41,7 @@ KIND = "feishu"
 RATE_LIMITED = {11232}  # "frequency limited": the bot's 100 a minute / 5 a second
 RATE_LIMIT_WAIT_S = 60.0  # no Retry-After comes with a code: wait the quota's minute out
 _LANGUAGES = {"zh-CN": "zh_cn", "en": "en_us"}
+_CARD_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def signature(timestamp: str, secret: str) -> str:
@@ -45,8 +51,11 @@ def signature(timestamp: str, secret: str) -> str:
 
 
 def request(message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> HttpRequest:
-    post = _post(message, endpoint.options.get("keyword"))
-    payload: dict = {"msg_type": "post", "content": {"post": {_language(message.locale): post}}}
+    title = _title(message, endpoint.options.get("keyword"))
+    if endpoint.options.get("format") == "card":
+        payload: dict = {"msg_type": "interactive", "card": _card(message, title)}
+    else:
+        payload = {"msg_type": "post", "content": {"post": {_language(message.locale): _post(message, title)}}}
     if endpoint.secret:
         timestamp = str(int(now.timestamp()))
         payload = {"timestamp": timestamp, "sign": signature(timestamp, endpoint.secret), **payload}
@@ -74,17 +83,47 @@ def outcome(status: int, body: bytes, headers: Mapping[str, str]) -> None:
     raise Permanent(said)
 
 
-def _post(message: ChatMessage, keyword: str | None) -> dict:
+def _title(message: ChatMessage, keyword: str | None) -> str:
+    said = [message.title, message.link_label, *(part for fact in message.facts for part in fact)]
+    if keyword and not any(keyword in words for words in said):
+        return f"[{keyword}] {message.title}"
+    return message.title
+
+
+def _post(message: ChatMessage, title: str) -> dict:
     lines: list[list[dict]] = []
     if message.strong and message.mentions:
         lines.append(_mention_line(message.mentions))
     lines += [[{"tag": "text", "text": f"{label}: {value}"}] for label, value in message.facts]
     lines.append([{"tag": "a", "text": message.link_label, "href": message.link}])
-    words = [message.title, message.link_label, *(part for fact in message.facts for part in fact)]
-    title = message.title
-    if keyword and not any(keyword in said for said in words):
-        title = f"[{keyword}] {title}"
     return {"title": title, "content": lines}
+
+
+def _card(message: ChatMessage, title: str) -> dict:
+    elements: list[dict] = []
+    if message.strong and message.mentions:
+        ids = [m.user_id.strip() for m in message.mentions if _card_id(m)]
+        unknown = [f"@{m.name}" for m in message.mentions if not _card_id(m)]
+        if ids:
+            elements.append(_div("lark_md", " ".join(f"<at id={user}></at>" for user in ids)))
+        if unknown:
+            elements.append(_div("plain_text", " ".join(unknown)))
+    if message.facts:
+        elements.append(_div("plain_text", "\n".join(f"{label}: {value}" for label, value in message.facts)))
+    elements.append({"tag": "action", "actions": [{"tag": "button", "type": "primary", "url": message.link,
+                                                   "text": {"tag": "plain_text", "content": message.link_label}}]})
+    header = {"title": {"tag": "plain_text", "content": title}, "template": "red" if message.strong else "blue"}
+    return {"config": {"wide_screen_mode": True}, "header": header, "elements": elements}
+
+
+def _div(tag: str, content: str) -> dict:
+    return {"tag": "div", "text": {"tag": tag, "content": content}}
+
+
+def _card_id(mention: Mention) -> bool:
+    """An open_id / user_id fit to stand inside `<at id=…>`: letters, digits, `_` and `-`, never `all`."""
+    user = (mention.user_id or "").strip()
+    return bool(_CARD_ID.match(user)) and user.lower() != "all"
 
 
 def _mention_line(mentions: tuple[Mention, ...]) -> list[dict]:

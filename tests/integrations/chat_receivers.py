@@ -167,10 +167,11 @@ def feishu_judge(secret: str | None = None, keyword: str | None = None) -> Judge
                     not hmac.compare_digest(sign, feishu_sign(timestamp, secret)):
                 got.problems.append("sign does not match timestamp + secret")
                 return FEISHU_SIGN_MISMATCH
-        _check_feishu_post(payload, got.problems)
+        _check_feishu_message(payload, got.problems)
         if got.problems:
             return FEISHU_BAD_REQUEST
-        if keyword is not None and keyword not in json.dumps(payload["content"], ensure_ascii=False):
+        if keyword is not None and keyword not in json.dumps(payload.get("content") or payload.get("card"),
+                                                              ensure_ascii=False):
             got.problems.append(f"keyword {keyword!r} not in the message")
             return FEISHU_NO_KEYWORD
         return None
@@ -178,10 +179,41 @@ def feishu_judge(secret: str | None = None, keyword: str | None = None) -> Judge
     return judge
 
 
+def _check_feishu_message(payload: dict, problems: list[str]) -> None:
+    kind = payload.get("msg_type")
+    if kind == "interactive":
+        _check_feishu_card(payload.get("card") or {}, problems)
+    elif kind == "post":
+        _check_feishu_post(payload, problems)
+    else:
+        problems.append(f"msg_type {kind!r} is neither post nor interactive")
+
+
+FEISHU_CARD_ELEMENTS = {"div", "action", "hr", "note", "markdown", "img"}
+
+
+def _check_feishu_card(card: dict, problems: list[str]) -> None:
+    title = (card.get("header") or {}).get("title") or {}
+    if title.get("tag") != "plain_text" or not title.get("content"):
+        problems.append("a card header needs a plain_text title")
+    for element in card.get("elements") or [None]:
+        tag = (element or {}).get("tag")
+        if tag not in FEISHU_CARD_ELEMENTS:
+            problems.append(f"card element {element!r} is not a known module")
+        elif tag == "div" and (element.get("text") or {}).get("tag") not in ("plain_text", "lark_md"):
+            problems.append("a div's text is plain_text or lark_md")
+        elif tag == "action" and not all(a.get("tag") == "button" and str(a.get("url", "")).startswith("http")
+                                         for a in element.get("actions", [])):
+            problems.append("an action holds buttons with a url")
+
+
+def feishu_card_markdown(payload: dict) -> list[str]:
+    """What a card shows as lark_md (where `<at id=…>` and Markdown take effect)."""
+    return [e["text"]["content"] for e in payload["card"]["elements"]
+            if e["tag"] == "div" and e["text"]["tag"] == "lark_md"]
+
+
 def _check_feishu_post(payload: dict, problems: list[str]) -> None:
-    if payload.get("msg_type") != "post":
-        problems.append(f"msg_type {payload.get('msg_type')!r} is not post")
-        return
     post = (payload.get("content") or {}).get("post")
     if not isinstance(post, dict) or not post or not set(post) <= {"zh_cn", "en_us", "ja_jp"}:
         problems.append("content.post must hold zh_cn / en_us / ja_jp bodies")

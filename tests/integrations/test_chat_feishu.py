@@ -17,6 +17,7 @@ from .chat_receivers import (
     ChatReceiver,
     chat_message,
     deliver,
+    feishu_card_markdown,
     feishu_elements,
     feishu_judge,
     feishu_receiver,  # noqa: F401 - the receiver fixture
@@ -72,6 +73,39 @@ def test_a_strong_message_at_mentions_each_person_with_a_feishu_id(bot):
         ("ou_rita", "Rita Patel"), ("ou_sam", "Sam Lee")]
     first_line = payload["content"]["post"]["en_us"]["content"][0]
     assert {"tag": "text", "text": "@No Id"} in first_line and {"tag": "text", "text": "@Sneaky"} in first_line
+
+
+CARD = {"format": "card"}
+
+
+def test_a_card_bot_gets_an_interactive_card_with_a_button(bot):
+    message = chat_message(locale="zh-CN", title="紧急线索：环球公司", facts=(("客户", "环球公司"), ("截止", "4月6日")),
+                           link_label="在 Handoff 中打开", mentions=PEOPLE)
+    deliver(feishu, message, ChatEndpoint(bot.url, SECRET, CARD), NOW)
+
+    payload = bot.last.json
+    assert bot.last.problems == []
+    assert payload["msg_type"] == "interactive" and payload["sign"] == feishu_sign(payload["timestamp"], SECRET)
+    card = payload["card"]
+    assert card["header"] == {"title": {"tag": "plain_text", "content": "紧急线索：环球公司"}, "template": "blue"}
+    assert card["elements"][0]["text"] == {"tag": "plain_text", "content": "客户: 环球公司\n截止: 4月6日"}
+    button = card["elements"][-1]["actions"][0]
+    assert (button["url"], button["text"]["content"]) == ("https://handoff.acme.test/instances/7", "在 Handoff 中打开")
+    assert feishu_card_markdown(payload) == []  # a normal card mentions nobody
+
+
+def test_a_strong_card_is_red_and_at_mentions_in_lark_md(bot):
+    people = (*PEOPLE, Mention("No Id"), Mention("Everyone", user_id="all"),
+              Mention("Odd", user_id="x></at><at id=all"))
+    message = chat_message(strong=True, mentions=people, customer=HOSTILE)
+    deliver(feishu, message, ChatEndpoint(bot.url, SECRET, CARD), NOW)
+
+    payload = bot.last.json
+    assert bot.last.problems == []
+    assert payload["card"]["header"]["template"] == "red"
+    assert feishu_card_markdown(payload) == ["<at id=ou_rita></at> <at id=ou_sam></at>"]  # and no customer words
+    plain = [e["text"]["content"] for e in payload["card"]["elements"] if e["tag"] == "div"][1:]
+    assert plain[0] == "@No Id @Everyone @Odd" and f"Customer: {HOSTILE}" in plain[1]
 
 
 def test_a_bot_without_a_secret_gets_no_sign():
