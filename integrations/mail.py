@@ -54,9 +54,9 @@ class EmailChannel:
         message["Message-ID"] = message_id(row, self.base_url)
         message["Auto-Submitted"] = "auto-generated"  # no vacation auto-replies to a robot
         message["X-Handoff-Delivery"] = str(row.id)
-        message["Content-Language"] = notice.locale
         message.set_content(notice.as_text())
         message.add_alternative(notice.as_html(), subtype="html")
+        message["Content-Language"] = notice.locale  # after the parts: they would take Content-* headers along
         return message
 
     def transmit(self, message: EmailMessage) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from service.flows import instances
 from service.store.models import Outbox
-from tests.support import inbox, run_jobs
+from tests.support import inbox, run_jobs, task_by_element
 
 from .chat_receivers import ChatReceiver
 from .chat_setup import MOBILES, give_chat_ids
@@ -63,6 +63,7 @@ def test_an_urgent_lead_reaches_the_wecom_group_mentioning_the_rep_and_the_manag
         [row] = session.scalars(select(Outbox).where(Outbox.channel == "wecom", Outbox.instance_id == lead))
         assert (row.status, row.recipient_id, row.payload["chat"]) == ("sent", None, "groups/technical-sales")
         assert row.payload["strength"] == "strong" and "strength" not in row.payload["body"]
+        assert row.payload["mentions"] == [library.people["rep"], library.people["sales_mgr"]]
     for person in ("rep", "sales_mgr"):  # the inbox still has it
         assert [m.subject for m in inbox(services, library.people[person])] == [SUBJECT]
 
@@ -71,7 +72,6 @@ def test_a_claimed_lead_sends_nothing_to_the_group(services, library, wecom):
     give_chat_ids(services)
     with freeze_time(T0) as clock:
         lead = _lead(services)
-        from tests.support import task_by_element
         task = task_by_element(services, lead, "follow_up_lead")
         instances.claim_task(services, task.id, library.people["rep"])
         clock.move_to(T0 + timedelta(hours=2, seconds=1))
