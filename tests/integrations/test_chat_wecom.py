@@ -7,13 +7,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from freezegun import freeze_time
 
-from tests.support import run_jobs
+from service.flows import outbox
+from tests.support import closed_port, run_jobs
 
 from .chat_receivers import ChatReceiver
 from .chat_setup import APP_SECRET, MOBILES, add_row, give_chat_ids, row
 
 T0 = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
 ROBOT = "/cgi-bin/webhook/send"
+DOWN = f"http://127.0.0.1:{closed_port()}/cgi-bin/webhook/send?key=secret-robot-key"  # a robot that is down
 APP = "/cgi-bin/message/send"
 
 
@@ -30,7 +32,8 @@ def notify_settings(wecom) -> dict:
     return {"groups": {"technical-sales": {"channels": ["inapp", "wecom"], "locale": "zh-CN",
                                            "wecom": {"url": wecom.wecom_url}},
                        "sales": {"channels": ["wecom_app"], "wecom_app": app},
-                       "finance": {"channels": ["wecom"], "wecom": {"url": f"{wecom.base}{ROBOT}?key=wrong"}}}}
+                       "finance": {"channels": ["wecom"], "wecom": {"url": f"{wecom.base}{ROBOT}?key=wrong"}},
+                       "delivery": {"channels": ["wecom"], "wecom": {"url": DOWN}}}}
 
 
 def test_a_strong_message_is_text_mentioning_the_people_by_mobile_and_userid(services, library, wecom):
@@ -143,3 +146,13 @@ def test_a_person_without_a_wecom_userid_fails_with_the_reason(services, library
         run_jobs(services)
     assert row(services, row_id).status == "failed"
     assert row(services, row_id).last_error == "WeCom: the person has no WeCom userid (chat_ids.wecom)"
+
+
+def test_a_robot_that_does_not_answer_is_retried_with_the_backoff_and_its_key_never_logged(services, library):
+    with freeze_time(T0):
+        row_id = add_row(services, "wecom", "groups/delivery")
+        run_jobs(services)
+    pending = row(services, row_id)
+    assert (pending.status, pending.next_attempt_at) == ("pending", T0 + outbox.BASE_BACKOFF)
+    assert pending.last_error.startswith("Transient: ConnectError talking to 127.0.0.1:")
+    assert "secret-robot-key" not in pending.last_error
