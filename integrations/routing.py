@@ -184,7 +184,7 @@ def _entry(key: str, spec: dict, source: str, env) -> Entry:
     where = key.replace("/", ".")
     for channel in spec["channels"]:
         if (channel == "webhook" or channel in CHAT_KINDS) and channel not in spec:
-            what = "with a url" if channel in ("webhook", "wecom", "dingtalk", "feishu", "slack", "teams") else "entry"
+            what = "entry" if channel in PER_PERSON else "with a url"
             raise ValueError(f"{source}: {where}: the {channel} channel needs a {channel!r} {what}")
     hook = spec.get("webhook")
     endpoint = None
