@@ -15,7 +15,8 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from service.store.models import Message, Outbox
+from service.i18n import normalize
+from service.store.models import Message, Outbox, User
 
 
 class Channel(Protocol):
@@ -32,26 +33,35 @@ class RemoteChannel(Protocol):
 
 
 class InAppChannel:
-    """Puts the message in the recipient's inbox, in the delivery's own transaction: exactly once."""
+    """Puts the message in the recipient's inbox, in the delivery's own transaction: exactly once.
+
+    The subject is kept in the recipient's language as it is at delivery (the body keeps every
+    language's ``subjects``, so a page may show another)."""
+
+    def __init__(self, default_locale: str = "en"):
+        self.default_locale = default_locale
 
     def send(self, session: Session, row: Outbox) -> None:
         if row.recipient_id is None:
             raise ValueError("an in-app message needs a recipient")
+        person = session.get(User, row.recipient_id)
+        locale = normalize(person.locale if person else None) or normalize(self.default_locale) or "en"
+        subjects = row.payload.get("subjects") if isinstance(row.payload.get("subjects"), dict) else {}
+        subject = subjects.get(locale) or row.payload.get("subject", row.topic)
         session.add(Message(recipient_id=row.recipient_id, outbox_id=row.id, instance_id=row.instance_id,
-                            subject=str(row.payload.get("subject", row.topic))[:300], body=row.payload,
-                            created_at=row.created_at))
+                            subject=str(subject)[:300], body=row.payload, created_at=row.created_at))
 
 
 def is_remote(channel: Any) -> bool:
     return callable(getattr(channel, "transmit", None))
 
 
-def default_channels(data_dir: Path | None = None) -> dict[str, Channel | RemoteChannel]:
+def default_channels(data_dir: Path | None = None, default_locale: str = "en") -> dict[str, Channel | RemoteChannel]:
     """In-app messages; finance pushes dropped as files under the data folder (see `service.runtime`
     for the channels built from configuration: e-mail, webhooks, finance transports)."""
     from .finance import FileDropTransport, FinanceChannel
 
-    channels: dict[str, Channel | RemoteChannel] = {"inapp": InAppChannel()}
+    channels: dict[str, Channel | RemoteChannel] = {"inapp": InAppChannel(default_locale)}
     if data_dir is not None:
         channels["finance"] = FinanceChannel([FileDropTransport(data_dir / "finance-drop")], data_dir)
     return channels

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
+from service.i18n import normalize
 from service.store.models import Outbox, User
 
 from .notice import notice_of
@@ -29,9 +30,11 @@ HEADERS_UNFOLDED = policy.SMTP.clone(max_line_length=998)
 
 
 class EmailChannel:
-    def __init__(self, settings, base_url: str):
-        """`settings`: a `service.config.SmtpSettings`, or None when no mail server is configured."""
+    def __init__(self, settings, base_url: str, routing=None, default_locale: str = "en"):
+        """`settings`: a `service.config.SmtpSettings`, or None when no mail server is configured;
+        `routing` knows group mailboxes' languages (`integrations.routing.Routing`)."""
         self.settings, self.base_url = settings, base_url
+        self.routing, self.default_locale = routing, default_locale
 
     def prepare(self, session: Session, row: Outbox) -> EmailMessage:
         if self.settings is None:
@@ -40,7 +43,9 @@ class EmailChannel:
         if not address:
             raise ValueError("an e-mail delivery needs an address ('to')")
         person = session.get(User, row.recipient_id) if row.recipient_id else None
-        notice = notice_of(row, self.base_url, person.username if person else None)
+        locale = recipient_locale(person, self.routing.mailbox_locale(address) if self.routing else None,
+                                  self.default_locale)
+        notice = notice_of(row, self.base_url, person.username if person else None, locale=locale)
         message = EmailMessage(policy=HEADERS_UNFOLDED)
         message["Subject"] = notice.subject
         message["From"] = self.settings.sender
@@ -51,6 +56,7 @@ class EmailChannel:
         message["X-Handoff-Delivery"] = str(row.id)
         message.set_content(notice.as_text())
         message.add_alternative(notice.as_html(), subtype="html")
+        message["Content-Language"] = notice.locale  # after the parts: they would take Content-* headers along
         return message
 
     def transmit(self, message: EmailMessage) -> None:
@@ -76,6 +82,11 @@ class EmailChannel:
 def _tls() -> ssl.SSLContext:
     """The system's trust store, loaded once (tens of milliseconds each time otherwise)."""
     return ssl.create_default_context()
+
+
+def recipient_locale(person: User | None, entry_locale: str | None, default: str) -> str:
+    """Whose language a delivery speaks: the person's own, else their entry's (a group's), else the default."""
+    return normalize(person.locale if person else None) or normalize(entry_locale) or normalize(default) or "en"
 
 
 def message_id(row: Outbox, base_url: str) -> str:

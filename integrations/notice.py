@@ -1,7 +1,9 @@
 """One notification as people read it: subject, the facts the diagram passed, a link to the page.
 
-The e-mail and webhook channels both render an outbox row through this, so a
-message says the same thing whichever way it travels.
+The e-mail, webhook and chat channels all render an outbox row through this, so a
+message says the same thing whichever way it travels, in its receiver's language: the subject
+the diagram translated (``payload["subjects"][locale]``, else the English ``subject``) and
+Handoff's own words through `service.i18n.tr`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from service.i18n import normalize, tr
 from service.store.models import Outbox
 
 
@@ -25,6 +28,7 @@ class Notice:
     instance_id: int | None
     created_at: datetime
     recipient: str | None = None
+    locale: str = "en"
 
     @property
     def facts(self) -> list[tuple[str, str]]:
@@ -34,28 +38,34 @@ class Notice:
         """A chat bot shows ``text``; a program reads the rest."""
         return {"delivery_id": self.delivery_id, "event": self.kind, "subject": self.subject,
                 "text": f"{self.subject}\n{self.link}", "link": self.link, "instance_id": self.instance_id,
-                "recipient": self.recipient, "created_at": self.created_at.isoformat(), "body": self.body}
+                "recipient": self.recipient, "created_at": self.created_at.isoformat(), "body": self.body,
+                "locale": self.locale}
 
     def as_text(self) -> str:
         lines = [self.subject, ""] + [f"{label}: {value}" for label, value in self.facts]
-        return "\n".join(lines + ["", f"Open it in Handoff: {self.link}", ""])
+        return "\n".join(lines + ["", tr(self.locale, "Open it in Handoff: %(link)s", link=self.link), ""])
 
     def as_html(self) -> str:
         rows = "".join(f"<tr><th align='left'>{html.escape(label)}</th><td>{html.escape(value)}</td></tr>"
                        for label, value in self.facts)
         link = html.escape(self.link, quote=True)
-        return (f"<!doctype html><html><body><h2>{html.escape(self.subject)}</h2>"
+        words = html.escape(tr(self.locale, "Open it in Handoff"))
+        return (f"<!doctype html><html lang=\"{self.locale}\"><body><h2>{html.escape(self.subject)}</h2>"
                 f"{f'<table>{rows}</table>' if rows else ''}"
-                f"<p><a href=\"{link}\">Open it in Handoff</a></p></body></html>")
+                f"<p><a href=\"{link}\">{words}</a></p></body></html>")
 
 
-def notice_of(row: Outbox, base_url: str, recipient: str | None = None) -> Notice:
+def notice_of(row: Outbox, base_url: str, recipient: str | None = None, locale: str | None = None) -> Notice:
+    """The row as its reader sees it, in `locale` ("en" or "zh-CN"; anything else reads English)."""
     payload = row.payload or {}
+    locale = normalize(locale) or "en"
     path = payload.get("link") or (f"/instances/{row.instance_id}" if row.instance_id else "/")
-    subject = " ".join(str(payload.get("subject") or row.topic).split())  # one line: it becomes a header
+    subjects = payload.get("subjects") if isinstance(payload.get("subjects"), dict) else {}
+    subject = subjects.get(locale) or payload.get("subject") or row.topic
+    subject = " ".join(str(subject).split())  # one line: it becomes a header
     return Notice(delivery_id=row.id, kind=str(payload.get("kind") or row.topic), subject=subject,
                   body=dict(payload.get("body") or {}), link=base_url.rstrip("/") + path,
-                  instance_id=row.instance_id, created_at=row.created_at, recipient=recipient)
+                  instance_id=row.instance_id, created_at=row.created_at, recipient=recipient, locale=locale)
 
 
 def _label(name: str) -> str:

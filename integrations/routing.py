@@ -11,6 +11,11 @@ to; without any entry, through ``default`` (in-app only unless changed). ``email
 ``email`` (a group's shared mailbox), else to the person's own address; ``webhook`` posts to the entry's
 webhook (e.g. the team's chat bot). A group mailbox or webhook receives one message per event, however
 many of its members the event concerns. A person whose e-mail address is unknown is told in-app instead.
+
+Team chats (see `integrations.chat` and `integrations.routing_chat`) are channels named after the chat:
+``"wecom": {"url": ".../webhook/send?key=..."}`` on an entry posts to that group robot, once per event for a
+group entry; ``wecom_app`` sends the application message to each person (their WeCom userid). An entry's
+``locale`` (and a chat's own) is the language of what reaches it when no person's language applies.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from pathlib import Path
 
 import jsonschema
 
-CHANNELS = ("inapp", "email", "webhook")
+from .routing_chat import CHAT_KINDS, CHAT_SCHEMAS, LOCALE, PER_PERSON, ChatConfig, chat_config
+
+CHANNELS = ("inapp", "email", "webhook", *CHAT_KINDS)
 
 _ENDPOINT = {"type": "object", "additionalProperties": False, "required": ["url"],
              "properties": {"url": {"type": "string", "pattern": "^https?://"},
@@ -34,7 +41,7 @@ _ENDPOINT = {"type": "object", "additionalProperties": False, "required": ["url"
 _ENTRY = {"type": "object", "additionalProperties": False, "required": ["channels"],
           "properties": {"channels": {"type": "array", "items": {"enum": list(CHANNELS)}, "uniqueItems": True},
                          "email": {"type": "string", "pattern": r"^[^@\s<>]+@[^@\s<>]+$", "maxLength": 300},
-                         "webhook": _ENDPOINT}}
+                         "webhook": _ENDPOINT, "locale": LOCALE, **CHAT_SCHEMAS}}
 SCHEMA = {"type": "object", "additionalProperties": False,
           "properties": {"default": {"type": "array", "items": {"enum": ["inapp", "email"]}, "uniqueItems": True},
                          "users": {"type": "object", "additionalProperties": _ENTRY},
@@ -53,6 +60,8 @@ class Entry:
     channels: tuple[str, ...]
     email: str | None = None
     webhook: Endpoint | None = None
+    locale: str | None = None  # the language of its mailbox, webhook and chats (else the default)
+    chats: dict[str, ChatConfig] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,8 @@ class Target:
 
     @property
     def key(self) -> tuple:
+        if self.channel in PER_PERSON:  # one entry's app reaches each person: one delivery each
+            return (self.channel, self.address, self.user_id)
         return (self.channel, self.address.lower() if self.address else self.user_id)
 
 
@@ -129,8 +140,10 @@ class Routing:
         if channel == "email":
             address = self.email_of(person)
             return Target("email", address, person.id) if address else Target("inapp", None, person.id)
-        if channel == "webhook":
-            return Target("webhook", entry.key, None if entry.key.startswith("groups/") else person.id)
+        if channel == "webhook" or (channel in CHAT_KINDS and channel not in PER_PERSON):
+            return Target(channel, entry.key, None if entry.key.startswith("groups/") else person.id)
+        if channel in PER_PERSON:
+            return Target(channel, entry.key, person.id)
         return Target("inapp", None, person.id)
 
     def uses(self, channel: str) -> bool:
@@ -148,10 +161,31 @@ class Routing:
             raise LookupError(f"no webhook is configured for {key!r} (HANDOFF_NOTIFY_CONFIG)")
         return entry.webhook
 
+    def entry(self, key: str | None) -> Entry | None:
+        kind, _, name = str(key or "").partition("/")
+        return {"users": self.users, "groups": self.groups}.get(kind, {}).get(name)
+
+    def chat(self, key: str, kind: str) -> ChatConfig:
+        """The `kind` chat of entry `key` ("groups/sales"), as the outbox row names it."""
+        entry = self.entry(key)
+        if entry is None or kind not in entry.chats:
+            raise LookupError(f"no {kind} chat is configured for {key!r} (HANDOFF_NOTIFY_CONFIG)")
+        return entry.chats[kind]
+
+    def mailbox_locale(self, address: str | None) -> str | None:
+        """The configured language of a group's shared mailbox, if `address` is one."""
+        for entry in self.groups.values():
+            if entry.email and address and entry.email.lower() == address.lower():
+                return entry.locale
+        return None
+
 
 def _entry(key: str, spec: dict, source: str, env) -> Entry:
-    if "webhook" in spec["channels"] and "webhook" not in spec:
-        raise ValueError(f"{source}: {key.replace('/', '.')}: the webhook channel needs a 'webhook' with a url")
+    where = key.replace("/", ".")
+    for channel in spec["channels"]:
+        if (channel == "webhook" or channel in CHAT_KINDS) and channel not in spec:
+            what = "entry" if channel in PER_PERSON else "with a url"
+            raise ValueError(f"{source}: {where}: the {channel} channel needs a {channel!r} {what}")
     hook = spec.get("webhook")
     endpoint = None
     if hook is not None:
@@ -159,4 +193,6 @@ def _entry(key: str, spec: dict, source: str, env) -> Entry:
         if not secret:
             raise ValueError(f"{source}: {key.replace('/', '.')}.webhook: ${hook['secret_env']} is not set")
         endpoint = Endpoint(hook["url"], secret)
-    return Entry(key, tuple(spec["channels"]), spec.get("email"), endpoint)
+    chats = {kind: chat_config(kind, spec[kind], spec.get("locale"), f"{source}: {where}.{kind}", env)
+             for kind in CHAT_KINDS if kind in spec}
+    return Entry(key, tuple(spec["channels"]), spec.get("email"), endpoint, spec.get("locale"), chats)

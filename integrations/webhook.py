@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from service.clock import utcnow
 from service.store.models import Outbox, User
 
+from .mail import recipient_locale
 from .notice import notice_of
 from .routing import Routing
 
@@ -80,13 +81,17 @@ def post_signed(post: SignedPost, timeout_s: float) -> None:
 class WebhookChannel:
     """Notifications to the webhook of a user or group entry of the notification settings (e.g. a team chat)."""
 
-    def __init__(self, routing: Routing, base_url: str, timeout_s: float = 10.0):
+    def __init__(self, routing: Routing, base_url: str, timeout_s: float = 10.0, default_locale: str = "en"):
         self.routing, self.base_url, self.timeout_s = routing, base_url, timeout_s
+        self.default_locale = default_locale
 
     def prepare(self, session: Session, row: Outbox) -> SignedPost:
-        endpoint = self.routing.endpoint(str(row.payload.get("webhook")))
+        key = str(row.payload.get("webhook"))
+        endpoint = self.routing.endpoint(key)
         person = session.get(User, row.recipient_id) if row.recipient_id else None
-        notice = notice_of(row, self.base_url, person.username if person else None)
+        entry = self.routing.entry(key)
+        locale = recipient_locale(person, entry.locale if entry else None, self.default_locale)
+        notice = notice_of(row, self.base_url, person.username if person else None, locale=locale)
         body = json.dumps(notice.as_json(), ensure_ascii=False, default=str).encode()
         return SignedPost(endpoint.url, endpoint.secret, body, row.id)
 

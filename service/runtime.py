@@ -9,6 +9,7 @@ import threading
 import redis
 
 from integrations.channels import default_channels
+from integrations.chat.channel import chat_channels
 from integrations.esign import BuiltinSigner
 from integrations.finance import finance_channel
 from integrations.mail import EmailChannel
@@ -55,12 +56,13 @@ def build(config: Config, redis_client: redis.Redis | None = None) -> Services:
 
 
 def build_channels(config: Config, routing: Routing) -> dict:
-    """Every channel an outbox row may name: in-app, e-mail, webhook and the finance push."""
+    """Every channel an outbox row may name: in-app, e-mail, webhook, team chats and the finance push."""
     if config.smtp is None and routing.uses("email"):
         log.warning("HANDOFF_NOTIFY_CONFIG asks for e-mail but HANDOFF_SMTP_HOST is not set: e-mails will fail")
-    channels = default_channels()
-    channels["email"] = EmailChannel(config.smtp, config.base_url)
-    channels["webhook"] = WebhookChannel(routing, config.base_url, config.webhook_timeout_s)
+    channels = default_channels(default_locale=config.default_locale)
+    channels["email"] = EmailChannel(config.smtp, config.base_url, routing, config.default_locale)
+    channels["webhook"] = WebhookChannel(routing, config.base_url, config.webhook_timeout_s, config.default_locale)
+    channels.update(chat_channels(routing, config.base_url, config.default_locale, config.webhook_timeout_s))
     channels["finance"] = finance_channel(config.finance, config.data_dir, config.finance_drop_dir,
                                           config.webhook_timeout_s)
     return channels

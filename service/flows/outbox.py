@@ -5,7 +5,7 @@ The row is the delivery record: ``status`` (pending, sending, sent, failed), ``a
 
 - In-app (a `Channel`): the inbox message and "sent" commit in one transaction with the
   row locked, and ``message.outbox_id`` is unique: exactly once.
-- Another system (a `RemoteChannel`: e-mail, webhook, finance): one short transaction
+- Another system (a `RemoteChannel`: e-mail, webhook, team chat, finance): one short transaction
   *claims* the row (pending -> sending, attempts + 1, a lease until ``next_attempt_at``)
   with a single conditional UPDATE, which only one worker can win on SQLite and
   PostgreSQL alike; a second job for the same row finds it taken and does nothing. The
@@ -18,6 +18,10 @@ and before "sent" is recorded (milliseconds) leaves the row ``sending``. After t
 the sweeper hands it to another worker, which sends it again: at least once, never
 silently lost. The copy carries the same identity (the e-mail's ``Message-ID``, the
 webhook's ``Idempotency-Key``, the finance file's name), so the receiver can drop it.
+
+A channel says how it failed: `Permanent` (the receiver refused it for good: failed at once, with
+the receiver's words in ``last_error``) or `Transient` with ``retry_after_s`` (a rate limit: not
+retried before then); any other error is retried with the backoff.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select, update
 
 from integrations.channels import is_remote
+from integrations.chat.model import Permanent, Transient
 from service.store.models import Outbox
 from service.store.outage import database_unavailable
 
@@ -142,10 +147,19 @@ def _record_once(services: Services, outbox_id: int, attempt: int, **values) -> 
 
 
 def _after_failure(attempts: int, now: datetime, error: Exception) -> tuple[str, datetime | None, str]:
+    """A receiver's `Permanent` refusal fails at once, in its own words; a `Transient` one waits at least
+    as long as the receiver asked (``retry_after_s``); anything else backs off and gives up after
+    `MAX_ATTEMPTS`."""
+    if isinstance(error, Permanent):
+        return "failed", None, str(error)[:2000] or type(error).__name__
     last_error = f"{type(error).__name__}: {error}"[:2000]
     if attempts >= MAX_ATTEMPTS:
         return "failed", None, last_error
-    return "pending", now + BASE_BACKOFF * (2 ** (attempts - 1)), last_error
+    retry_at = now + BASE_BACKOFF * (2 ** (attempts - 1))
+    wait = getattr(error, "retry_after_s", None) if isinstance(error, Transient) else None
+    if wait:
+        retry_at = max(retry_at, now + timedelta(seconds=float(wait)))
+    return "pending", retry_at, last_error
 
 
 def _outcome(status: str) -> str:

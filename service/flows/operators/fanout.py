@@ -12,6 +12,7 @@ import hashlib
 from typing import Any
 
 from integrations.routing import Target
+from integrations.routing_chat import CHAT_KINDS, PER_PERSON
 from service.store.models import Outbox
 from service.store.people_cache import Person
 
@@ -47,6 +48,8 @@ def _where(target: Target) -> dict[str, str]:
         return {"to": target.address}
     if target.channel == "webhook":
         return {"webhook": target.address}
+    if target.channel in CHAT_KINDS:
+        return {"chat": target.address}  # the settings entry whose chat it goes to
     return {}
 
 
@@ -54,4 +57,6 @@ def _dedup_key(key: str, target: Target) -> str:
     if target.address is None:
         return f"{key}:{target.user_id}:{target.channel}"
     digest = hashlib.sha256(target.address.lower().encode()).hexdigest()[:16]
+    if target.channel in PER_PERSON:  # one entry (a group's WeCom app) reaching each member
+        return f"{key}:{target.channel}:{digest}:{target.user_id}"
     return f"{key}:{target.channel}:{digest}"
