@@ -162,3 +162,15 @@ def test_403_pages_say_why_in_chinese(app):
                         ("/operations/deliveries", "消息投递由管理员负责")):
         response = rep.get(path, headers={"Accept": "text/html"})
         assert response.status_code == 403 and words in response.get_data(as_text=True), path
+
+
+def test_the_health_page_reads_in_chinese_for_a_chinese_browser_and_its_json_stays_english(services, library):
+    client = create_app(services.config, services).test_client()
+    page = client.get("/health", headers={"Accept-Language": "zh-CN,zh;q=0.9", "Accept": "text/html"})
+    html = page.get_data(as_text=True)
+    assert '<html lang="zh-CN">' in html and "服务运行状况" in html and "数据库" in html
+    checks = {name: check["detail"] for name, check in client.get("/health?format=json").get_json()["checks"].items()}
+    assert checks["database"] == "reachable"  # for load balancers and scripts: the words they were written for
+    # the workers' line is the operator's own detail; the header to send and Redis' name stay as they are
+    literal = {"Authorization", "Bearer", "HANDOFF_METRICS_TOKEN", "Redis"}
+    assert untranslated(html, {checks["workers"]}, literal) == []
