@@ -144,7 +144,7 @@ def test_every_manager_finance_designer_operator_and_admin_page_reads_in_chinese
     assert "阶段看板" in seen["/dashboard"] and "合同会签" in seen["/dashboard"]
     assert "已验收超过 7 天未开票" in seen["/dashboard"]
     assert "重新发送" in seen["/operations/deliveries"] and "电子邮件" in seen["/operations/deliveries"]
-    assert "修复" in seen["/operations"] and "未处理" in seen["/operations"]
+    assert "修复" in seen["/operations"] and "待处理" in seen["/operations"]
     assert "语言" in seen["/admin/people"] and "企业微信" in seen["/admin/people"]
 
 
