@@ -16,8 +16,16 @@ from service.store.models import AuditEvent, Customer, Instance, Task
 from . import org, visibility
 
 FINANCE_GROUP = "finance"
-STAGES = ["Opportunity", "Contract co-signing", "Handover", "Implementation", "UAT complete",
-          "Customer acceptance", "Invoicing", "Payment received"]
+
+
+def N_(msgid: str) -> str:
+    """Marks a word for the catalogs (`tools/i18n.py extract`) and keeps it English: pages translate it."""
+    return msgid
+
+
+# The stages as the lifecycle diagram names them (stored on instances in English); pages show their words.
+STAGES = [N_("Opportunity"), N_("Contract co-signing"), N_("Handover"), N_("Implementation"), N_("UAT complete"),
+          N_("Customer acceptance"), N_("Invoicing"), N_("Payment received")]
 
 
 ON_THE_BOARD = ("running", "error", "suspended")  # cancelled and completed projects leave the board

@@ -25,6 +25,7 @@ from . import (
 )
 from .formatting import register_filters
 from .i18n import init_i18n
+from .page_words import register_page_words
 from .process_i18n import register as register_process_words
 from .transport import init_transport
 
@@ -38,11 +39,14 @@ def init_web(app: Flask) -> None:
     init_i18n(app)
     # A form's fields keep the order its designer wrote them in (Jinja's tojson sorts keys by default).
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
+    # {% trans %} blocks are looked up as extracted: whitespace trimmed (tools/i18n.py extracts them so).
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     for module in (session_auth, pages_tasks, pages_instances, pages_manager, pages_designer, pages_inbox,
                    pages_admin_people, pages_admin_records, pages_deliveries, pages_migrations, pages_operations):
         app.register_blueprint(module.bp)
     register_filters(app)
     register_process_words(app)
+    register_page_words(app)
 
     @app.get("/favicon.ico")
     def favicon():

@@ -13,7 +13,8 @@ from __future__ import annotations
 import hmac
 import logging
 
-from flask import Blueprint, current_app, jsonify, render_template_string, request, session
+from flask import Blueprint, current_app, jsonify, render_template, request, session
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from service.api.auth import user_from_token
@@ -24,24 +25,30 @@ from service.store.models import Instance, ProcessVersion, Task
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
 
-PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Handoff - health</title>
-<link rel="stylesheet" href="/static/health.css"></head><body>
-<h1>Handoff</h1><p>Service health{% if report.ok %} <span class="ok">- all good</span>{% endif %}</p>
-<table>{% for name, check in report.checks.items() %}<tr><th>{{ name }}</th>
-<td class="{{ 'ok' if check.ok else 'bad' }}">{{ 'ok' if check.ok else 'problem' }}</td><td>{{ check.detail }}</td></tr>
-{% endfor %}</table>
-{% if report.detailed %}
-<h2>Processes deployed</h2><ul>{% for p in report.processes %}<li>{{ p }}</li>{% else %}<li>none</li>{% endfor %}</ul>
-<p>Instances running: {{ report.running }} &middot; open tasks: {{ report.open_tasks }}</p>
-{% else %}<p>{{ report.more }}</p>{% endif %}
-<p><a href="/health?format=json">JSON</a></p></body></html>"""
+def N_(msgid: str) -> str:
+    """Marks a word for the catalogs; the JSON report keeps the English, the page shows it translated."""
+    return msgid
 
-MORE = "details (where each part is, processes, volumes): Authorization: Bearer <HANDOFF_METRICS_TOKEN>, or an admin"
+
+MORE = N_("details (where each part is, processes, volumes): Authorization: Bearer <HANDOFF_METRICS_TOKEN>, "
+         "or an admin")
 PUBLIC_WORDS = {  # check name -> (when ok, when not): what anyone may read
-    "database": ("reachable", "not reachable: the service cannot read or save anything"),
-    "migrations": ("the schema is up to date", "the schema is not up to date"),
-    "redis": ("reachable", "not reachable: timers wait and messages queue up until it is back"),
+    "database": (N_("reachable"), N_("not reachable: the service cannot read or save anything")),
+    "migrations": (N_("the schema is up to date"), N_("the schema is not up to date")),
+    "redis": (N_("reachable"), N_("not reachable: timers wait and messages queue up until it is back")),
 }
+CHECK_NAMES = {"database": N_("database"), "migrations": N_("migrations"), "redis": N_("Redis"),
+               "workers": N_("workers")}
+
+
+def page_words(report: dict) -> dict:
+    """The page's words for the report: check names, and the public verdicts in the reader's language."""
+    details = {}
+    if not report["detailed"]:
+        details = {name: gettext(check["detail"]) for name, check in report["checks"].items()
+                   if check["detail"] in {w for pair in PUBLIC_WORDS.values() for w in pair}}
+    return {"names": {name: gettext(word) for name, word in CHECK_NAMES.items()}, "details": details,
+            "more": gettext(report["more"]) if report.get("more") == MORE else report.get("more")}
 
 
 def _entry(check, detailed: bool) -> dict:
@@ -110,4 +117,4 @@ def health():
     status = 200 if report["ok"] else 503
     if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
         return jsonify(report), status
-    return render_template_string(PAGE, report=report), status
+    return render_template("health.html", report=report, words=page_words(report)), status

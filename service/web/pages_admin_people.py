@@ -7,12 +7,15 @@ The page only reads; creating, editing, deactivating and unlocking go through
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, render_template
+from flask_babel import gettext
 from sqlalchemy import select
 
+from service.api.schemas import CHAT_KINDS
 from service.flows import queries_people
 from service.flows.visibility import ADMIN_GROUP, groups_of
 from service.store.models import Group, User
 
+from .page_words import CHANNELS
 from .session_auth import page_login_required
 
 bp = Blueprint("admin_people_pages", __name__)
@@ -24,11 +27,17 @@ def people_page():
     services = current_app.extensions["handoff"]
     with services.sessions() as session:
         if not queries_people.in_group(session, g.user.id, ADMIN_GROUP):
-            abort(403, description="People and the org chart are kept by admins.")
+            abort(403, description=gettext("People and the org chart are kept by admins."))
         users = session.scalars(select(User).order_by(User.username)).all()
         names = {u.id: u.username for u in users}
         people = [{"id": u.id, "username": u.username, "display_name": u.display_name, "email": u.email,
                    "manager": names.get(u.manager_id), "groups": groups_of(session, u.id), "active": u.active,
-                   "locked_until": u.locked_until} for u in users]
+                   "locked_until": u.locked_until, "locale": u.locale, "mobile": u.mobile,
+                   "chat_ids": dict(u.chat_ids or {})} for u in users]
         groups = sorted(session.scalars(select(Group.name)))
-        return render_template("admin_people.html", people=people, groups=groups)
+        return render_template("admin_people.html", people=people, groups=groups, chat_kinds=chat_kinds())
+
+
+def chat_kinds() -> list[tuple[str, str]]:
+    """The team chats a person may have a user id in (the API's `chat_ids` keys), named for the reader."""
+    return [(kind, gettext(CHANNELS[kind])) for kind in CHAT_KINDS]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, g, render_template
+from flask_babel import gettext
 from sqlalchemy import select
 
 from service.clock import utcnow
@@ -22,7 +23,8 @@ def dashboard():
     services, now = current_app.extensions["handoff"], utcnow()
     with services.sessions() as session:
         if not dashboards.may_see_overview(session, g.user.id):
-            abort(403, description="The dashboard is for managers, finance and executives. Your work is in My tasks.")
+            abort(403, description=gettext("The dashboard is for managers, finance and executives. "
+                                           "Your work is in My tasks."))
         tree = dashboards.manager_view(session, g.user.id, now, now - timedelta(days=30))
         names = dict(session.execute(select(User.id, User.display_name)).all())
         people = dict(session.execute(select(User.username, User.display_name)).all())
@@ -35,5 +37,6 @@ def dashboard():
             quality=metrics.collaboration_quality(session, now - timedelta(days=90), now),
             health=[{**row, "rep": people.get(row["rep"], row["rep"])}  # the chart and table name people
                     for row in metrics.process_health(session, now - timedelta(days=90), now)],
-            people=people, now=now,
+            people=people, now=now, told={e.id: [people.get(u, u) for u in e.data.get("recipients") or []]
+                                          for e in tree["escalations"]},
             held_back=discipline.held_back(session, g.user.id, now))

@@ -11,6 +11,10 @@ function fieldsOf(container) {
   return fields;
 }
 
+// The fields' names as the page shows them, for the server's reasons ("Budget: must be at least 0").
+const FIELDS = { name: t("Name"), industry: t("Industry"), budget: t("Budget"), version: t("Version"),
+                 executive_attention: t("Executive attention"), product: t("Product") };
+
 async function send(button, method, path, json, done) {
   button.disabled = true;
   try {
@@ -19,7 +23,8 @@ async function send(button, method, path, json, done) {
     window.setTimeout(() => window.location.reload(), 700);
   } catch (error) {
     const fields = error.body && error.body.errors ? Object.entries(error.body.errors)
-      .map(([name, why]) => `${name.replace(/_/g, " ")}: ${[].concat(why).join(", ")}`).join("; ") : "";
+      .map(([name, why]) => t("{field}: {why}", { field: FIELDS[name] || name.replace(/_/g, " "), why: [].concat(why).join(t(", ")) }))
+      .join(t("; ")) : "";
     Handoff.notice(fields || Handoff.explain(error), true);
     button.disabled = false;
   }
@@ -31,14 +36,14 @@ if (customers) customers.addEventListener("click", (event) => {
   if (!button) return;
   const row = button.closest("tr");
   send(button, "PATCH", `/customers/${row.dataset.customer}`,
-       { ...fieldsOf(row), version: Number(row.dataset.version) }, "Saved.");
+       { ...fieldsOf(row), version: Number(row.dataset.version) }, t("Saved."));
 });
 
 const newCustomer = document.getElementById("new-customer");
 if (newCustomer) newCustomer.addEventListener("submit", (event) => {
   event.preventDefault();
   const body = Object.fromEntries(Object.entries(fieldsOf(newCustomer)).filter(([, v]) => v !== null));
-  send(newCustomer.querySelector("button"), "POST", "/customers", body, `Added ${body.name}.`);
+  send(newCustomer.querySelector("button"), "POST", "/customers", body, t("Added {name}.", { name: body.name }));
 });
 
 const products = document.getElementById("products");
@@ -47,7 +52,7 @@ if (products) products.addEventListener("click", (event) => {
   if (!button) return;
   const row = button.closest("tr");
   send(button, "PUT", `/knowledge-base/${encodeURIComponent(row.dataset.product)}`,
-       { version: row.querySelector("input[name=version]").value }, "The version is current.");
+       { version: row.querySelector("input[name=version]").value }, t("The version is current."));
 });
 
 const newProduct = document.getElementById("new-product");
@@ -55,5 +60,5 @@ if (newProduct) newProduct.addEventListener("submit", (event) => {
   event.preventDefault();
   const { product, version } = fieldsOf(newProduct);
   send(newProduct.querySelector("button"), "PUT", `/knowledge-base/${encodeURIComponent(product)}`,
-       { version }, `Added ${product}.`);
+       { version }, t("Added {name}.", { name: product }));
 });

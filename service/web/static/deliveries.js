@@ -6,7 +6,7 @@ async function resend(button, path, json) {
   try {
     const answer = await Handoff.api("POST", path, json ? { json } : {});
     const count = (answer.resent || []).length;
-    Handoff.notice(count === 1 ? "Queued again: it is being sent now." : `${count} deliveries queued again.`);
+    Handoff.notice(count === 1 ? t("Queued again: it is being sent now.") : tn("{n} delivery queued again.", "{n} deliveries queued again.", count));
     window.setTimeout(() => window.location.reload(), 800);
   } catch (error) {
     Handoff.notice(Handoff.explain(error), true);

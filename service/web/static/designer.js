@@ -2,18 +2,17 @@
 "use strict";
 
 (() => {
-  // Every sentence the preview says, in one place (translated later).
+  // Every sentence the preview says, in one place, in the page's language.
   const WORDS = {
-    deployed: (name) => `Preview: ${name}`,
-    nothing: "Preview",
-    chosen: (file) => `Preview: ${file} (chosen, not deployed yet)`,
-    broken: (file) => `${file} cannot be drawn`,
-    unreadable: (file) => `The file ${file} could not be read.`,
-    noDrawing: "The file holds a process but no drawing of it (no BPMN diagram interchange). Open and save it "
-      + "in a BPMN modeler, or lay it out with tools/bpmn_layout.py.",
-    notBpmn: "The file is not a BPMN 2.0 diagram (its root element is not bpmn:definitions).",
-    at: (line, column) => `Line ${line}, column ${column}: `,
-    warnings: "Drawn, but the modeler would warn:",
+    deployed: (name) => t("Preview: {name}", { name }),
+    nothing: t("Preview"),
+    chosen: (file) => t("Preview: {file} (chosen, not deployed yet)", { file }),
+    broken: (file) => t("{file} cannot be drawn", { file }),
+    unreadable: (file) => t("The file {file} could not be read.", { file }),
+    noDrawing: t("The file holds a process but no drawing of it (no BPMN diagram interchange). Open and save it in a BPMN modeler, or lay it out with tools/bpmn_layout.py."),
+    notBpmn: t("The file is not a BPMN 2.0 diagram (its root element is not bpmn:definitions)."),
+    at: (line, column) => t("Line {line}, column {column}: ", { line, column }),
+    warnings: t("Drawn, but the modeler would warn:"),
   };
   const box = document.getElementById("preview");
   const view = box.closest(".diagram-view");
@@ -149,12 +148,13 @@
       button.disabled = true;
       try {
         const made = await Handoff.api("POST", `/processes/${encodeURIComponent(process)}/versions/${version}/activate`);
-        Handoff.notice(made.created ? `Deployed: ${made.process_id} v${made.version} (the files of v${version}).`
-          : `Nothing changed: v${version} is already current.`);
+        Handoff.notice(made.created
+          ? t("Deployed: {process} v{version} (the files of v{old}).", { process: made.process_id, version: made.version, old: version })
+          : t("Nothing changed: v{version} is already current.", { version }));
         setTimeout(() => window.location.reload(), 1200);
       } catch (error) {
         const problems = Object.values(error.body?.errors || {}).flat();
-        Handoff.notice(problems.length ? `Not made current: ${problems.join(" ")}` : Handoff.explain(error), true);
+        Handoff.notice(problems.length ? t("Not made current: {problems}", { problems: problems.join(" ") }) : Handoff.explain(error), true);
         button.disabled = false;
       }
     });
@@ -178,7 +178,7 @@
     const body = new FormData();
     for (const file of [...diagrams.files, ...forms.files]) body.append(pathOf(file), file, file.name);
     if (![...body.keys()].some((path) => path.startsWith("bpmn/"))) {
-      Handoff.notice("Choose at least one diagram to deploy.", true);
+      Handoff.notice(t("Choose at least one diagram to deploy."), true);
       return;
     }
     button.disabled = true;
@@ -188,11 +188,11 @@
       if (deployed.some((d) => d.warnings?.length)) return showWarnings(deployed); // read them, no reload
       const created = deployed.filter((d) => d.created);
       Handoff.notice(created.length
-        ? `Deployed: ${created.map((d) => `${d.process_id} v${d.version}`).join(", ")}.`
-        : "Nothing changed: every process is already deployed as sent.");
+        ? t("Deployed: {versions}.", { versions: created.map((d) => `${d.process_id} v${d.version}`).join(t(", ")) })
+        : t("Nothing changed: every process is already deployed as sent."));
       setTimeout(() => window.location.reload(), 1200);
     } catch (error) {
-      Handoff.notice(error.status === 422 ? "Not deployed: fix these problems first." : Handoff.explain(error), true);
+      Handoff.notice(error.status === 422 ? t("Not deployed: fix these problems first.") : Handoff.explain(error), true);
       const problems = Object.values(error.body?.errors || {}).flat();
       const list = Object.assign(document.createElement("ul"), { className: "problems" });
       for (const line of problems.length ? problems : [error.message]) {

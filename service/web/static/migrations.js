@@ -3,9 +3,10 @@
 
 (() => {
   function said(outcome) {
-    if (outcome.outcome === "migrated") return `Instance #${outcome.instance_id} now runs on the new version.`;
-    if (outcome.outcome === "would migrate") return `Instance #${outcome.instance_id} can move: every active step has its counterpart.`;
-    return `Instance #${outcome.instance_id} cannot move: ${outcome.problems.join("; ")}`;
+    const id = outcome.instance_id;
+    if (outcome.outcome === "migrated") return t("Instance #{id} now runs on the new version.", { id });
+    if (outcome.outcome === "would migrate") return t("Instance #{id} can move: every active step has its counterpart.", { id });
+    return t("Instance #{id} cannot move: {problems}", { id, problems: outcome.problems.join(t("; ")) });
   }
 
   async function run(row, dryRun) {
@@ -13,7 +14,7 @@
     const cell = document.querySelector(`tr.outcome[data-process="${process}"][data-version="${version}"] td`);
     const reason = row.querySelector(".reason").value.trim();
     if (!dryRun && !reason) {
-      Handoff.notice("Say why you migrate them: the reason goes to each instance's log.", true);
+      Handoff.notice(t("Say why you migrate them: the reason goes to each instance's log."), true);
       return;
     }
     const body = { to_version: Number(row.querySelector(".target").value), dry_run: dryRun };
@@ -27,9 +28,12 @@
         list.append(Object.assign(document.createElement("li"), { textContent: said(outcome),
                                                                    className: outcome.outcome.replace(" ", "-") }));
       }
-      if (!answer.instances.length) list.append(Object.assign(document.createElement("li"), { textContent: "No unfinished instance left." }));
+      if (!answer.instances.length) list.append(Object.assign(document.createElement("li"), { textContent: t("No unfinished instance left.") }));
       cell.replaceChildren(list);
-      if (!dryRun) Handoff.notice(`${answer.instances.filter((o) => o.outcome === "migrated").length} of ${answer.instances.length} migrated.`);
+      if (!dryRun) {
+        const migrated = answer.instances.filter((o) => o.outcome === "migrated").length;
+        Handoff.notice(t("{migrated} of {all} migrated.", { migrated, all: answer.instances.length }));
+      }
     } catch (error) {
       Handoff.notice(Handoff.explain(error), true);
     } finally {

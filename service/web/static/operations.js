@@ -6,7 +6,7 @@ function readData(text) {
   const data = {};
   for (const line of text.split("\n").map((l) => l.trim()).filter(Boolean)) {
     const at = line.indexOf("=");
-    if (at < 1) throw new Error(`"${line}" should read name = value`);
+    if (at < 1) throw new Error(t("\"{line}\" should read name = value", { line }));
     const name = line.slice(0, at).trim();
     const raw = line.slice(at + 1).trim();
     try { data[name] = JSON.parse(raw); } catch { data[name] = raw; }
@@ -19,7 +19,7 @@ document.getElementById("incidents").addEventListener("click", async (event) => 
   if (!button) return;
   const row = button.closest("tr");
   const reason = row.querySelector(".reason").value.trim();
-  if (!reason) { Handoff.notice("Say why first, in a few words: the audit log keeps it.", true); return; }
+  if (!reason) { Handoff.notice(t("Say why first, in a few words: the audit log keeps it."), true); return; }
   let data;
   try { data = readData(row.querySelector(".data").value); } catch (error) {
     Handoff.notice(error.message, true); return;
