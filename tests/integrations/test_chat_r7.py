@@ -22,6 +22,7 @@ from .chat_setup import MOBILES, give_chat_ids
 
 T0 = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
 SUBJECT = "URGENT: lead Northside High has waited 2 hours"
+SUBJECT_ZH = "紧急：线索 Northside High 已等待 2 小时"  # bpmn/lead_response.zh-CN.json's subject, filled the same
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_an_urgent_lead_reaches_the_wecom_group_mentioning_the_rep_and_the_manag
     assert message["msgtype"] == "text"
     assert message["text"]["mentioned_mobile_list"] == [MOBILES["rep"], MOBILES["sales_mgr"]]
     content = message["text"]["content"]
-    assert content.startswith(SUBJECT + "\n")  # the diagram's subject (its own translation once it has one)
+    assert content.startswith(SUBJECT_ZH + "\n")  # the diagram's own Chinese subject, for a zh-CN group
     assert "在 Handoff 中打开: https://handoff.acme.test/" in content
     assert "Urgency: high" in content and "strength" not in content.lower()
     with services.sessions() as session:

@@ -35,16 +35,18 @@ def _speaks(services, username: str, locale: str | None) -> None:
 
 
 def _remind(services, library, translated: bool = True) -> None:
-    """The won opportunity's 24-hour reminder to the rep and the manager, with the diagram's Chinese subject."""
+    """The won opportunity's 24-hour reminder to the rep and the manager, with the diagram's Chinese subject
+    (bpmn/project_lifecycle.zh-CN.json), or as a diagram without that translation would send it."""
     with freeze_time(T0) as clock:
         library.won_project()
         clock.move_to(T0 + timedelta(hours=24, seconds=1))
         _ring_without_delivering(services)
-        if translated:
-            with services.sessions() as session:
-                for row in session.scalars(select(Outbox).where(Outbox.topic.in_(("notify", "escalate")))):
-                    row.payload = {**row.payload, "subjects": {"zh-CN": ZH_REMINDER}}  # as lane process writes it
-                session.commit()
+        with services.sessions() as session:
+            for row in session.scalars(select(Outbox).where(Outbox.topic.in_(("notify", "escalate")))):
+                assert row.payload["subjects"] == {"zh-CN": ZH_REMINDER}
+                if not translated:
+                    row.payload = {k: v for k, v in row.payload.items() if k != "subjects"}
+            session.commit()
         run_jobs(services)
 
 

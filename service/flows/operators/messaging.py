@@ -57,7 +57,7 @@ def _send(ctx: OperatorContext, call: OperatorCall, kind: str) -> dict:
                                     key=f"{kind}:{ctx.instance.id}:{call.task_id}")
     audit.record(ctx.session, ctx.now, kind, instance_id=ctx.instance.id, element_id=call.element_id,
                  data={**body, "recipients": [u.username for u in users], "subject": subject, "strength": strength,
-                       "channels": sorted({r.channel for r in rows})})
+                       "subjects": payload["subjects"], "channels": sorted({r.channel for r in rows})})
     return {f"{call.element_id}_sent_to": [u.username for u in users]}
 
 
