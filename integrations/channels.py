@@ -10,7 +10,6 @@ Two kinds, because "exactly once" means different things for them:
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
@@ -46,12 +45,7 @@ def is_remote(channel: Any) -> bool:
     return callable(getattr(channel, "transmit", None))
 
 
-def default_channels(data_dir: Path | None = None) -> dict[str, Channel | RemoteChannel]:
-    """In-app messages; finance pushes dropped as files under the data folder (see `service.runtime`
-    for the channels built from configuration: e-mail, webhooks, finance transports)."""
-    from .finance import FileDropTransport, FinanceChannel
-
-    channels: dict[str, Channel | RemoteChannel] = {"inapp": InAppChannel()}
-    if data_dir is not None:
-        channels["finance"] = FinanceChannel([FileDropTransport(data_dir / "finance-drop")], data_dir)
-    return channels
+def default_channels() -> dict[str, Channel | RemoteChannel]:
+    """In-app messages (see `service.runtime` for the channels built from configuration: e-mail,
+    webhooks, finance transports)."""
+    return {"inapp": InAppChannel()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.store.models import AuditEvent, Customer, Document, Instance, Outbox, User
+
+# Reads a stored document's bytes by its SHA-256. The flows know where uploads live and hand it over
+# (see `service.flows.documents.stored_bytes`, wired by `service.runtime`): adapters never import flows.
+DocumentBytes = Callable[[str], bytes]
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ class FinancePackage:
     attachments: list[Attachment]
 
 
-def build_package(session: Session, row: Outbox, data_dir: Path) -> FinancePackage:
+def build_package(session: Session, row: Outbox, read_document: DocumentBytes) -> FinancePackage:
     from .finance_summary import summary_pdf  # ReportLab loads in ~0.1 s: only in the process that pushes
 
     body = dict((row.payload or {}).get("body") or {})
@@ -46,7 +51,7 @@ def build_package(session: Session, row: Outbox, data_dir: Path) -> FinancePacka
     project = _project(session, instance)
     documents = [(name, session.get(Document, value)) for name, value in body.items()
                  if isinstance(value, int) and (name == "document" or name.endswith("_document"))]
-    attachments = [_attachment(name, document, data_dir) for name, document in documents if document is not None]
+    attachments = [_attachment(name, document, read_document) for name, document in documents if document is not None]
     facts = {**project, "outbox_id": row.id, "pushed_at": row.created_at.isoformat(), "invoicing": body,
              "documents": {a.role: a.describe() for a in attachments}}
     attachments.append(Attachment("summary", "summary.pdf", "application/pdf", summary_pdf(facts)))
@@ -68,10 +73,8 @@ def _project(session: Session, instance: Instance | None) -> dict[str, Any]:
             "stages": [{"stage": e.data.get("stage"), "entered_at": e.at.isoformat()} for e in stages]}
 
 
-def _attachment(role: str, document: Document, data_dir: Path) -> Attachment:
-    from service.flows.documents import storage_path  # the one place that knows where uploads live
-
-    content = storage_path(data_dir, document.sha256).read_bytes()
+def _attachment(role: str, document: Document, read_document: DocumentBytes) -> Attachment:
+    content = read_document(document.sha256)
     if hashlib.sha256(content).hexdigest() != document.sha256:
         raise ValueError(f"document {document.id} on disk does not match its recorded SHA-256")
     return Attachment(role, _safe_name(document.filename), document.content_type, content)
