@@ -43,7 +43,9 @@ class FinancePackage:
     attachments: list[Attachment]
 
 
-def build_package(session: Session, row: Outbox, read_document: DocumentBytes) -> FinancePackage:
+def build_package(session: Session, row: Outbox, read_document: DocumentBytes,
+                  locale: str | None = None) -> FinancePackage:
+    """`locale`: the summary's language when the row's recipient has none of their own."""
     from .finance_summary import summary_pdf  # ReportLab loads in ~0.1 s: only in the process that pushes
 
     body = dict((row.payload or {}).get("body") or {})
@@ -54,7 +56,8 @@ def build_package(session: Session, row: Outbox, read_document: DocumentBytes) -
     attachments = [_attachment(name, document, read_document) for name, document in documents if document is not None]
     facts = {**project, "outbox_id": row.id, "pushed_at": row.created_at.isoformat(), "invoicing": body,
              "documents": {a.role: a.describe() for a in attachments}}
-    attachments.append(Attachment("summary", "summary.pdf", "application/pdf", summary_pdf(facts)))
+    summary = summary_pdf(facts, _reader_locale(session, row, locale))
+    attachments.append(Attachment("summary", "summary.pdf", "application/pdf", summary))
     record = {"outbox_id": row.id, "instance_id": row.instance_id, "created_at": row.created_at.isoformat(),
               **(row.payload or {}), "project": project, "attachments": [a.describe() for a in attachments]}
     return FinancePackage(row.id, record, attachments)
@@ -71,6 +74,11 @@ def _project(session: Session, instance: Instance | None) -> dict[str, Any]:
             "customer": customer.name if customer else None, "industry": customer.industry if customer else None,
             "owner": owner.display_name if owner else None, "started_at": instance.started_at.isoformat(),
             "stages": [{"stage": e.data.get("stage"), "entered_at": e.at.isoformat()} for e in stages]}
+
+
+def _reader_locale(session: Session, row: Outbox, default: str | None) -> str | None:
+    recipient = session.get(User, row.recipient_id) if row.recipient_id else None
+    return (recipient.locale if recipient is not None else None) or default
 
 
 def _attachment(role: str, document: Document, read_document: DocumentBytes) -> Attachment:

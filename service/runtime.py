@@ -63,7 +63,7 @@ def build_channels(config: Config, routing: Routing) -> dict:
     channels["email"] = EmailChannel(config.smtp, config.base_url)
     channels["webhook"] = WebhookChannel(routing, config.base_url, config.webhook_timeout_s)
     channels["finance"] = finance_channel(config.finance, stored_bytes(config.data_dir), config.finance_drop_dir,
-                                          config.webhook_timeout_s)
+                                          config.webhook_timeout_s, config.default_locale)
     return channels
 
 
