@@ -16,6 +16,7 @@ from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from service.clock import utcnow
+from service.demo_documents import acceptance_pdf, contract_pdf
 from service.flows import documents, instances, timers
 from service.flows.context import Services
 from service.store.models import Customer, Instance, KbProduct, Task, User
@@ -62,6 +63,7 @@ class DemoSet:
     projects: list[tuple]
     wording: dict[str, str]
     product_codes: dict[str, str] = field(default_factory=dict)
+    locale: str = "en"  # the language of the documents its people upload
 
     def code(self, product: str) -> str:
         return self.product_codes.get(product) or product[:3].upper()
@@ -74,7 +76,8 @@ def demo_set(locale: str | None) -> DemoSet:
     if locale == "zh-CN":
         from . import demo_zh
 
-        return DemoSet(demo_zh.CUSTOMERS, demo_zh.PRODUCTS, demo_zh.PROJECTS, demo_zh.WORDING, demo_zh.PRODUCT_CODES)
+        return DemoSet(demo_zh.CUSTOMERS, demo_zh.PRODUCTS, demo_zh.PROJECTS, demo_zh.WORDING, demo_zh.PRODUCT_CODES,
+                       "zh-CN")
     return ENGLISH
 
 
@@ -93,9 +96,8 @@ class Replay:
             instances.claim_task(self.services, task.id, self.people[username])
         instances.complete_task(self.services, task.id, self.people[username], data)
 
-    def document(self, username: str, name: str) -> int:
-        return documents.upload(self.services, f"%PDF-1.4 demo {name}".encode(), name, "application/pdf",
-                                self.people[username]).id
+    def document(self, username: str, name: str, content: bytes) -> int:
+        return documents.upload(self.services, content, name, "application/pdf", self.people[username]).id
 
 
 def _steps(replay: Replay, demo: DemoSet, customer: Customer, product: str, kb_version: str, rep: str):
@@ -104,15 +106,17 @@ def _steps(replay: Replay, demo: DemoSet, customer: Customer, product: str, kb_v
     Its documents are uploaded on their own, then named by the form: the completion makes them the
     project's (R6), so the rep, finance and the managers open them as they would a real project's.
     """
-    words, contact = demo.wording, customer.decision_makers[0]
+    words, contact, number = demo.wording, customer.decision_makers[0], f"C-{customer.id}-{demo.code(product)}"
+    contract = contract_pdf(demo.locale, number, customer.name, customer.budget, words["terms"],
+                            words["special_acceptance_terms"])
     yield "contract", "opportunity", None, {
         "customer_id": customer.id, "customer": customer.name, "contract_value": customer.budget,
         "decision_makers": customer.decision_makers, "product": product, "kb_version": kb_version}
     yield None, "submit_contract", None, {
-        "contract_number": f"C-{customer.id}-{demo.code(product)}", "contract_amount": customer.budget,
+        "contract_number": number, "contract_amount": customer.budget,
         "terms": words["terms"], "invoice_type": "vat_special",
         "special_acceptance_terms": words["special_acceptance_terms"],
-        "contract_document": replay.document(rep, words["contract_file"].format(id=customer.id))}
+        "contract_document": replay.document(rep, words["contract_file"].format(id=customer.id), contract)}
     yield None, "legal_review", "legal", {"legal_approved": True}
     yield "handover", "delivery_review", "delivery", {"delivery_approved": True}
     yield None, "core_requirements", None, {"requirements": {
@@ -125,7 +129,9 @@ def _steps(replay: Replay, demo: DemoSet, customer: Customer, product: str, kb_v
     yield "uat", "implementation", "delivery", {"implementation_done": True}
     yield "acceptance", "uat", "delivery", {"uat_passed": True}
     yield "invoicing", "acceptance", "delivery", {
-        "acceptance_document": replay.document("delivery", words["acceptance_file"]), "accepted_on": "2026-01-15"}
+        "acceptance_document": replay.document("delivery", words["acceptance_file"],
+                                               acceptance_pdf(demo.locale, customer.name, "2026-01-15")),
+        "accepted_on": "2026-01-15"}
     yield "payment", "invoicing", "finance", {"invoice_number": f"INV-{customer.id}",
                                               "invoiced_amount": customer.budget}
 

@@ -3,15 +3,18 @@ language zh-CN, Chinese customers and project wording — replayed through the r
 
 from __future__ import annotations
 
+import io
 import re
 
 from click.testing import CliRunner
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from service import cli
 from service.demo import DEMO_PASSWORD, PEOPLE, seed_people
 from service.demo_projects import seed_projects
 from service.demo_zh import PROJECTS
+from service.flows.documents import storage_path
 from service.store.models import Customer, Document, Group, Instance, User
 from tests.support import deploy_library
 
@@ -52,6 +55,9 @@ def test_the_chinese_demo_seeds_chinese_people_customers_and_projects_through_th
     assert paid.data["customer"] in customers and paid.data["terms"] == "签约付 30%，验收后付 70%"
     assert paid.data["requirements"]["contact_name"] in {"王建国", "张志强", "刘芳", "陈涛"}
     assert contract.filename.startswith("合同-")
+    pdf = PdfReader(io.BytesIO(storage_path(services.config.data_dir, contract.sha256).read_bytes()))
+    text = pdf.pages[0].extract_text()  # a real PDF in Chinese opens from the project's page
+    assert paid.data["contract_number"] in text and "付款条件" in text and paid.data["customer"] in text
 
 
 def test_the_chinese_rep_logs_in_and_sees_their_chinese_name(services):
