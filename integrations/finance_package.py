@@ -89,6 +89,10 @@ def _attachment(role: str, document: Document, read_document: DocumentBytes) -> 
 
 
 def _safe_name(filename: str) -> str:
-    """The uploader's file name, reduced to characters every file system and header takes."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(filename).name).strip("._")
-    return cleaned[:120] or "document"
+    """The uploader's file name, reduced to characters every file system and header takes; its extension kept
+    (a Chinese name such as 验收报告.pdf becomes document.pdf)."""
+    name = Path(filename).name
+    suffix = re.sub(r"[^A-Za-z0-9]+", "", Path(name).suffix)[:10]
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", name[: len(name) - len(Path(name).suffix)]).strip("._-")
+    stem = stem if re.search(r"[A-Za-z0-9]", stem) else "document"
+    return f"{stem[:110]}.{suffix}" if suffix else stem[:120]

@@ -100,3 +100,10 @@ def test_the_pushed_summary_is_in_the_companys_language(services, library, confi
     [summary] = [a for a in manifest["attachments"] if a["role"] == "summary"]
     text, _fonts = _read((config.finance_drop_dir / summary["file"]).read_bytes())
     assert "已验收项目：ACME Education" in text and "开票信息" in text and "验收单" in text
+
+
+def test_a_chinese_file_name_keeps_its_extension_in_the_push():
+    from integrations.finance_package import _safe_name
+
+    assert [_safe_name(n) for n in ("验收报告.pdf", "acceptance.pdf", "../a b.PDF", "合同")] == [
+        "document.pdf", "acceptance.pdf", "a_b.PDF", "document"]
