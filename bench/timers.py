@@ -35,8 +35,8 @@ from service.config import Config
 from service.engine.bundle import read_tree
 from service.flows import instances
 from service.flows.deploy import deploy
-from service.jobs.alarm import wake_job_id
 from service.jobs.sweeper import SWEEP_LIMIT
+from service.queues import wake_job_id
 from service.store import queries
 from service.store.migrate import upgrade
 from service.store.models import AuditEvent, Instance

@@ -10,7 +10,6 @@ Two kinds, because "exactly once" means different things for them:
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
@@ -56,12 +55,7 @@ def is_remote(channel: Any) -> bool:
     return callable(getattr(channel, "transmit", None))
 
 
-def default_channels(data_dir: Path | None = None, default_locale: str = "en") -> dict[str, Channel | RemoteChannel]:
-    """In-app messages; finance pushes dropped as files under the data folder (see `service.runtime`
-    for the channels built from configuration: e-mail, webhooks, finance transports)."""
-    from .finance import FileDropTransport, FinanceChannel
-
-    channels: dict[str, Channel | RemoteChannel] = {"inapp": InAppChannel(default_locale)}
-    if data_dir is not None:
-        channels["finance"] = FinanceChannel([FileDropTransport(data_dir / "finance-drop")], data_dir)
-    return channels
+def default_channels(default_locale: str = "en") -> dict[str, Channel | RemoteChannel]:
+    """In-app messages (see `service.runtime` for the channels built from configuration: e-mail,
+    webhooks, team chats, finance transports)."""
+    return {"inapp": InAppChannel(default_locale)}

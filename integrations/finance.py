@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from service.store.models import Outbox
 
-from .finance_package import FinancePackage, build_package
+from .finance_package import DocumentBytes, FinancePackage, build_package
 from .webhook import SignedPost, post_signed
 
 
@@ -65,25 +65,26 @@ class WebhookTransport:
 
 
 class FinanceChannel:
-    def __init__(self, transports: list[Transport], data_dir: Path):
-        self.transports, self.data_dir = transports, data_dir
+    def __init__(self, transports: list[Transport], read_document: DocumentBytes, locale: str | None = None):
+        self.transports, self.read_document, self.locale = transports, read_document, locale  # summary's language
 
     def prepare(self, session: Session, row: Outbox) -> FinancePackage:
-        return build_package(session, row, self.data_dir)
+        return build_package(session, row, self.read_document, self.locale)
 
     def transmit(self, package: FinancePackage) -> None:
         for transport in self.transports:
             transport.send(package)
 
 
-def finance_channel(settings, data_dir: Path, drop_dir: Path, timeout_s: float) -> FinanceChannel:
+def finance_channel(settings, read_document: DocumentBytes, drop_dir: Path, timeout_s: float,
+                    locale: str | None = None) -> FinanceChannel:
     """From `service.config.FinanceSettings`: the transports it names, in the safe order (file first)."""
     transports: list[Transport] = []
     if "file" in settings.transports:
         transports.append(FileDropTransport(drop_dir))
     if "webhook" in settings.transports:
         transports.append(WebhookTransport(settings.webhook_url, settings.webhook_secret, timeout_s))
-    return FinanceChannel(transports, data_dir)
+    return FinanceChannel(transports, read_document, locale)
 
 
 def _write_atomically(target: Path, content: bytes) -> None:

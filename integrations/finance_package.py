@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.store.models import AuditEvent, Customer, Document, Instance, Outbox, User
+
+# Reads a stored document's bytes by its SHA-256. The flows know where uploads live and hand it over
+# (see `service.flows.documents.stored_bytes`, wired by `service.runtime`): adapters never import flows.
+DocumentBytes = Callable[[str], bytes]
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,9 @@ class FinancePackage:
     attachments: list[Attachment]
 
 
-def build_package(session: Session, row: Outbox, data_dir: Path) -> FinancePackage:
+def build_package(session: Session, row: Outbox, read_document: DocumentBytes,
+                  locale: str | None = None) -> FinancePackage:
+    """`locale`: the summary's language when the row's recipient has none of their own."""
     from .finance_summary import summary_pdf  # ReportLab loads in ~0.1 s: only in the process that pushes
 
     body = dict((row.payload or {}).get("body") or {})
@@ -46,10 +53,11 @@ def build_package(session: Session, row: Outbox, data_dir: Path) -> FinancePacka
     project = _project(session, instance)
     documents = [(name, session.get(Document, value)) for name, value in body.items()
                  if isinstance(value, int) and (name == "document" or name.endswith("_document"))]
-    attachments = [_attachment(name, document, data_dir) for name, document in documents if document is not None]
+    attachments = [_attachment(name, document, read_document) for name, document in documents if document is not None]
     facts = {**project, "outbox_id": row.id, "pushed_at": row.created_at.isoformat(), "invoicing": body,
              "documents": {a.role: a.describe() for a in attachments}}
-    attachments.append(Attachment("summary", "summary.pdf", "application/pdf", summary_pdf(facts)))
+    summary = summary_pdf(facts, _reader_locale(session, row, locale))
+    attachments.append(Attachment("summary", "summary.pdf", "application/pdf", summary))
     record = {"outbox_id": row.id, "instance_id": row.instance_id, "created_at": row.created_at.isoformat(),
               **(row.payload or {}), "project": project, "attachments": [a.describe() for a in attachments]}
     return FinancePackage(row.id, record, attachments)
@@ -68,16 +76,23 @@ def _project(session: Session, instance: Instance | None) -> dict[str, Any]:
             "stages": [{"stage": e.data.get("stage"), "entered_at": e.at.isoformat()} for e in stages]}
 
 
-def _attachment(role: str, document: Document, data_dir: Path) -> Attachment:
-    from service.flows.documents import storage_path  # the one place that knows where uploads live
+def _reader_locale(session: Session, row: Outbox, default: str | None) -> str | None:
+    recipient = session.get(User, row.recipient_id) if row.recipient_id else None
+    return (recipient.locale if recipient is not None else None) or default
 
-    content = storage_path(data_dir, document.sha256).read_bytes()
+
+def _attachment(role: str, document: Document, read_document: DocumentBytes) -> Attachment:
+    content = read_document(document.sha256)
     if hashlib.sha256(content).hexdigest() != document.sha256:
         raise ValueError(f"document {document.id} on disk does not match its recorded SHA-256")
     return Attachment(role, _safe_name(document.filename), document.content_type, content)
 
 
 def _safe_name(filename: str) -> str:
-    """The uploader's file name, reduced to characters every file system and header takes."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(filename).name).strip("._")
-    return cleaned[:120] or "document"
+    """The uploader's file name, reduced to characters every file system and header takes; its extension kept
+    (a Chinese name such as 验收报告.pdf becomes document.pdf)."""
+    name = Path(filename).name
+    suffix = re.sub(r"[^A-Za-z0-9]+", "", Path(name).suffix)[:10]
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", name[: len(name) - len(Path(name).suffix)]).strip("._-")
+    stem = stem if re.search(r"[A-Za-z0-9]", stem) else "document"
+    return f"{stem[:110]}.{suffix}" if suffix else stem[:120]

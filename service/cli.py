@@ -211,14 +211,22 @@ def serve(host: str, port: int) -> None:
 @click.option("--port", default=int(os.environ.get("HANDOFF_PORT", 5000)), show_default=True,
               help="the web port (also HANDOFF_PORT)")
 @click.option("--root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def demo(port: int, root: Path) -> None:
+@click.option("--locale", "locale", default=os.environ.get("HANDOFF_DEMO_LOCALE", "en"), show_default=True,
+              help="the demo company's language: en, or zh-CN for a Chinese company (also HANDOFF_DEMO_LOCALE)")
+def demo(port: int, root: Path, locale: str) -> None:
     """One command: database, embedded Redis, worker, sweeper, demo data, web UI on localhost.
 
     One demo per data folder: a second one on the same folder, or one on a taken port, stops at
     once, before it starts or changes anything.
     """
+    from . import i18n
     from .ops.demo_lock import DemoLock, DemoRunning, port_taken
 
+    demo_locale = i18n.normalize(locale)
+    if demo_locale is None:
+        raise click.BadParameter(f"{locale!r}: one of {', '.join(i18n.SUPPORTED)}", param_hint="--locale")
+    if demo_locale != i18n.DEFAULT:  # the service's default language is the demo company's (the worker's too)
+        os.environ.setdefault("HANDOFF_DEFAULT_LOCALE", demo_locale)
     config = Config.from_env()
     lock = DemoLock(config.data_dir)
     try:
@@ -230,12 +238,12 @@ def demo(port: int, root: Path) -> None:
             raise click.ClickException(f"port {port} is already in use on this computer, so the demo did not "
                                        f"start. Stop what uses it, or choose another port: ./dev demo --port "
                                        f"{port + 1}")
-        _run_demo(config, lock, port, root)
+        _run_demo(config, lock, port, root, demo_locale)
     finally:
         lock.release()
 
 
-def _run_demo(config: Config, lock, port: int, root: Path) -> None:
+def _run_demo(config: Config, lock, port: int, root: Path, locale: str) -> None:
     from .demo import DEMO_PASSWORD, seed_people
     from .demo_projects import seed_projects
     from .redis_conn import start_embedded, stop_embedded
@@ -256,9 +264,9 @@ def _run_demo(config: Config, lock, port: int, root: Path) -> None:
         for r in _deploy(services, root, "demo"):
             click.echo(f"process {r.process_id} v{r.version} {'deployed' if r.created else 'unchanged'}")
         with services.sessions() as session:
-            seed_people(session, DEMO_PASSWORD)
+            seed_people(session, DEMO_PASSWORD, locale)
             session.commit()
-        seeded = seed_projects(services)
+        seeded = seed_projects(services, locale)
         if seeded:
             click.echo(f"seeded {seeded} demo projects across the eight stages")
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop children and the embedded Redis too

@@ -1,4 +1,5 @@
-"""Demo people and an org chart, so a fresh `handoff demo` has someone to log in as."""
+"""Demo people and an org chart, so a fresh `handoff demo` has someone to log in as (in English, or the
+Chinese company of `service.demo_zh` with ``--locale zh-CN``: same usernames, Chinese names, mobiles)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from service import demo_zh
 from service.clock import utcnow
 from service.store.models import Group, Membership, User
 
@@ -48,20 +50,27 @@ PEOPLE = [
 DEMO_PASSWORD = "handoff"
 
 
-def seed_people(session: Session, password: str | None = None) -> dict[str, User]:
-    """Idempotent: creates missing groups, people and manager links; `password` for people without one."""
+def seed_people(session: Session, password: str | None = None, locale: str | None = None) -> dict[str, User]:
+    """Idempotent: creates missing groups, people and manager links; `password` for people without one.
+
+    `locale` zh-CN: the people are the Chinese company's (their names, mobiles and language zh-CN)."""
+    chinese = locale == "zh-CN"
+    descriptions = demo_zh.GROUPS if chinese else GROUPS
     now = utcnow()
     password_hash = generate_password_hash(password) if password else None
     groups = {g.name: g for g in session.scalars(select(Group))}
     for name, description in GROUPS.items():
         if name not in groups:
-            groups[name] = Group(name=name, description=description)
+            groups[name] = Group(name=name, description=descriptions.get(name, description))
             session.add(groups[name])
     users = {u.username: u for u in session.scalars(select(User))}
     for username, display, _groups, _manager in PEOPLE:
         if username not in users:
             users[username] = User(username=username, display_name=display, email=f"{username}@handoff.example",
                                    created_at=now)
+            if chinese:
+                users[username].display_name, users[username].mobile = demo_zh.PEOPLE[username]
+                users[username].locale = "zh-CN"
             session.add(users[username])
         if password_hash and not users[username].password_hash:
             users[username].password_hash = password_hash

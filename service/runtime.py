@@ -12,6 +12,7 @@ from integrations.channels import default_channels
 from integrations.chat.channel import chat_channels
 from integrations.esign import BuiltinSigner
 from integrations.finance import finance_channel
+from integrations.knowledge_base import DatabaseKnowledgeBase
 from integrations.mail import EmailChannel
 from integrations.routing import Routing
 from integrations.webhook import WebhookChannel
@@ -20,6 +21,8 @@ from .config import Config
 from .engine.library import SpecLibrary
 from .flows.context import Services
 from .flows.deploy import bundle_loader
+from .flows.documents import stored_bytes
+from .queues import RqAlarmClock, RqOutboxDispatcher
 from .redis_conn import connect
 from .store.db import make_engine, make_session_factory
 from .store.people_cache import PeopleCache
@@ -30,9 +33,6 @@ _current: dict[str, object] = {}
 
 
 def build(config: Config, redis_client: redis.Redis | None = None) -> Services:
-    from .jobs.alarm import RqAlarmClock
-    from .jobs.outbox import RqOutboxDispatcher
-
     engine = make_engine(config.database_url)
     sessions = make_session_factory(engine)
     routing = Routing.load(config.notify_config)
@@ -45,6 +45,7 @@ def build(config: Config, redis_client: redis.Redis | None = None) -> Services:
         alarm=RqAlarmClock(conn, config.timer_queue),
         outbox=RqOutboxDispatcher(conn, config.outbox_queue),
         channels=build_channels(config, routing),
+        knowledge_base=DatabaseKnowledgeBase(),
         signer=BuiltinSigner(config.signing_key()),
         routing=routing,
         people=people,
@@ -63,8 +64,8 @@ def build_channels(config: Config, routing: Routing) -> dict:
     channels["email"] = EmailChannel(config.smtp, config.base_url, routing, config.default_locale)
     channels["webhook"] = WebhookChannel(routing, config.base_url, config.webhook_timeout_s, config.default_locale)
     channels.update(chat_channels(routing, config.base_url, config.default_locale, config.webhook_timeout_s))
-    channels["finance"] = finance_channel(config.finance, config.data_dir, config.finance_drop_dir,
-                                          config.webhook_timeout_s)
+    channels["finance"] = finance_channel(config.finance, stored_bytes(config.data_dir), config.finance_drop_dir,
+                                          config.webhook_timeout_s, config.default_locale)
     return channels
 
 

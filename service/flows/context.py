@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,9 +9,9 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from integrations.channels import Channel, default_channels
-from integrations.esign import BuiltinSigner, Signer
-from integrations.knowledge_base import DatabaseKnowledgeBase, KnowledgeBase
+from integrations.channels import Channel  # interfaces only: service.runtime wires the adapters
+from integrations.esign import Signer
+from integrations.knowledge_base import KnowledgeBase
 from integrations.routing import Routing
 from service.clock import utcnow
 from service.engine.library import SpecLibrary
@@ -21,7 +20,7 @@ from service.store.people_cache import PeopleCache
 
 
 class AlarmClock(Protocol):
-    """Wakes an instance at a moment (RQ in production; see service.jobs.alarm).
+    """Wakes an instance at a moment (RQ in production; see service.queues).
 
     `pipe` lets several post-commit signals share one Redis round trip.
     """
@@ -57,10 +56,10 @@ class Services:
     alarm: AlarmClock = field(default_factory=NoAlarm)
     outbox: OutboxDispatcher = field(default_factory=NoDispatch)
     clock: Callable[[], datetime] = utcnow
-    channels: dict[str, Channel] = field(default_factory=default_channels)
-    knowledge_base: KnowledgeBase = field(default_factory=DatabaseKnowledgeBase)
-    # runtime.build keys it with the service's secret; unkeyed, signatures verify only in this process's lifetime
-    signer: Signer = field(default_factory=lambda: BuiltinSigner(secrets.token_bytes(32)))
+    # the adapters, given by service.runtime.build (flows import no concrete adapter)
+    channels: dict[str, Channel] = field(default_factory=dict)
+    knowledge_base: KnowledgeBase | None = None
+    signer: Signer | None = None  # runtime.build keys it with the service's secret
     routing: Routing = field(default_factory=Routing)  # who wants which channels (HANDOFF_NOTIFY_CONFIG)
     people: PeopleCache = field(default_factory=PeopleCache)  # runtime.build gives it Redis; without, no copies
     config: Any = None  # service.config.Config, when built by service.runtime

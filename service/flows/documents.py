@@ -9,6 +9,7 @@ can see the instance can open it (R6), not only its uploader.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,12 @@ class Stored:
 
 def storage_path(root: Path, sha256: str) -> Path:
     return root / "documents" / sha256[:2] / sha256
+
+
+def stored_bytes(root: Path) -> Callable[[str], bytes]:
+    """What adapters (the finance push) are handed to read a document by its SHA-256: they don't know where
+    uploads live."""
+    return lambda sha256: storage_path(root, sha256).read_bytes()
 
 
 def upload(services: Services, content: bytes, filename: str, content_type: str, actor_id: int | None,

@@ -2,34 +2,11 @@
 
 from __future__ import annotations
 
-import redis
-from rq import Queue
-
 from service import runtime
 from service.flows.outbox import deliver
 from service.logging_setup import annotate
 from service.ops.shared_metrics import count_failure
 from service.store.outage import database_unavailable
-
-DELIVER = "service.jobs.outbox.deliver_outbox"
-
-
-class RqOutboxDispatcher:
-    def __init__(self, connection: redis.Redis, queue_name: str):
-        self.queue = Queue(queue_name, connection=connection)
-
-    def dispatch(self, outbox_ids: list[int], pipe=None) -> None:
-        own = pipe is None
-        pipe = self.queue.connection.pipeline(transaction=False) if own else pipe
-        for outbox_id in outbox_ids:
-            self.queue.enqueue(DELIVER, outbox_id, job_id=f"deliver-{outbox_id}", result_ttl=0, pipeline=pipe)
-        if own:
-            pipe.execute()
-
-    def dispatch_at(self, outbox_id: int, at) -> None:
-        job = self.queue.create_job(DELIVER, args=(outbox_id,), job_id=f"deliver-{outbox_id}-{int(at.timestamp())}",
-                                    result_ttl=0)
-        self.queue.schedule_job(job, at)
 
 
 def deliver_outbox(outbox_id: int) -> str:

@@ -17,10 +17,10 @@ from datetime import timedelta
 
 from service.flows.context import Services
 from service.flows.outbox import due_deliveries
+from service.queues import wake_job_id
 from service.store import queries
 
 from . import heartbeat
-from .alarm import wake_job_id
 from .dispatcher import TimerDispatcher
 from .resilience import Backoff, Outage, is_outage
 

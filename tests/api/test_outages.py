@@ -18,8 +18,8 @@ from service.api.auth import issue_token
 from service.app import create_app
 from service.config import Config
 from service.demo import seed_people
-from service.jobs.alarm import wake_job_id
 from service.jobs.sweeper import sweep
+from service.queues import wake_job_id
 from service.redis_conn import connect
 from service.store.models import User
 from service.store.outage import database_unavailable

@@ -13,7 +13,7 @@ from rq import Queue
 from rq.registry import ScheduledJobRegistry
 
 from service.flows import instances
-from service.jobs.alarm import FIRE_TIMERS, wake_job_id
+from service.queues import FIRE_TIMERS, wake_job_id
 from tests.support import deploy_fixtures, events, inbox, instance, open_tasks, run_jobs, seed, task_by_element
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -22,8 +22,8 @@ from sqlalchemy import text
 from service.clock import utcnow
 from service.flows import instances
 from service.jobs import heartbeat
-from service.jobs.alarm import wake_job_id
 from service.jobs.sweeper import sweep
+from service.queues import wake_job_id
 from service.store.db import make_engine
 from tests.support import deploy_fixtures, events, instance, wait_until
 

@@ -45,8 +45,8 @@ from service.clock import utcnow
 from service.config import Config
 from service.demo import seed_people
 from service.jobs import heartbeat
-from service.jobs.alarm import wake_job_id
 from service.jobs.sweeper import sweep
+from service.queues import wake_job_id
 from service.redis_conn import connect
 from service.store.db import make_engine
 from service.store.migrate import upgrade

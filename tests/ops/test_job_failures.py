@@ -8,8 +8,8 @@ from service import runtime
 from service.app import create_app
 from service.config import Config
 from service.flows import instances
-from service.jobs.alarm import FIRE_TIMERS
 from service.jobs.worker import make_worker
+from service.queues import FIRE_TIMERS
 from tests.ops.conftest import deploy_ops, scrape
 from tests.support import do_task, run_jobs, seed
 

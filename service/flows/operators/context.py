@@ -14,7 +14,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from integrations.esign import Signer
-from integrations.knowledge_base import DatabaseKnowledgeBase, KnowledgeBase
+from integrations.knowledge_base import KnowledgeBase
 from integrations.routing import Routing
 from service.engine.specs import OperatorCall
 from service.store.models import Instance, Outbox
@@ -32,7 +32,7 @@ class OperatorContext:
     instance: Instance
     now: datetime
     new_outbox: list[Outbox] = field(default_factory=list)
-    knowledge_base: KnowledgeBase = field(default_factory=DatabaseKnowledgeBase)
+    knowledge_base: KnowledgeBase | None = None  # the service's (see Services)
     signer: Signer | None = None
     routing: Routing = field(default_factory=Routing)
     people: PeopleCache = field(default_factory=PeopleCache)

@@ -1,4 +1,7 @@
-"""The alarm clock: one RQ scheduled job per (instance, wake-up time).
+"""Where the flows' alarms and deliveries are queued: RQ jobs named by their entry points in
+`service.jobs`, which this module never imports (the jobs use `service.runtime`, which builds these).
+
+The alarm clock: one RQ scheduled job per (instance, wake-up time).
 
 RQ's `enqueue_at` stores the time in whole seconds rounded *down*, so its own
 scheduler may start a job up to a second early. We overwrite the score with the
@@ -16,6 +19,7 @@ from rq import Queue
 from rq.registry import ScheduledJobRegistry
 
 FIRE_TIMERS = "service.jobs.timers.fire_timers"
+DELIVER = "service.jobs.outbox.deliver_outbox"
 JOB_TIMEOUT_S = 60
 FAILURE_TTL_S = 7 * 24 * 3600
 
@@ -59,3 +63,21 @@ class RqAlarmClock:
             for job_id in job_ids:
                 pipe.hget(f"rq:job:{job_id}", "status")
             return [s.decode() if s else None for s in pipe.execute()]
+
+
+class RqOutboxDispatcher:
+    def __init__(self, connection: redis.Redis, queue_name: str):
+        self.queue = Queue(queue_name, connection=connection)
+
+    def dispatch(self, outbox_ids: list[int], pipe=None) -> None:
+        own = pipe is None
+        pipe = self.queue.connection.pipeline(transaction=False) if own else pipe
+        for outbox_id in outbox_ids:
+            self.queue.enqueue(DELIVER, outbox_id, job_id=f"deliver-{outbox_id}", result_ttl=0, pipeline=pipe)
+        if own:
+            pipe.execute()
+
+    def dispatch_at(self, outbox_id: int, at) -> None:
+        job = self.queue.create_job(DELIVER, args=(outbox_id,), job_id=f"deliver-{outbox_id}-{int(at.timestamp())}",
+                                    result_ttl=0)
+        self.queue.schedule_job(job, at)
