@@ -66,6 +66,10 @@ class Phone(Person):
         self.page.screenshot(path=str(self.shots / f"{self.username}-{name}.png"), full_page=True)
         self.page.screenshot(path=str(self.shots / f"{self.username}-{name}-screen.png"))
 
+    def part(self, selector: str, name: str) -> None:
+        """One part of the page (a form, a list) as the phone draws it."""
+        self.page.locator(selector).first.screenshot(path=str(self.shots / f"{self.username}-{name}.png"))
+
 
 def phone_context(browser, time_zone: str = "UTC"):
     return browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, is_mobile=True, has_touch=True,

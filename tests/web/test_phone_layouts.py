@@ -123,6 +123,7 @@ def test_delivery_claims_and_photographs_the_acceptance_on_a_phone(phone, projec
         camera.set_input_files({"name": "acceptance.png", "mimeType": "image/png", "buffer": PNG})
         page.wait_for_selector(".document-current a:has-text('acceptance.png')")
         delivery.look("acceptance-photographed")
+        delivery.part("#task-form", "acceptance-form")
 
         page = delivery.open(f"/instances/{projects['accepting']}")
         page.wait_for_selector("#diagram[data-marked]")
@@ -141,6 +142,7 @@ def test_legal_and_finance_use_their_pages_on_a_phone(phone, projects, library, 
         page.locator(f"tr[data-task='{review.id}'] button:has-text('Claim')").tap()
         page.wait_for_selector("#task-form[data-ready=yes]")
         legal.look("legal-review")
+        legal.part("#task-form", "legal-review-form")
         for path, name in (("/tasks/done", "done"), ("/projects", "projects"), ("/inbox", "inbox"),
                            ("/start", "start-list")):
             legal.open(path)
@@ -202,12 +204,14 @@ def test_an_admin_reads_failed_deliveries_on_a_phone(phone, library, services):
 
 
 def scale(page) -> float:
-    return page.evaluate("() => { const m = document.querySelector('#diagram .viewport').transform.baseVal;"
-                         " return m.length ? m.consolidate().matrix.a : 1; }")
+    """The diagram's zoom: the first number of its viewport's transform, `matrix(a 0 0 d e f)`."""
+    matrix = page.get_attribute("#diagram .viewport", "transform") or "matrix(1 0 0 1 0 0)"
+    return float(matrix.split("(")[1].replace(",", " ").split()[0])
 
 
 def pinch(page, selector: str, apart_from: float, apart_to: float, steps: int = 6) -> None:
     """Two fingers on the element moving apart, as the phone's touch screen reports them (CDP touch events)."""
+    page.locator(selector).scroll_into_view_if_needed()  # touch points are in the screen's coordinates
     box = page.locator(selector).bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     cdp = page.context.new_cdp_session(page)
