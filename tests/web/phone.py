@@ -41,7 +41,7 @@ UNLABELLED_CELLS = """() => [...document.querySelectorAll("main td")]
 WIDER_THAN_SCREEN = """() => [...document.querySelectorAll("body *")]
   .filter((el) => el.getClientRects().length && el.getBoundingClientRect().right > window.innerWidth + 1
     && !el.closest(".diagram, .board"))
-  .slice(0, 8).map((el) => `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`)"""
+  .slice(0, 8).map((el) => `${el.tagName.toLowerCase()}.${el.className} ${el.getBoundingClientRect().right | 0}`)"""
 
 
 class Phone(Person):

@@ -172,7 +172,7 @@ def test_the_manager_reads_the_dashboard_and_pinches_the_diagram_on_a_phone(phon
         assert page.locator("#my-tree tr.overdue").count() >= 1  # the rep's late work is there to read
         for chart in ("#quality-chart", "#health-chart"):
             box = page.locator(chart).bounding_box()
-            assert 0 < box["x"] and box["x"] + box["width"] <= WIDTH, f"{chart} is wider than the screen: {box}"
+            assert box["x"] > 0 and box["x"] + box["width"] <= WIDTH, f"{chart} is wider than the screen: {box}"
         for path, name in (("/tasks", "tasks"), ("/projects", "projects"), ("/inbox", "inbox")):
             manager.open(path)
             manager.look(name)
