@@ -58,7 +58,11 @@ def projects(library, services):
     library.describe_opportunity(reviewing)
     library.task(reviewing, "submit_contract", "rep", {
         "contract_number": "C-7", "contract_amount": 120000, "terms": "net 30", "invoice_type": "receipt"})
-    return {"signing": signing, "accepting": accepting, "invoicing": invoicing, "reviewing": reviewing}
+    handing_over = library.won_project()
+    library.describe_opportunity(handing_over)
+    library.cosign(handing_over)
+    return {"signing": signing, "accepting": accepting, "invoicing": invoicing, "reviewing": reviewing,
+            "handing_over": handing_over}
 
 
 def later(services):
@@ -90,6 +94,20 @@ def test_the_rep_uses_every_page_on_a_phone(phone, projects, services):
         assert "Sign and submit" in submit.inner_text()
         box = submit.bounding_box()  # at the bottom of the screen before any scrolling: in reach of a thumb
         assert box["y"] + box["height"] <= HEIGHT and box["height"] >= TARGET and box["width"] >= WIDTH / 2
+
+        requirements = task_by_element(services, projects["handing_over"], "core_requirements")
+        page = rep.open(f"/tasks/{requirements.id}")  # a form with a list: entries added by a tap
+        page.wait_for_selector("#task-form[data-ready=yes]")
+        page.locator("[data-schemapath='root.requirements.items'] button.json-editor-btntype-add:visible").first.tap()
+        page.wait_for_selector("[name='root[requirements][items][0][requirement]']")
+        rep.look("requirements-form")
+        rep.part("#task-form", "requirements-form-part")
+
+        letter = task_by_element(services, projects["invoicing"], "commitment_letter")
+        page = rep.open(f"/tasks/{letter.id}")  # the customer's signed letter: a photo will do
+        page.wait_for_selector("#task-form[data-ready=yes]")
+        rep.look("commitment-letter")
+        assert page.get_attribute("input[data-document-photo='commitment_letter']", "capture") == "environment"
 
         page = rep.open(f"/instances/{projects['signing']}")
         page.wait_for_selector("#diagram[data-marked]")
