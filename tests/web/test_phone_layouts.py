@@ -116,6 +116,14 @@ def test_the_rep_uses_every_page_on_a_phone(phone, projects, services):
         assert steps.is_visible() and sign.name in steps.inner_text()
         assert "overdue" in steps.locator(f"li[data-task='{sign.id}']").inner_text()
         assert steps.bounding_box()["y"] < page.locator("#diagram").bounding_box()["y"]
+
+        page = rep.open("/tasks")
+        page.locator("form.language button[value='zh-CN']").tap()  # the header's switch, by thumb
+        page.wait_for_selector("html[lang='zh-CN']")
+        rep.look("tasks-zh")
+        labels = page.locator(f"tr[data-task='{sign.id}'] td[data-label]").evaluate_all(
+            "(cells) => cells.map((td) => getComputedStyle(td, '::before').content)")
+        assert labels[:3] == ['"任务"', '"项目"', '"截止"'], labels  # the cards' labels are in the page's language
     finally:
         frozen.stop()
 
