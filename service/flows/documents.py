@@ -29,6 +29,8 @@ ALLOWED_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# What a file chooser offers (its `accept`): the allowed types, and their endings for pickers that go by name.
+ACCEPT = ",".join(sorted(ALLOWED_TYPES) + [".pdf", ".png", ".jpg", ".jpeg", ".txt", ".docx", ".xlsx"])
 
 
 @dataclass(frozen=True)

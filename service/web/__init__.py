@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, g, request, send_from_directory
 from sqlalchemy import func, select
 
-from service.flows import incidents
+from service.flows import documents, incidents
 from service.flows.dashboards import may_see_overview
 from service.flows.visibility import groups_of
 from service.store.models import Message
@@ -47,6 +47,7 @@ def init_web(app: Flask) -> None:
     register_filters(app)
     register_process_words(app)
     register_page_words(app)
+    app.jinja_env.globals["document_accept"] = documents.ACCEPT  # file choosers offer what uploads take
 
     @app.get("/favicon.ico")
     def favicon():

@@ -23,7 +23,51 @@ const HandoffDiagram = (() => {
       else made.get("zoomScroll").stepZoom(button.dataset.zoom === "in" ? 1 : -1);
     });
     window.addEventListener("resize", () => made.get("canvas").resized());
+    touch(made, box);
     return made;
+  }
+
+  /** Where the touching fingers are: their middle (in the box) and how far apart they are. */
+  function fingers(points, box) {
+    const all = [...points.values()];
+    const rect = box.getBoundingClientRect();
+    const x = all.reduce((sum, p) => sum + p.x, 0) / all.length - rect.left;
+    const y = all.reduce((sum, p) => sum + p.y, 0) / all.length - rect.top;
+    const apart = all.length > 1 ? Math.hypot(all[0].x - all[1].x, all[0].y - all[1].y) : 0;
+    return { count: all.length, x, y, apart };
+  }
+
+  /**
+   * On a touch screen: two fingers pinch to zoom and move the drawing; one finger drags it sideways (up and
+   * down, the box's `touch-action: pan-y` leaves the page scrolling, so a finger on the diagram is no trap).
+   */
+  function touch(made, box) {
+    const points = new Map();
+    let last = null;
+    box.addEventListener("pointerdown", (event) => {
+      if (event.pointerType !== "touch") return;
+      points.set(event.pointerId, { x: event.clientX, y: event.clientY });
+      last = fingers(points, box);
+    });
+    box.addEventListener("pointermove", (event) => {
+      if (!points.has(event.pointerId)) return;
+      points.set(event.pointerId, { x: event.clientX, y: event.clientY });
+      const now = fingers(points, box);
+      const canvas = made.get("canvas");
+      if (last && last.count === now.count) {
+        canvas.scroll({ dx: now.x - last.x, dy: now.count > 1 ? now.y - last.y : 0 });
+        if (now.count > 1 && last.apart > 0) {
+          const scale = Math.min(4, Math.max(0.2, canvas.zoom() * (now.apart / last.apart)));
+          canvas.zoom(scale, { x: now.x, y: now.y });
+        }
+      }
+      last = now;
+    });
+    const lift = (event) => {
+      points.delete(event.pointerId);
+      last = points.size ? fingers(points, box) : null;
+    };
+    for (const type of ["pointerup", "pointercancel"]) box.addEventListener(type, lift);
   }
 
   /** The tallest the box may be: most of the window, so the page around it stays in reach. */

@@ -240,7 +240,7 @@ const JsonForm = (() => {
       for (const [name, property] of Object.entries(node.properties || {})) {
         const here = `${path}.${name}`;
         if (property.format === "document") {
-          documents.push({ path: here, title: property.title || name });
+          documents.push({ path: here, title: property.title || name, capture: property["x-capture"] || null });
           delete property.format;
         }
         if (property["x-label-of"]) {
@@ -303,7 +303,9 @@ const JsonForm = (() => {
       });
     }
     for (const [labelPath, choicePath] of labels) linkLabel(editor, labelPath, choicePath);
-    for (const field of documents) documentControl(editor, box, field, { editable, instanceId, documentNames });
+    for (const field of documents) {
+      documentControl(editor, box, field, { editable, instanceId, documentNames, accept: box.dataset.accept || "" });
+    }
 
     function showErrors(errors) {
       for (const old of box.querySelectorAll(".field-error")) old.remove();
@@ -342,7 +344,7 @@ const JsonForm = (() => {
    * A document field holds a document's number: a person sees the file's name (a link that downloads it)
    * and a file chooser to attach or replace it, never the number in a box.
    */
-  function documentControl(editor, box, { path, title }, { editable, instanceId, documentNames }) {
+  function documentControl(editor, box, { path, title, capture }, { editable, instanceId, documentNames, accept }) {
     const fieldEditor = editor.getEditor(path);
     const container = shownContainer(box, path);
     if (!fieldEditor || !container) return;
@@ -366,12 +368,13 @@ const JsonForm = (() => {
       const input = Object.assign(document.createElement("input"), { type: "file" });
       input.dataset.documentField = path.replace(/^root\./, "");
       input.setAttribute("aria-label", WORDS.chooseFor(title));
+      if (accept) input.accept = accept;
       const status = Object.assign(document.createElement("span"), { className: "muted upload-status" });
       status.setAttribute("aria-live", "polite");
-      input.addEventListener("change", async () => {
-        if (!input.files.length) return;
+      const upload = (chosen) => async () => {
+        if (!chosen.files.length) return;
         const form = new FormData();
-        form.append("file", input.files[0]);
+        form.append("file", chosen.files[0]);
         if (instanceId) form.append("instance_id", instanceId);
         status.textContent = WORDS.uploading;
         try {
@@ -384,11 +387,29 @@ const JsonForm = (() => {
         } catch (error) {
           status.textContent = Handoff.explain(error);
         }
-      });
+      };
+      input.addEventListener("change", upload(input));
       choose.append(caption, input);
-      control.append(choose, status);
+      control.append(choose);
+      if (capture) control.append(photoChooser(input.dataset.documentField, title, capture, upload));
+      control.append(status);
     }
     container.append(control);
+  }
+
+  /**
+   * A paper the customer signed is photographed where it lies (`"x-capture": "environment"` on the field):
+   * beside the file chooser, a phone offers its back camera; the photo is uploaded as the file would be.
+   */
+  function photoChooser(field, title, capture, upload) {
+    const snap = Object.assign(document.createElement("label"), { className: "document-choose document-photo" });
+    const camera = Object.assign(document.createElement("input"), { type: "file", accept: "image/jpeg,image/png" });
+    camera.setAttribute("capture", capture);
+    camera.dataset.documentPhoto = field;
+    camera.setAttribute("aria-label", `${title}: ${t("Take a photo")}`);
+    camera.addEventListener("change", upload(camera));
+    snap.append(Object.assign(document.createElement("span"), { textContent: t("Take a photo") }), camera);
+    return snap;
   }
 
   /** Sends the form; on refusal shows the server's words and puts field errors by their fields. */
