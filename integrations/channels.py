@@ -15,6 +15,11 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from service.i18n import normalize
+
+# How any remote channel says a delivery failed for good, or must wait (first written for the team chats).
+from .chat.model import Permanent, Transient
+
+__all__ = ["Channel", "InAppChannel", "Permanent", "RemoteChannel", "Transient", "default_channels", "is_remote"]
 from service.store.models import Message, Outbox, User
 
 

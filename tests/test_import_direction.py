@@ -13,10 +13,11 @@ AREAS = ("service.flows", "service.engine", "service.store", "service.api", "ser
 # What a flow may take from integrations: interfaces (Protocols) and the routing configuration (who wants which
 # channels: parsed values, no I/O; None = the whole module); service.runtime wires the adapters.
 FLOW_MAY_IMPORT = {
-    "integrations.channels": {"Channel", "RemoteChannel", "is_remote"},
+    "integrations.channels": {"Channel", "RemoteChannel", "is_remote", "Permanent", "Transient"},
     "integrations.esign": {"Signer"},
     "integrations.knowledge_base": {"KnowledgeBase"},
     "integrations.routing": {None, "Routing", "Target", "Person"},
+    "integrations.routing_chat": {None, "CHAT_KINDS", "PER_PERSON"},  # the routing settings' team-chat part
 }
 ALLOWED_CYCLES: dict[frozenset[str], str] = {}  # {areas: why it must stay}; none today
 

@@ -33,8 +33,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 
-from integrations.channels import is_remote
-from integrations.chat.model import Permanent, Transient
+from integrations.channels import Permanent, Transient, is_remote
 from service.store.models import Outbox
 from service.store.outage import database_unavailable
 
