@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
@@ -46,7 +47,8 @@ def mark_read(message_id: int):
     with services().sessions() as session:
         message = session.get(Message, message_id)
         if message is None or message.recipient_id != actor_id():
-            abort(404, description=f"no message {message_id} in your inbox")
+            abort(404, description=gettext("no message %(message_id)s in your inbox",
+                                           message_id=message_id))
         message.read_at = message.read_at or utcnow()
         session.commit()
         return _view(message)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from flask import abort, make_response
+from flask_babel import gettext
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -41,7 +42,7 @@ def task_dict(task: Task | dict, now) -> dict:
 def _visible_task(session, task_id: int) -> Task:
     task = session.get(Task, task_id)
     if task is None or not visibility.can_see_task(session, actor_id(), task):
-        abort(404, description=f"no task {task_id} that you can see")
+        abort(404, description=gettext("no task %(task_id)s that you can see", task_id=task_id))
     return task
 
 

@@ -7,6 +7,7 @@ The page only reads; creating, editing, deactivating and unlocking go through
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, render_template
+from flask_babel import gettext
 from sqlalchemy import select
 
 from service.flows import queries_people
@@ -24,7 +25,7 @@ def people_page():
     services = current_app.extensions["handoff"]
     with services.sessions() as session:
         if not queries_people.in_group(session, g.user.id, ADMIN_GROUP):
-            abort(403, description="People and the org chart are kept by admins.")
+            abort(403, description=gettext("People and the org chart are kept by admins."))
         users = session.scalars(select(User).order_by(User.username)).all()
         names = {u.id: u.username for u in users}
         people = [{"id": u.id, "username": u.username, "display_name": u.display_name, "email": u.email,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, render_template, request
+from flask_babel import gettext
 from sqlalchemy import func, or_, select
 
 from service.flows import knowledge_base
@@ -21,7 +22,8 @@ def customers():
     search = (request.args.get("q") or "").strip()[:100]
     with services.sessions() as session:
         if ADMIN_GROUP not in groups_of(session, g.user.id):
-            abort(403, description="Customer records are kept by admins; sales changes them on their projects.")
+            abort(403, description=gettext("Customer records are kept by admins; sales changes them on their "
+                                           "projects."))
         query = select(Customer).order_by(Customer.name)
         if search:
             query = query.where(or_(func.lower(Customer.name).contains(search.lower(), autoescape=True),
@@ -35,5 +37,5 @@ def knowledge_base_page():
     services = current_app.extensions["handoff"]
     with services.sessions() as session:
         if not knowledge_base.may_set(session, g.user.id):
-            abort(403, description="Knowledge-base versions are kept by the product owners and admins.")
+            abort(403, description=gettext("Knowledge-base versions are kept by the product owners and admins."))
         return render_template("admin_knowledge_base.html", products=knowledge_base.products(session))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, render_template, request
+from flask_babel import gettext
 from sqlalchemy import select
 
 from service.flows import deliveries
@@ -24,7 +25,7 @@ def deliveries_page():
         rows = deliveries.list_deliveries(services, g.user.id, deliveries.DeliveryFilter(
             status="failed", channel=channel, per_page=200))
     except Forbidden:
-        abort(403, description="Deliveries are looked after by admins.")
+        abort(403, description=gettext("Deliveries are looked after by admins."))
     with services.sessions() as session:
         channels = sorted(session.scalars(select(Outbox.channel).distinct().where(Outbox.status == "failed")))
     return render_template("deliveries.html", rows=rows, channels=channels, channel=channel,

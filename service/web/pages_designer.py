@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, render_template
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
@@ -21,7 +22,7 @@ DESIGNERS = "designers"
 def designer(process_id: str | None = None):
     with current_app.extensions["handoff"].sessions() as session:
         if DESIGNERS not in visibility.groups_of(session, g.user.id):
-            abort(403, description="Only process designers deploy processes.")
+            abort(403, description=gettext("Only process designers deploy processes."))
         versions = session.scalars(select(ProcessVersion).order_by(ProcessVersion.process_id,
                                                                    ProcessVersion.version.desc())).all()
         processes: dict[str, list[ProcessVersion]] = {}

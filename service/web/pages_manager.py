@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, g, render_template
+from flask_babel import gettext
 from sqlalchemy import select
 
 from service.clock import utcnow
@@ -22,7 +23,8 @@ def dashboard():
     services, now = current_app.extensions["handoff"], utcnow()
     with services.sessions() as session:
         if not dashboards.may_see_overview(session, g.user.id):
-            abort(403, description="The dashboard is for managers, finance and executives. Your work is in My tasks.")
+            abort(403, description=gettext("The dashboard is for managers, finance and executives. Your work is in My "
+                                           "tasks."))
         tree = dashboards.manager_view(session, g.user.id, now, now - timedelta(days=30))
         names = dict(session.execute(select(User.id, User.display_name)).all())
         people = dict(session.execute(select(User.username, User.display_name)).all())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, render_template
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from service.flows import operation_rules, visibility
@@ -38,6 +39,6 @@ def migrations():
             rows.append({"process_id": version.process_id, "name": version.name, "version": version.version,
                          "unfinished": unfinished, "targets": targets})
         if not rows and visibility.ADMIN_GROUP not in groups:
-            abort(403, description="Only admins and a process's owners migrate its instances.")
+            abort(403, description=gettext("Only admins and a process's owners migrate its instances."))
         rows.sort(key=lambda row: (row["process_id"], row["version"]))
         return render_template("migrations.html", rows=rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, render_template, request
+from flask_babel import gettext
 
 from service.flows import incidents
 from service.store.models import Instance
@@ -24,7 +25,7 @@ def operations():
     element_id = request.args.get("element_id") or None
     with services.sessions() as session:
         if not incidents.operates_anything(session, services, g.user.id):
-            abort(403, description="Only admins and the owners of a process see the Operations page.")
+            abort(403, description=gettext("Only admins and the owners of a process see the Operations page."))
         rows = incidents.list_incidents(services, session, g.user.id, status=status, process_id=process_id,
                                         element_id=element_id, per_page=200)
         shown = [(row, session.get(Instance, row.instance_id)) for row in rows]
