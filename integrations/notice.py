@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from service.i18n import localized
 from service.store.models import Outbox
 
 
@@ -49,10 +50,11 @@ class Notice:
                 f"<p><a href=\"{link}\">Open it in Handoff</a></p></body></html>")
 
 
-def notice_of(row: Outbox, base_url: str, recipient: str | None = None) -> Notice:
+def notice_of(row: Outbox, base_url: str, recipient: str | None = None, locale: str | None = None) -> Notice:
+    """`locale`: the recipient's language (``person.locale or config.default_locale``) for the subject."""
     payload = row.payload or {}
     path = payload.get("link") or (f"/instances/{row.instance_id}" if row.instance_id else "/")
-    subject = " ".join(str(payload.get("subject") or row.topic).split())  # one line: it becomes a header
+    subject = " ".join(str(localized(payload, "subject", locale) or row.topic).split())  # one line: a header
     return Notice(delivery_id=row.id, kind=str(payload.get("kind") or row.topic), subject=subject,
                   body=dict(payload.get("body") or {}), link=base_url.rstrip("/") + path,
                   instance_id=row.instance_id, created_at=row.created_at, recipient=recipient)

@@ -8,7 +8,9 @@ from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from service.clock import utcnow
+from service.i18n import localized
 from service.store.models import Message
+from service.web.i18n import current_locale
 
 from . import schemas
 from .auth import login_required
@@ -21,7 +23,10 @@ INBOX_ORDER = (Message.read_at.is_not(None), Message.created_at.desc(), Message.
 
 
 def _view(message: Message) -> dict:
-    return {c.name: getattr(message, c.name) for c in Message.__table__.columns}
+    """The subject in the reader's language when the flow stored one (``subject_text``/``subjects``)."""
+    view = {c.name: getattr(message, c.name) for c in Message.__table__.columns}
+    view["subject"] = str(localized(message.body, "subject", current_locale()) or message.subject)[:300]
+    return view
 
 
 @blp.route("", methods=["GET"])

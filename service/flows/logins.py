@@ -60,7 +60,8 @@ def check_login(session: Session, username: str, password: str, policy: LockoutP
     if user.locked_until is not None:
         if matches:
             raise AccountLocked(Text("this login is locked after too many failed attempts until %(until)s UTC; "
-                                     "an admin can unlock it sooner", until=user.locked_until.strftime("%Y-%m-%d %H:%M")))
+                                     "an admin can unlock it sooner",
+                                     until=user.locked_until.strftime("%Y-%m-%d %H:%M")))
         return None
     if matches:
         if user.failed_logins or session.is_modified(user):
