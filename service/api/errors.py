@@ -38,7 +38,8 @@ def register(app: Flask) -> None:
         locale = current_locale()
         errors = error.details.get("errors") or {}
         if isinstance(error, FormInvalid):
-            errors = {field: [render(text, locale) for text in texts] for field, texts in error.error_texts.items()}
+            errors = error.error_texts
+        errors = translate_all(errors, lambda text: render(text, locale))
         if "problems" in error.details:
             errors = {"problems": error.details["problems"]}
         return error_body(error.code, render(error.text, locale), errors, error.http_status)

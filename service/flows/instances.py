@@ -273,7 +273,7 @@ def _refuse_sealed(instance: Instance, data: dict) -> None:
     sealed = sorted(set(instance.sealed or []).intersection(data))
     if sealed:
         raise Forbidden(Text("%(names)s is sealed: nobody can change it", names=', '.join(sealed)), errors={
-            key: ["sealed after submission; read-only for everyone"] for key in sealed})
+            key: [Text("sealed after submission; read-only for everyone")] for key in sealed})
 
 
 def _sign_and_seal(uow: UnitOfWork, signer, instance: Instance, task: Task, properties: dict, data: dict,
