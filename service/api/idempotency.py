@@ -106,8 +106,8 @@ def _reserve(key: str, replay):
             limit = timedelta(seconds=services().config.idempotency_abandon_after_s)
             if age < limit:
                 wait = min(RETRY_AFTER_MAX_S, max(1, math.ceil((limit - age).total_seconds())))
-                response = make_response({"code": "conflict", "errors": {}, "message":
-                                          "a request with this Idempotency-Key is still being processed"}, 409)
+                response = make_response({"code": "conflict", "errors": {}, "message": gettext(
+                    "a request with this Idempotency-Key is still being processed")}, 409)
                 response.headers["Retry-After"] = str(wait)
                 return response
             _clear_abandoned(session, first.id)

@@ -127,10 +127,11 @@ def opened_by_completion(services: Services, error: ProcessFailed, task_id: int,
     incident_id = record(services, instance_id, error, trigger, request_key)
     with services.sessions() as session:
         incident = session.get(Incident, incident_id)
-        where = incident.element_name or incident.element_id or "a later step"
+        where = incident.element_name or incident.element_id or Text("a later step")
     stopped = IncidentOpened(
-        f"Your answers were saved, but the process stopped at {where}: {error.message}. "
-        "The process's owners were told; the task stays open until they fix it.",
+        Text("Your answers were saved, but the process stopped at %(step)s: %(problem)s. "
+             "The process's owners were told; the task stays open until they fix it.", step=where,
+             problem=error.message),
         errors=error.details.get("errors") or {}, incident_id=incident_id, instance_id=instance_id)
     stopped.__cause__ = error
     return stopped

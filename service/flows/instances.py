@@ -202,8 +202,9 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
         task = _still_open(uow, task, task_id, expected_version, actor_id if only_visible else None)
         instance = task.instance
         if instance.status == "error":
-            raise incidents.IncidentOpen(f"the process stopped ({instance.error}); nobody can complete its "
-                                         "tasks until its owners retry or skip the failed step")
+            raise incidents.IncidentOpen(Text("the process stopped (%(problem)s); nobody can complete its "
+                                              "tasks until its owners retry or skip the failed step",
+                                              problem=instance.error))
         if instance.status == "suspended":
             from .instance_actions import suspended_reason
 
