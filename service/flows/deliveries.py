@@ -17,7 +17,7 @@ from service.store.models import Outbox, User
 
 from . import audit, operation_rules
 from .context import Services
-from .errors import Conflict, NotFound
+from .errors import Conflict, NotFound, status_word
 from .unit_of_work import UnitOfWork
 
 STATUSES = ("pending", "sending", "sent", "failed")
@@ -64,7 +64,7 @@ def resend(services: Services, outbox_id: int, actor_id: int) -> dict:
             raise NotFound(Text("no delivery %(outbox_id)s", outbox_id=outbox_id))
         if row.status != "failed":
             raise Conflict(Text("delivery %(outbox_id)s is %(status)s: only a failed delivery is resent",
-                                outbox_id=outbox_id, status=row.status))
+                                outbox_id=outbox_id, status=status_word(row.status)))
         _requeue(uow, [row.id], now)
         audit.record(uow.session, now, "delivery_resent", instance_id=row.instance_id, actor_id=actor_id,
                      outbox_ids=[row.id], channel=row.channel, previous_error=row.last_error)

@@ -69,3 +69,15 @@ class ProcessFailed(FlowError):
     """The process itself failed (a script error, an unknown operator): an incident."""
 
     code, http_status = "process_failed", 422
+
+
+STATUS_WORDS = {"running": Text("running"), "completed": Text("completed"), "cancelled": Text("cancelled"),
+                "suspended": Text("suspended"), "error": Text("error"), "open": Text("open"),
+                "pending": Text("pending"), "sent": Text("sent"), "failed": Text("failed"),
+                "resolved": Text("resolved")}
+
+
+def status_word(status: str | None) -> str | Text:
+    """A stored status as a reader says it ("completed" / "已完成"); the English is the stored word itself,
+    so English messages read as before; an unknown status stays as it is."""
+    return STATUS_WORDS.get(status or "", status or "")

@@ -26,7 +26,7 @@ from service.store.models import Instance, ProcessVersion
 
 from . import audit, request_keys, waits
 from .context import Services
-from .errors import Conflict, FlowError, Forbidden, InstanceFrozen, NotFound
+from .errors import Conflict, FlowError, Forbidden, InstanceFrozen, NotFound, status_word
 from .operators import OperatorContext
 from .settle import engine_errors, settle
 from .unit_of_work import UnitOfWork
@@ -84,7 +84,7 @@ def deliver(services: Services, instance_id: int, kind: str, name: str, payload:
             raise NotFound(Text("no instance %(instance_id)s", instance_id=instance_id))
         if instance.status != "running":
             raise Conflict(Text("instance %(instance_id)s is %(status)s",
-                                instance_id=instance_id, status=instance.status))
+                                instance_id=instance_id, status=status_word(instance.status)))
         if instance.frozen:
             raise InstanceFrozen(Text("instance %(instance_id)s is frozen: %(detail)s",
                                       instance_id=instance_id,

@@ -23,7 +23,7 @@ from service.store.models import Incident, Instance, Task
 
 from . import audit, operation_rules, recipients, request_keys, visibility
 from .context import Services
-from .errors import Conflict, FormInvalid, NotFound, ProcessFailed
+from .errors import Conflict, FormInvalid, NotFound, ProcessFailed, status_word
 from .operators import OperatorContext
 from .operators.fanout import notification_rows
 from .settle import engine_errors, log_timer, settle
@@ -184,7 +184,8 @@ def _open_for(services: Services, session: Session, incident_id: int, actor_id: 
     operation_rules.may_operate(session, services, actor_id, instance, action)
     if incident.status != "open":
         raise Conflict(Text("incident %(incident_id)s is already %(status)s (%(resolution)s)",
-                            incident_id=incident_id, status=incident.status, resolution=incident.resolution))
+                            incident_id=incident_id, status=status_word(incident.status),
+                            resolution=incident.resolution))
     if expected_version is not None and instance.row_version != expected_version:
         raise Conflict(Text("instance %(instance_id)s changed (version %(row_version)s, you sent "
                             "%(expected_version)s); reload and look again", instance_id=instance.id,

@@ -22,7 +22,7 @@ from service.store.models import AuditEvent, Instance, Task, User
 
 from . import audit, incidents, operation_rules, waits
 from .context import Services
-from .errors import Conflict, FormInvalid, NotFound
+from .errors import Conflict, FormInvalid, NotFound, status_word
 from .instances import InstanceResult, _fire_overdue, _result
 from .operators import OperatorContext
 from .operators.fanout import notification_rows
@@ -66,7 +66,7 @@ def cancel(services: Services, instance_id: int, actor_id: int | None, reason: s
         instance = _load(uow, services, instance_id, actor_id, "cancel", expected_version)
         if instance.status not in CANCELLABLE:
             raise Conflict(Text("instance %(instance_id)s is %(status)s: it can no longer be cancelled",
-                                instance_id=instance_id, status=instance.status))
+                                instance_id=instance_id, status=status_word(instance.status)))
         was = instance.status
         ctx = OperatorContext.of(services, session, instance, now)
         with engine_errors():
@@ -121,7 +121,7 @@ def suspend(services: Services, instance_id: int, actor_id: int | None, reason: 
         instance = _load(uow, services, instance_id, actor_id, "suspend", expected_version)
         if instance.status != "running":
             raise Conflict(Text("instance %(instance_id)s is %(status)s: only a running instance can be suspended",
-                                instance_id=instance_id, status=instance.status))
+                                instance_id=instance_id, status=status_word(instance.status)))
         instance.status, instance.next_wakeup_at, instance.updated_at = "suspended", None, now
         audit.record(uow.session, now, "instance_suspended", instance_id=instance.id, actor_id=actor_id,
                      reason=reason, frozen=instance.frozen)
@@ -137,7 +137,7 @@ def resume(services: Services, instance_id: int, actor_id: int | None, reason: s
         instance = _load(uow, services, instance_id, actor_id, "resume", expected_version)
         if instance.status != "suspended":
             raise Conflict(Text("instance %(instance_id)s is %(status)s: only a suspended instance can be resumed",
-                                instance_id=instance_id, status=instance.status))
+                                instance_id=instance_id, status=status_word(instance.status)))
         instance.status = "running"
         audit.record(uow.session, now, "instance_resumed", instance_id=instance.id, actor_id=actor_id,
                      reason=reason)

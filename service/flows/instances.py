@@ -27,7 +27,7 @@ from . import (
     visibility,
 )
 from .context import Services
-from .errors import Conflict, Forbidden, FormInvalid, InstanceFrozen, NotFound, ProcessFailed
+from .errors import Conflict, Forbidden, FormInvalid, InstanceFrozen, NotFound, ProcessFailed, status_word
 from .names import split_names
 from .operators import OperatorContext
 from .settle import engine_errors, json_safe, log_timer, schedule_after_commit, settle
@@ -128,7 +128,7 @@ def _still_open(uow: UnitOfWork, task: Task | None, task_id: int, expected_versi
         raise Conflict(Text("task %(task_id)s changed (version %(row_version)s, you sent %(expected_version)s)",
                             task_id=task_id, row_version=task.row_version, expected_version=expected_version))
     if task.status != "open":
-        raise Conflict(Text("task %(task_id)s is already %(status)s", task_id=task_id, status=task.status))
+        raise Conflict(Text("task %(task_id)s is already %(status)s", task_id=task_id, status=status_word(task.status)))
     return task
 
 
@@ -212,7 +212,7 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
                                 instance_id=instance.id, suspended_reason=suspended_reason(uow.session, instance.id)))
         if instance.status != "running":
             raise Conflict(Text("instance %(instance_id)s is %(status)s: %(detail)s",
-                                instance_id=instance.id, status=instance.status,
+                                instance_id=instance.id, status=status_word(instance.status),
                                 detail=instance.error or Text("nothing can change")))
         if instance.frozen:
             raise InstanceFrozen(Text("instance %(instance_id)s is frozen: %(detail)s",
@@ -322,7 +322,7 @@ def _running(uow: UnitOfWork, instance_id: int, expected_version: int | None = N
                             instance_id=instance_id, row_version=instance.row_version))
     if instance.status != "running":
         raise Conflict(Text("instance %(instance_id)s is %(status)s",
-                            instance_id=instance_id, status=instance.status))
+                            instance_id=instance_id, status=status_word(instance.status)))
     return instance
 
 

@@ -19,7 +19,7 @@ from service.store.models import Instance, ProcessVersion, WaitingEvent
 
 from . import audit, operation_rules, versions, visibility
 from .context import Services
-from .errors import Conflict, FlowError, Forbidden, FormInvalid, NotFound
+from .errors import Conflict, FlowError, Forbidden, FormInvalid, NotFound, status_word
 from .operators import OperatorContext
 from .projection import open_task_rows
 from .settle import engine_errors, settle
@@ -59,7 +59,7 @@ def _target(session, process_id: str, version: int) -> ProcessVersion:
 def _unfinished(instance: Instance) -> None:
     if instance.status not in UNFINISHED:
         raise Conflict(Text("instance %(instance_id)s is %(status)s: there is nothing left to migrate",
-                            instance_id=instance.id, status=instance.status))
+                            instance_id=instance.id, status=status_word(instance.status)))
 
 
 def _steps(services: Services, instance: Instance, target: ProcessVersion, mapping: dict[str, str]):

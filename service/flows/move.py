@@ -12,7 +12,7 @@ from service.i18n import Text
 
 from . import audit
 from .context import Services
-from .errors import Conflict, FormInvalid
+from .errors import Conflict, FormInvalid, status_word
 from .instance_actions import _load, _reason
 from .instances import InstanceResult, _refuse_sealed, _result
 from .operators import OperatorContext
@@ -30,7 +30,7 @@ def move(services: Services, instance_id: int, actor_id: int | None, reason: str
         instance = _load(uow, services, instance_id, actor_id, "move", expected_version)
         if instance.status != "running":
             raise Conflict(Text("instance %(instance_id)s is %(status)s: only a running instance's tokens move",
-                                instance_id=instance_id, status=instance.status))
+                                instance_id=instance_id, status=status_word(instance.status)))
         _refuse_sealed(instance, data or {})
         ctx = OperatorContext.of(services, uow.session, instance, now)
         with engine_errors():
