@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from service.i18n import normalize, tr
+from service.i18n import localized, normalize, tr
 from service.store.models import Outbox
 
 
@@ -60,9 +60,7 @@ def notice_of(row: Outbox, base_url: str, recipient: str | None = None, locale: 
     payload = row.payload or {}
     locale = normalize(locale) or "en"
     path = payload.get("link") or (f"/instances/{row.instance_id}" if row.instance_id else "/")
-    subjects = payload.get("subjects") if isinstance(payload.get("subjects"), dict) else {}
-    subject = subjects.get(locale) or payload.get("subject") or row.topic
-    subject = " ".join(str(subject).split())  # one line: it becomes a header
+    subject = " ".join(str(localized(payload, "subject", locale) or row.topic).split())  # one line: a header
     return Notice(delivery_id=row.id, kind=str(payload.get("kind") or row.topic), subject=subject,
                   body=dict(payload.get("body") or {}), link=base_url.rstrip("/") + path,
                   instance_id=row.instance_id, created_at=row.created_at, recipient=recipient, locale=locale)

@@ -11,6 +11,7 @@ import hashlib
 from functools import wraps
 
 from flask import abort, current_app, g, request
+from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from service.clock import utcnow
@@ -72,7 +73,8 @@ def login_required(view):
         scheme, _, token = header.partition(" ")
         user = user_from_token(token.strip()) if scheme.lower() == "bearer" and token else None
         if user is None:
-            abort(401, description="log in first: POST /api/v1/auth/token, then send Authorization: Bearer <token>")
+            abort(401, description=gettext("log in first: POST /api/v1/auth/token, then send Authorization: Bearer "
+                                           "<token>"))
         g.user = user
         return view(*args, **kwargs)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, g
+from flask_babel import gettext
 from flask_smorest import Blueprint
 
 from service.flows import preferences
@@ -33,7 +34,7 @@ def token(body):
     with services().sessions() as session:
         user = authenticate(session, body["username"], body["password"])
         if user is None:
-            abort(401, description="unknown username or wrong password")
+            abort(401, description=gettext("unknown username or wrong password"))
         return {"token": issue_token(user), "token_type": "Bearer",
                 "expires_in": services().config.token_max_age_s, "user": user_dict(session, user)}
 

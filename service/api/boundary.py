@@ -21,6 +21,8 @@ import re
 from flask import Flask, current_app, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnprocessableEntity
 
+from service.i18n import Text
+
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 MESSAGE = "holds a control character (such as NUL) or a lone surrogate, which are not accepted"
 MAX_DEPTH = 32  # no form nests this deep; the engine's serializer and deep copies recurse on every level
@@ -59,12 +61,16 @@ def limit_body() -> None:
         request.stream.read(1)  # at the limit this raises 413; a body that ended before it reads nothing
 
 
-def too_large_message(length: int | None, limit: int) -> str:
-    kind = "request body"
-    if request.mimetype == "multipart/form-data":
-        kind, limit = "upload", max(limit - ENVELOPE, 0)
-    sent = f" is {_size(length)}" if length else " is too large"
-    return f"this {kind}{sent}; at most {_size(limit)} is accepted"
+def too_large_message(length: int | None, limit: int) -> Text:
+    upload = request.mimetype == "multipart/form-data"
+    if upload:
+        limit = max(limit - ENVELOPE, 0)
+    if length:
+        return (Text("this upload is %(size)s; at most %(limit)s is accepted", size=_size(length), limit=_size(limit))
+                if upload else Text("this request body is %(size)s; at most %(limit)s is accepted",
+                                    size=_size(length), limit=_size(limit)))
+    return (Text("this upload is too large; at most %(limit)s is accepted", limit=_size(limit)) if upload
+            else Text("this request body is too large; at most %(limit)s is accepted", limit=_size(limit)))
 
 
 def _size(count: int) -> str:
@@ -96,7 +102,7 @@ def _json_body():
     try:
         return request.get_json(silent=True)
     except RecursionError:
-        raise BadRequest("the JSON body is nested too deeply") from None
+        raise BadRequest(Text("the JSON body is nested too deeply")) from None
 
 
 def _walk_json(errors: dict[str, list[str]], document) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, current_app, g, request
+from flask_babel import gettext
 
 
 def services():
@@ -21,7 +22,7 @@ def expected_version(body_version: int | None) -> int | None:
     if header:
         text = header.strip().removeprefix("W/").strip('"')
         if not text.isdigit() or len(text) > 9:
-            abort(400, description="If-Match must carry the version number you read, e.g. If-Match: \"3\"")
+            abort(400, description=gettext('If-Match must carry the version number you read, e.g. If-Match: "3"'))
         return int(text)
     return body_version
 
@@ -33,7 +34,8 @@ def visible_instance(session, instance_id: int):
 
     instance = session.get(Instance, instance_id)
     if instance is None or not visibility.can_see_instance(session, actor_id(), instance):
-        abort(404, description=f"no instance {instance_id} that you can see")
+        abort(404, description=gettext("no instance %(instance_id)s that you can see",
+                                       instance_id=instance_id))
     return instance
 
 

@@ -4,6 +4,7 @@ and delivery hears of it (R8)."""
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext
 from flask_smorest import Blueprint
 from sqlalchemy import func, or_, select
 
@@ -23,13 +24,13 @@ ADMINS = "admins"
 def _editor(actor: int) -> None:
     with services().sessions() as session:
         if not any(queries_people.in_group(session, actor, group) for group in EDITORS):
-            abort(403, description="only sales (or an admin) changes customer records")
+            abort(403, description=gettext("only sales (or an admin) changes customer records"))
 
 
 def _admin(actor: int) -> None:
     with services().sessions() as session:
         if not queries_people.in_group(session, actor, ADMINS):
-            abort(403, description="only admins create and edit customer records")
+            abort(403, description=gettext("only admins create and edit customer records"))
 
 
 def _view(customer: Customer) -> dict:
@@ -68,7 +69,7 @@ def get_customer(customer_id: int):
     with services().sessions() as session:
         customer = session.get(Customer, customer_id)
         if customer is None:
-            abort(404, description=f"no customer {customer_id}")
+            abort(404, description=gettext("no customer %(customer_id)s", customer_id=customer_id))
         return _view(customer)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import abort
+from flask_babel import gettext
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -22,7 +23,7 @@ blp = Blueprint("dashboards", __name__, url_prefix="/api/v1/dashboards", descrip
 def _overview_allowed(session) -> None:
     """Every project's figures are for managers, finance, executives and admins; my own tree is anyone's."""
     if not dashboards.may_see_overview(session, actor_id()):
-        abort(403, description="the dashboards over every project are for managers, finance and executives")
+        abort(403, description=gettext("the dashboards over every project are for managers, finance and executives"))
 
 
 class BoardProject(Schema):

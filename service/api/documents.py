@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, request, send_file
+from flask_babel import gettext
 from flask_smorest import Blueprint
 
 from service.flows import documents as flows_documents
@@ -30,12 +31,12 @@ def upload():
     """
     uploaded = request.files.get("file")
     if uploaded is None:
-        abort(422, description="send the document as multipart/form-data field 'file'")
+        abort(422, description=gettext("send the document as multipart/form-data field 'file'"))
     instance_id = request.form.get("instance_id", type=int)
     if instance_id is None and request.form.get("instance_id", "").strip():
-        abort(422, description="instance_id must be an instance's number")  # not silently left unattached
+        abort(422, description=gettext("instance_id must be an instance's number"))  # not silently left unattached
     if instance_id is not None and not 0 < instance_id < 2**63:
-        abort(404, description=f"no instance {instance_id}")
+        abort(404, description=gettext("no instance %(instance_id)s", instance_id=instance_id))
     if instance_id is not None:
         with services().sessions() as session:
             visible_instance(session, instance_id)
@@ -61,7 +62,8 @@ def download(document_id: int):
         allowed = row is not None and (row.uploaded_by == actor_id() or (
             instance is not None and visibility.can_see_instance(session, actor_id(), instance)))
         if not allowed:
-            abort(404, description=f"no document {document_id} that you can see")
+            abort(404, description=gettext("no document %(document_id)s that you can see",
+                                           document_id=document_id))
         path = flows_documents.storage_path(services().config.data_dir, row.sha256)
         content_type = row.content_type if row.content_type in flows_documents.ALLOWED_TYPES else DEFAULT_TYPE
         response = send_file(path, mimetype=content_type, as_attachment=True, download_name=row.filename)

@@ -1,6 +1,8 @@
 """Every API error is JSON with one shape: ``{"code", "message", "errors"}``; never a traceback.
 
 People browsing the pages (not under ``/api``) get the same words on a plain error page instead.
+Every ``message`` and field message is in the request's language (`current_locale`): a flow's `Text`
+rendered, marshmallow's sentences through `validation_words`' table.
 A database that is down or busy is not a bug: 503 ``service_unavailable`` with ``Retry-After``.
 """
 
@@ -11,16 +13,20 @@ import logging
 from flask import Flask, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from service.flows.errors import FlowError
+from service.flows.errors import FlowError, FormInvalid
+from service.i18n import Text, render
 from service.store.outage import RETRY_AFTER_S, database_unavailable
+from service.web.i18n import current_locale
 
 from .boundary import too_large_message
+from .validation_words import translate_all
 
 log = logging.getLogger(__name__)
 
 
-def error_body(code: str, message: str, errors=None, status: int = 400):
+def error_body(code: str, message: str | Text, errors=None, status: int = 400):
     """JSON for the API and for programs; a plain page for people browsing the pages."""
+    message = render(message, current_locale())
     if not request.path.startswith("/api") and request.accept_mimetypes.accept_html:
         return render_template("error.html", status=status, message=message), status
     return jsonify({"code": code, "message": message, "errors": errors or {}}), status
@@ -29,10 +35,14 @@ def error_body(code: str, message: str, errors=None, status: int = 400):
 def register(app: Flask) -> None:
     @app.errorhandler(FlowError)
     def flow_error(error: FlowError):
+        locale = current_locale()
         errors = error.details.get("errors") or {}
+        if isinstance(error, FormInvalid):
+            errors = error.error_texts
+        errors = translate_all(errors, lambda text: render(text, locale))
         if "problems" in error.details:
             errors = {"problems": error.details["problems"]}
-        return error_body(error.code, error.message, errors, error.http_status)
+        return error_body(error.code, render(error.text, locale), errors, error.http_status)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -44,6 +54,8 @@ def register(app: Flask) -> None:
                     errors.update(messages)
                 else:
                     errors[location] = messages
+            locale = current_locale()
+            errors = translate_all(errors, lambda text: render(text, locale))
         code = (error.name or "error").lower().replace(" ", "_")
         description = error.description or error.name
         if error.code == 422:
@@ -59,7 +71,7 @@ def register(app: Flask) -> None:
         if database_unavailable(error):
             return unavailable(error)
         log.exception("unexpected error")
-        return error_body("internal_error", "something went wrong on our side; it has been logged", status=500)
+        return error_body("internal_error", Text("something went wrong on our side; it has been logged"), status=500)
 
 
 def unavailable(error: Exception):
@@ -67,8 +79,8 @@ def unavailable(error: Exception):
     log.warning("database unavailable: %s", _first_line(error))
     g.pop("user", None)  # the page header would ask the database for the viewer's groups and inbox again
     response = make_response(error_body(
-        "service_unavailable", f"the database is not answering right now; please try again in {RETRY_AFTER_S} s",
-        status=503))
+        "service_unavailable", Text("the database is not answering right now; please try again in %(seconds)s s",
+                                    seconds=RETRY_AFTER_S), status=503))
     response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
 

@@ -7,6 +7,7 @@ not exist is made then, so creating one here is for a group a diagram names befo
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -44,7 +45,7 @@ def list_groups():
 def _admin(actor: int, **_) -> None:
     with services().sessions() as session:
         if not queries_people.in_group(session, actor, ADMIN_GROUP):
-            abort(403, description="only admins change people and the org chart")
+            abort(403, description=gettext("only admins change people and the org chart"))
 
 
 @blp.route("", methods=["POST"])
@@ -56,7 +57,7 @@ def create_group(body):
     """Adds an empty group; 409 if one of that name exists."""
     with services().sessions() as session:
         if session.scalar(select(Group.id).where(Group.name == body["name"])) is not None:
-            abort(409, description=f"a group named {body['name']!r} exists already")
+            abort(409, description=gettext("a group named %(name)r exists already", name=body['name']))
         session.add(Group(name=body["name"]))
         session.commit()
     return {"name": body["name"], "members": []}

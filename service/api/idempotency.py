@@ -28,6 +28,7 @@ from datetime import timedelta
 from functools import wraps
 
 from flask import abort, g, make_response, request
+from flask_babel import gettext
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -60,7 +61,7 @@ def idempotent(replay: Callable[[dict], tuple[dict, int]]):
             if not key:
                 return view(*args, **kwargs)
             if len(key) > 200:
-                abort(400, description="Idempotency-Key is at most 200 characters")
+                abort(400, description=gettext("Idempotency-Key is at most 200 characters"))
             row_id = _reserve(key, replay)
             if not isinstance(row_id, int):
                 return row_id  # the first answer, replayed
@@ -94,7 +95,7 @@ def _reserve(key: str, replay):
             if first is None:
                 continue  # cleared between our insert and our read
             if first.fingerprint != fingerprint:
-                abort(422, description="this Idempotency-Key was used for a different request")
+                abort(422, description=gettext("this Idempotency-Key was used for a different request"))
             if first.status is not None:
                 return make_response(first.response, first.status)
             facts = committed_facts(first)
@@ -105,12 +106,12 @@ def _reserve(key: str, replay):
             limit = timedelta(seconds=services().config.idempotency_abandon_after_s)
             if age < limit:
                 wait = min(RETRY_AFTER_MAX_S, max(1, math.ceil((limit - age).total_seconds())))
-                response = make_response({"code": "conflict", "errors": {}, "message":
-                                          "a request with this Idempotency-Key is still being processed"}, 409)
+                response = make_response({"code": "conflict", "errors": {}, "message": gettext(
+                    "a request with this Idempotency-Key is still being processed")}, 409)
                 response.headers["Retry-After"] = str(wait)
                 return response
             _clear_abandoned(session, first.id)
-    abort(409, description="a request with this Idempotency-Key is being retried at the same time")
+    abort(409, description=gettext("a request with this Idempotency-Key is being retried at the same time"))
 
 
 def _clear_abandoned(session, row_id: int) -> None:

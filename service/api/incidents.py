@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext
 from flask_smorest import Blueprint
 
 from service.flows import incidents as flows
@@ -37,7 +38,8 @@ def _may(action: str):
         with services().sessions() as session:
             incident = session.get(Incident, incident_id)
         if incident is None:
-            abort(404, description=f"no incident {incident_id} that you can see")
+            abort(404, description=gettext("no incident %(incident_id)s that you can see",
+                                           incident_id=incident_id))
         operation_rules.check_operate(services(), incident.instance_id, actor, action)
 
     return authorized_first(check)
@@ -51,7 +53,7 @@ def list_incidents(query):
     """Newest first. Admins see every incident, a process's owner groups their processes'; others 403."""
     with services().sessions() as session:
         if not flows.operates_anything(session, services(), actor_id()):
-            abort(403, description="only admins and the owners of a process see incidents")
+            abort(403, description=gettext("only admins and the owners of a process see incidents"))
         rows = flows.list_incidents(services(), session, actor_id(), **query)
         return [incident_view(session, row) for row in rows]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext
 from flask_smorest import Blueprint
 
 from service.flows import knowledge_base
@@ -18,7 +19,8 @@ blp = Blueprint("knowledge_base", __name__, url_prefix="/api/v1/knowledge-base",
 def _keeper(actor: int, **_url) -> None:
     with services().sessions() as session:
         if not knowledge_base.may_set(session, actor):
-            abort(403, description="only product owners (group 'product') and admins set knowledge-base versions")
+            abort(403, description=gettext("only product owners (group 'product') and admins set knowledge-base "
+                                           "versions"))
 
 
 def _view(row: knowledge_base.ProductVersion) -> dict:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from service.clock import utcnow
+from service.i18n import localized
 from service.store.models import Message
+from service.web.i18n import current_locale
 
 from . import schemas
 from .auth import login_required
@@ -20,7 +23,10 @@ INBOX_ORDER = (Message.read_at.is_not(None), Message.created_at.desc(), Message.
 
 
 def _view(message: Message) -> dict:
-    return {c.name: getattr(message, c.name) for c in Message.__table__.columns}
+    """The subject in the reader's language when the flow stored one (``subject_text``/``subjects``)."""
+    view = {c.name: getattr(message, c.name) for c in Message.__table__.columns}
+    view["subject"] = str(localized(message.body, "subject", current_locale()) or message.subject)[:300]
+    return view
 
 
 @blp.route("", methods=["GET"])
@@ -46,7 +52,8 @@ def mark_read(message_id: int):
     with services().sessions() as session:
         message = session.get(Message, message_id)
         if message is None or message.recipient_id != actor_id():
-            abort(404, description=f"no message {message_id} in your inbox")
+            abort(404, description=gettext("no message %(message_id)s in your inbox",
+                                           message_id=message_id))
         message.read_at = message.read_at or utcnow()
         session.commit()
         return _view(message)

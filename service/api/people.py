@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext
 from flask_smorest import Blueprint
 from sqlalchemy import delete, select
 from werkzeug.security import generate_password_hash
@@ -39,7 +40,7 @@ def list_people():
 def _admin(actor: int) -> None:
     with services().sessions() as session:
         if not queries_people.in_group(session, actor, ADMINS):
-            abort(403, description="only admins change people and the org chart")
+            abort(403, description=gettext("only admins change people and the org chart"))
 
 
 @blp.route("", methods=["POST"])
@@ -76,7 +77,7 @@ def unlock(user_id: int):
     """Lifts a lockout after too many failed logins (admins), before it runs out; the count restarts."""
     with services().sessions() as session:
         if not queries_people.in_group(session, actor_id(), ADMINS):
-            abort(403, description="only admins unlock logins")
+            abort(403, description=gettext("only admins unlock logins"))
         return _view(session, logins.unlock(session, user_id, actor_id(), utcnow()))
 
 
@@ -85,9 +86,9 @@ def _manager_id(session, user: User, username: str | None) -> int | None:
         return None
     manager = session.scalar(select(User).where(User.username == username))
     if manager is None:
-        abort(422, description=f"no manager {username!r}")
+        abort(422, description=gettext("no manager %(username)r", username=username))
     if manager.id == user.id or org.is_manager_of(session, user.id, manager.id):
-        abort(422, description="that manager would make the org chart a circle")
+        abort(422, description=gettext("that manager would make the org chart a circle"))
     return manager.id
 
 

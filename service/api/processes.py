@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, request
+from flask_babel import gettext
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -24,7 +25,7 @@ def _designer() -> str:
     """The username of the process designer calling; anyone else gets 403, as for a deploy."""
     with services().sessions() as session:
         if not queries_people.in_group(session, actor_id(), DESIGNERS):
-            abort(403, description="only process designers deploy")
+            abort(403, description=gettext("only process designers deploy"))
         return queries_people.username(session, actor_id())
 
 
@@ -39,7 +40,7 @@ def versions(process_id: str):
         found = [{"process_id": r.process_id, "version": r.version, "content_hash": r.content_hash,
                   "deployed_at": r.deployed_at, "deployed_by": r.deployed_by, "files": sorted(r.files)} for r in rows]
     if not found:
-        abort(404, description=f"no process {process_id!r}")
+        abort(404, description=gettext("no process %(process_id)r", process_id=process_id))
     return found
 
 
@@ -55,14 +56,16 @@ def deploy():
     for field, upload in request.files.items(multi=True):
         content = upload.read(MAX_FILE_BYTES + 1)
         if len(content) > MAX_FILE_BYTES:  # the validator's own limit: a larger file would not be checked
-            abort(413, description=f"{field} is larger than {megabytes(MAX_FILE_BYTES)}; a process or form file "
-                                   f"may be at most {megabytes(MAX_FILE_BYTES)} (split the process)")
+            abort(413, description=gettext("%(field)s is larger than %(megabytes)s; a process or form file may be at "
+                                           "most %(megabytes)s "
+                                           "(split the process)",
+                                           field=field, megabytes=megabytes(MAX_FILE_BYTES)))
         try:
             files[field] = content.decode("utf-8")
         except UnicodeDecodeError:
-            abort(422, description=f"{field} is not UTF-8 text")
+            abort(422, description=gettext("%(field)s is not UTF-8 text", field=field))
     if not any(path.startswith("bpmn/") for path in files):
-        abort(422, description="send at least one file named bpmn/<name>.bpmn")
+        abort(422, description=gettext("send at least one file named bpmn/<name>.bpmn"))
     results = deploying.deploy(services(), files, username,
                                on_top_of_deployed=request.args.get("with_deployed") in ("1", "true"))
     return [r.__dict__ for r in results]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from flask import abort, make_response
+from flask_babel import gettext
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -17,7 +18,9 @@ from service.flows import instances as flows
 from service.flows import permissions, visibility
 from service.flows.answers import answers
 from service.flows.incidents import IncidentOpened
+from service.i18n import render
 from service.store.models import Instance, Task, User
+from service.web.i18n import current_locale
 
 from . import schemas
 from .auth import login_required
@@ -41,7 +44,7 @@ def task_dict(task: Task | dict, now) -> dict:
 def _visible_task(session, task_id: int) -> Task:
     task = session.get(Task, task_id)
     if task is None or not visibility.can_see_task(session, actor_id(), task):
-        abort(404, description=f"no task {task_id} that you can see")
+        abort(404, description=gettext("no task %(task_id)s that you can see", task_id=task_id))
     return task
 
 
@@ -129,8 +132,8 @@ def unclaim(body, task_id: int):
 def _replay_completion(facts: dict) -> tuple[dict, int]:
     """A retried completion that committed but whose answer was lost: the completed task (or its incident)."""
     if facts.get("incident_id"):
-        return _stopped_body(facts["incident_id"], facts["instance_id"], "the process stopped after your answers "
-                             "were saved; its owners were told"), 202
+        return _stopped_body(facts["incident_id"], facts["instance_id"], gettext(
+            "the process stopped after your answers were saved; its owners were told")), 202
     return schemas.TaskSchema().dump(_after(facts["task_id"])), 200
 
 
@@ -159,7 +162,8 @@ def complete(body, task_id: int):
                                      request_key=current_reservation())
     except IncidentOpened as stopped:
         return make_response(_stopped_body(stopped.details["incident_id"], stopped.details["instance_id"],
-                                           stopped.message, stopped.details.get("errors")), 202)
+                                           render(stopped.text, current_locale()),
+                                           stopped.details.get("errors")), 202)
     return task_dict(result.task, utcnow())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext
 from flask_smorest import Blueprint
 
 from service.flows import discipline
@@ -18,10 +19,10 @@ blp = Blueprint("training", __name__, url_prefix="/api/v1/people", description="
 def _may_record(actor: int, user_id: int) -> None:
     with services().sessions() as session:
         if session.get(User, user_id) is None:
-            abort(404, description=f"no person {user_id}")
+            abort(404, description=gettext("no person %(user_id)s", user_id=user_id))
         if not discipline.may_record_training(session, actor, user_id):
-            abort(403, description="only a manager of this person (at any level) or an admin can record their "
-                                   "training")
+            abort(403, description=gettext("only a manager of this person (at any level) or an admin can record their "
+                                           "training"))
 
 
 @blp.route("/<int(max=9223372036854775807):user_id>/collaboration-training", methods=["POST"])

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from service.i18n import Text
 from service.store.models import Group, Membership, User
 
 from . import audit
@@ -36,16 +37,17 @@ def create_admin(services: Services, username: str, password: str, display_name:
     """An active person in `admins` (the group is created on a fresh database); refuses an existing name."""
     errors = {}
     if not re.match(USERNAME, username or ""):
-        errors["username"] = ["2 to 100 lower-case letters, digits, '_', '.' or '-'"]
+        errors["username"] = [Text("2 to 100 lower-case letters, digits, '_', '.' or '-'")]
     if len(password or "") < MIN_PASSWORD:
-        errors["password"] = [f"at least {MIN_PASSWORD} characters"]
+        errors["password"] = [Text("at least %(n)s characters", n=MIN_PASSWORD)]
     if errors:
         raise FormInvalid("; ".join(f"{k}: {v[0]}" for k, v in errors.items()), errors)
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
         session = uow.session
         if session.scalar(select(User.id).where(User.username == username)) is not None:
-            raise Conflict(f"a person named {username!r} exists already; an admin changes them in People")
+            raise Conflict(Text("a person named %(username)r exists already; an admin changes them in People",
+                                username=username))
         group = session.scalar(select(Group).where(Group.name == ADMIN_GROUP))
         if group is None:
             group = Group(name=ADMIN_GROUP)

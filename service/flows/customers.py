@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.i18n import N_, Text, text_json
 from service.store import queries
 from service.store.models import Customer, Instance, Outbox, Task, User
 
@@ -21,11 +22,13 @@ from .errors import Conflict, Forbidden, FormInvalid, NotFound
 from .unit_of_work import UnitOfWork
 
 # What sales may change here, and what delivery is told about.
-WATCHED = {"budget": "Budget", "decision_makers": "Decision makers", "executive_attention": "Executive attention"}
-EDITABLE = {**WATCHED, "industry": "Industry", "complaint_types": "Complaint types",
-            "sla_achievement": "SLA achievement"}
+# Labels are English (kept so in the audit and payloads); `N_` puts them in the catalog for readers' languages.
+WATCHED = {"budget": N_("Budget"), "decision_makers": N_("Decision makers"),
+           "executive_attention": N_("Executive attention")}
+EDITABLE = {**WATCHED, "industry": N_("Industry"), "complaint_types": N_("Complaint types"),
+            "sla_achievement": N_("SLA achievement")}
 # What an admin may set on a customer record (every column people keep).
-RECORD = {"name": "Name", **EDITABLE}
+RECORD = {"name": N_("Name"), **EDITABLE}
 DELIVERY_GROUP = "delivery"
 ADMINS = "admins"
 
@@ -41,14 +44,15 @@ def change_customer(services: Services, customer_id: int, changes: dict[str, Any
                     expected_version: int | None = None) -> CustomerChange:
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise FormInvalid("unknown customer fields", {name: ["not a customer field"] for name in unknown})
+        raise FormInvalid(Text("unknown customer fields"), {name: [Text("not a customer field")] for name in unknown})
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
         customer = uow.session.get(Customer, customer_id)
         if customer is None:
-            raise NotFound(f"no customer {customer_id}")
+            raise NotFound(Text("no customer %(customer_id)s", customer_id=customer_id))
         if expected_version is not None and customer.row_version != expected_version:
-            raise Conflict(f"customer {customer_id} changed (version {customer.row_version})")
+            raise Conflict(Text("customer %(customer_id)s changed (version %(row_version)s)",
+                                customer_id=customer_id, row_version=customer.row_version))
         diff = [{"field": name, "label": EDITABLE[name], "before": getattr(customer, name), "after": value}
                 for name, value in changes.items() if getattr(customer, name) != value]
         for change in diff:
@@ -86,9 +90,10 @@ def edit_customer(services: Services, customer_id: int, fields: dict[str, Any], 
         _admin(uow.session, actor_id)
         customer = uow.session.get(Customer, customer_id)
         if customer is None:
-            raise NotFound(f"no customer {customer_id}")
+            raise NotFound(Text("no customer %(customer_id)s", customer_id=customer_id))
         if expected_version is not None and customer.row_version != expected_version:
-            raise Conflict(f"customer {customer_id} changed (version {customer.row_version})")
+            raise Conflict(Text("customer %(customer_id)s changed (version %(row_version)s)",
+                                customer_id=customer_id, row_version=customer.row_version))
         values = _record_fields(uow.session, fields, customer)
         diff = [{"field": name, "label": RECORD[name], "before": getattr(customer, name), "after": value}
                 for name, value in values.items() if getattr(customer, name) != value]
@@ -107,23 +112,24 @@ def edit_customer(services: Services, customer_id: int, fields: dict[str, Any], 
 
 def _admin(session: Session, actor_id: int) -> None:
     if not queries.is_member(session, actor_id, ADMINS):
-        raise Forbidden("only admins create and edit customer records")
+        raise Forbidden(Text("only admins create and edit customer records"))
 
 
 def _record_fields(session: Session, fields: dict[str, Any], customer: Customer | None) -> dict[str, Any]:
     """The known fields, with a name that is not blank and not another customer's (any case): 422 otherwise."""
     unknown = sorted(set(fields) - set(RECORD))
     if unknown:
-        raise FormInvalid("unknown customer fields", {name: ["not a customer field"] for name in unknown})
+        raise FormInvalid(Text("unknown customer fields"), {name: [Text("not a customer field")] for name in unknown})
     values = dict(fields)
     if "name" in values or customer is None:
         name = " ".join(str(values.get("name") or "").split())
         if not name:
-            raise FormInvalid("a customer needs a name", {"name": ["give the customer's name"]})
+            raise FormInvalid(Text("a customer needs a name"), {"name": [Text("give the customer's name")]})
         clash = session.scalar(select(Customer.id).where(func.lower(Customer.name) == name.lower()))
         if clash is not None and (customer is None or clash != customer.id):
-            raise FormInvalid("another customer has this name",
-                              {"name": [f"customer {clash} is already called {name!r}"]})
+            raise FormInvalid(Text("another customer has this name"),
+                              {"name": [Text("customer %(clash)s is already called %(name)r",
+                                             clash=clash, name=name)]})
         values["name"] = name
     return values
 
@@ -131,13 +137,15 @@ def _record_fields(session: Session, fields: dict[str, Any], customer: Customer 
 def _tell_delivery(services: Services, uow: UnitOfWork, customer: Customer, changes: list[dict], actor_id: int,
                    now) -> list[str]:
     session, notified, rows = uow.session, [], []
+    subject = Text("%(customer)s changed: %(fields)s", customer=customer.name,
+                   fields=[Text(c["label"]) for c in changes])
     projects = session.scalars(select(Instance).where(Instance.customer_id == customer.id,
                                                       Instance.status == "running"))
     for project in projects:
         for user in delivery_managers(session, project):
             row = Outbox(created_at=now, instance_id=project.id, channel="inapp", recipient_id=user.id,
                          topic="customer_changed", next_attempt_at=now,
-                         payload={"subject": f"{customer.name} changed: {', '.join(c['label'] for c in changes)}",
+                         payload={"subject": str(subject), "subject_text": text_json(subject),
                                   "kind": "customer_changed", "body": {"customer": customer.name,
                                                                        "changes": changes}},
                          dedup_key=f"customer:{customer.id}:{customer.row_version}:{project.id}:{user.id}")

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from service.i18n import Text
 from service.store.models import Outbox, User
 
 from . import audit, operation_rules
 from .context import Services
-from .errors import Conflict, NotFound
+from .errors import Conflict, NotFound, status_word
 from .unit_of_work import UnitOfWork
 
 STATUSES = ("pending", "sending", "sent", "failed")
@@ -60,9 +61,10 @@ def resend(services: Services, outbox_id: int, actor_id: int) -> dict:
         operation_rules.may_admin(uow.session, actor_id, "resend")
         row = uow.session.get(Outbox, outbox_id)
         if row is None:
-            raise NotFound(f"no delivery {outbox_id}")
+            raise NotFound(Text("no delivery %(outbox_id)s", outbox_id=outbox_id))
         if row.status != "failed":
-            raise Conflict(f"delivery {outbox_id} is {row.status}: only a failed delivery is resent")
+            raise Conflict(Text("delivery %(outbox_id)s is %(status)s: only a failed delivery is resent",
+                                outbox_id=outbox_id, status=status_word(row.status)))
         _requeue(uow, [row.id], now)
         audit.record(uow.session, now, "delivery_resent", instance_id=row.instance_id, actor_id=actor_id,
                      outbox_ids=[row.id], channel=row.channel, previous_error=row.last_error)

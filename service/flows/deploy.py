@@ -21,6 +21,7 @@ from service.engine.bundle import (
 )
 from service.engine.library import script_functions
 from service.engine.validate import Problem, validate_files, validate_with_warnings
+from service.i18n import Text
 from service.store import queries
 from service.store.models import ProcessVersion
 
@@ -115,10 +116,12 @@ def activate(services: Services, process_id: str, version: int, activated_by: st
         row = session.scalars(select(ProcessVersion).options(undefer(ProcessVersion.files)).where(
             ProcessVersion.process_id == process_id, ProcessVersion.version == version)).first()
         if row is None:
-            raise NotFound(f"process {process_id} has no version {version}")
+            raise NotFound(Text("process %(process_id)s has no version %(version)s",
+                                process_id=process_id, version=version))
         if row.unusable_reason:
-            raise VersionUnusable(f"process {process_id} version {version} cannot be made current: its files do "
-                                  f"not load ({row.unusable_reason})")
+            raise VersionUnusable(Text("process %(process_id)s version %(version)s cannot be made current: "
+                                       "its files do not load (%(unusable_reason)s)",
+                                       process_id=process_id, version=version, unusable_reason=row.unusable_reason))
         bundle = Bundle(row.process_id, row.name, dict(row.files))
     forms = {p[len(FORMS_PREFIX):]: t for p, t in bundle.files.items() if p.startswith(FORMS_PREFIX)}
     problems = (validate_files(process_sources(bundle.files), forms) + calendar_problems(bundle.files)

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.i18n import Text
 from service.store import queries
 from service.store.models import AuditEvent, Instance, TrainingRecord, User
 
@@ -61,9 +62,11 @@ def collaboration_discipline(session: Session, user_id: int | None, now: datetim
     if state.blocked:
         user = session.get(User, user_id)
         raise Forbidden(
-            f"{user.display_name} must complete collaboration training before starting new opportunities: "
-            f"{state.incomplete} of {state.submitted} handover packages were incomplete at first submission, "
-            f"{state.delayed} handover(s) were delayed beyond 48 hours. A manager records the training.",
+            Text("%(display_name)s must complete collaboration training before starting new opportunities: "
+                 "%(incomplete)s of %(submitted)s handover packages were incomplete at first submission, "
+                 "%(delayed)s handover(s) were delayed beyond 48 hours. A manager records the training.",
+                 display_name=user.display_name, incomplete=state.incomplete, submitted=state.submitted,
+                 delayed=state.delayed),
             standing={"submitted": state.submitted, "incomplete": state.incomplete, "delayed": state.delayed})
 
 
@@ -81,14 +84,15 @@ def record_training(services: Services, user_id: int, actor_id: int, course: str
     completed_at = now
     if completed_on is not None:
         if completed_on > now.date():
-            raise FormInvalid("the training cannot be completed in the future",
-                              {"completed_on": [f"a day up to {now.date().isoformat()}"]})
+            raise FormInvalid(Text("the training cannot be completed in the future"),
+                              {"completed_on": [Text("a day up to %(day)s",
+                                                     day=now.date().isoformat())]})
         completed_at = min(now, datetime.combine(completed_on + timedelta(days=1), time(), tzinfo=UTC))
     with UnitOfWork(services.sessions) as uow:
         if uow.session.get(User, user_id) is None:
-            raise NotFound(f"no person {user_id}")
+            raise NotFound(Text("no person %(user_id)s", user_id=user_id))
         if not may_record_training(uow.session, actor_id, user_id):
-            raise Forbidden("only a manager of this person (at any level) or an admin can record their training")
+            raise Forbidden(Text("only a manager of this person (at any level) or an admin can record their training"))
         row = TrainingRecord(user_id=user_id, course=course, completed_at=completed_at, recorded_by=actor_id)
         uow.session.add(row)
         uow.session.flush()

@@ -13,6 +13,8 @@ import re
 
 import filetype
 
+from service.i18n import Text
+
 ZIP_MAGIC = b"PK\x03\x04"
 OFFICE_TYPES = {  # Office Open XML files are ZIP containers; filetype names them when it can see their parts
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -25,7 +27,7 @@ SCRIPTABLE_OPENING = re.compile(
     rb"[ >]|<!--|<\?xml)", re.IGNORECASE)
 
 
-def contradiction(content: bytes, declared: str) -> str | None:
+def contradiction(content: bytes, declared: str) -> Text | None:
     """Why `content` is not a `declared` file, or None when it may be one."""
     if declared == "text/plain":
         return _not_plain_text(content)
@@ -33,22 +35,26 @@ def contradiction(content: bytes, declared: str) -> str | None:
     if declared in OFFICE_TYPES:
         if sniffed == declared or (sniffed in (None, "application/zip") and content.startswith(ZIP_MAGIC)):
             return None
-        return f"the file's content is {sniffed or 'not an Office document'}, not {declared}"
+        return (Text("the file's content is %(sniffed)s, not %(declared)s", sniffed=sniffed, declared=declared)
+                if sniffed
+                else Text("the file's content is not an Office document, not %(declared)s", declared=declared))
     if sniffed != declared:
-        return f"the file's content is {sniffed or 'of an unknown kind'}, not {declared}"
+        return (Text("the file's content is %(sniffed)s, not %(declared)s", sniffed=sniffed, declared=declared)
+                if sniffed
+                else Text("the file's content is of an unknown kind, not %(declared)s", declared=declared))
     return None
 
 
-def _not_plain_text(content: bytes) -> str | None:
+def _not_plain_text(content: bytes) -> Text | None:
     if SCRIPTABLE_OPENING.match(content[:512]):
-        return "the file's content is HTML or XML, not text/plain"
+        return Text("the file's content is HTML or XML, not text/plain")
     sniffed = filetype.guess_mime(content)
     if sniffed is not None:
-        return f"the file's content is {sniffed}, not text/plain"
+        return Text("the file's content is %(sniffed)s, not %(declared)s", sniffed=sniffed, declared="text/plain")
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
-        return "the file is not UTF-8 text, so not text/plain"
+        return Text("the file is not UTF-8 text, so not text/plain")
     if "\x00" in text:
-        return "the file holds NUL bytes, so it is not text/plain"
+        return Text("the file holds NUL bytes, so it is not text/plain")
     return None

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from service.i18n import Text
 from service.store import queries
 from service.store.models import Document
 
@@ -56,15 +57,17 @@ def upload(services: Services, content: bytes, filename: str, content_type: str,
     the same bytes are stored once."""
     errors, limit = {}, services.config.max_upload_bytes  # HANDOFF_MAX_UPLOAD_MB
     if not content:
-        errors["file"] = ["the file is empty"]
+        errors["file"] = [Text("the file is empty")]
     elif len(content) > limit:
-        errors["file"] = [f"the file is larger than {services.config.max_upload_mb:g} MB"]
+        errors["file"] = [Text("the file is larger than %(max_upload_mb)s MB",
+                               max_upload_mb=format(services.config.max_upload_mb, 'g'))]
     if content_type not in ALLOWED_TYPES:
-        errors["content_type"] = [f"{content_type!r} is not accepted (PDF, PNG, JPEG, text, Word, Excel)"]
+        errors["content_type"] = [Text("%(content_type)r is not accepted (PDF, PNG, JPEG, text, Word, Excel)",
+                                       content_type=content_type)]
     elif content and (why := document_types.contradiction(content, content_type)):
         errors["file"] = [why]
     if errors:
-        raise FormInvalid("the document was refused", errors)
+        raise FormInvalid(Text("the document was refused"), errors)
     digest = hashlib.sha256(content).hexdigest()
     path = storage_path(services.config.data_dir, digest)
     if not path.exists():
@@ -102,9 +105,10 @@ def check_references(session: Session, schema: dict | None, data: dict, instance
         row = queries.by_id(session, Document, data[name]) if isinstance(data[name], int) else None
         attached_here = row is not None and instance_id is not None and row.instance_id == instance_id
         if row is None or (row.uploaded_by != actor_id and not attached_here):
-            errors[name] = [f"document {data[name]!r} does not exist or is not yours to attach"]
+            errors[name] = [Text("document %(detail)r does not exist or is not yours to attach",
+                                 detail=data[name])]
     if errors:
-        raise FormInvalid("document references are invalid", errors)
+        raise FormInvalid(Text("document references are invalid"), errors)
 
 
 def attach(session: Session, schema: dict | None, data: dict, instance_id: int, at=None,

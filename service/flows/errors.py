@@ -1,15 +1,22 @@
-"""Failures a caller can act on; the web layer maps each to one HTTP status."""
+"""Failures a caller can act on; the web layer maps each to one HTTP status.
+
+A message may be a `service.i18n.Text`, rendered in the reader's language by whoever shows it (the API in
+the request's); ``error.message`` stays the English string, for logs, the CLI and the audit.
+"""
 
 from __future__ import annotations
+
+from service.i18n import Text
 
 
 class FlowError(Exception):
     code = "error"
     http_status = 400
 
-    def __init__(self, message: str, **details):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Text, **details):
+        super().__init__(str(message))
+        self.text = message
+        self.message = str(message)
         self.details = details
 
 
@@ -38,18 +45,23 @@ class InstanceFrozen(Conflict):
 
 
 class FormInvalid(FlowError):
+    """``errors`` (and ``details["errors"]``) hold the English words; ``error_texts`` the translatable ones."""
+
     code, http_status = "invalid_form", 422
 
-    def __init__(self, message: str, errors: dict[str, list[str]]):
-        super().__init__(message, errors=errors)
-        self.errors = errors
+    def __init__(self, message: str | Text, errors: dict[str, list[str | Text]]):
+        english = {field: [str(text) for text in texts] for field, texts in errors.items()}
+        super().__init__(message, errors=english)
+        self.errors = english
+        self.error_texts = errors
 
 
 class DeployInvalid(FlowError):
     code, http_status = "invalid_process", 422
 
     def __init__(self, problems):
-        super().__init__(f"{len(problems)} problem(s) in the process files", problems=[str(p) for p in problems])
+        super().__init__(Text("%(n)s problem(s) in the process files", n=len(problems)),
+                         problems=[str(p) for p in problems])
         self.problems = problems
 
 
@@ -57,3 +69,15 @@ class ProcessFailed(FlowError):
     """The process itself failed (a script error, an unknown operator): an incident."""
 
     code, http_status = "process_failed", 422
+
+
+STATUS_WORDS = {"running": Text("running"), "completed": Text("completed"), "cancelled": Text("cancelled"),
+                "suspended": Text("suspended"), "error": Text("error"), "open": Text("open"),
+                "pending": Text("pending"), "sent": Text("sent"), "failed": Text("failed"),
+                "resolved": Text("resolved")}
+
+
+def status_word(status: str | None) -> str | Text:
+    """A stored status as a reader says it ("completed" / "已完成"); the English is the stored word itself,
+    so English messages read as before; an unknown status stays as it is."""
+    return STATUS_WORDS.get(status or "", status or "")

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from service.engine.messages import MESSAGE, SIGNAL, start_events
+from service.i18n import Text
 from service.store import queries
 from service.store.models import Instance, ProcessVersion
 
 from . import audit, request_keys, waits
 from .context import Services
-from .errors import Conflict, FlowError, Forbidden, InstanceFrozen, NotFound
+from .errors import Conflict, FlowError, Forbidden, InstanceFrozen, NotFound, status_word
 from .operators import OperatorContext
 from .settle import engine_errors, settle
 from .unit_of_work import UnitOfWork
@@ -39,7 +40,8 @@ def may_send(services: Services, actor_id: int | None) -> None:
         return
     with services.sessions() as session:
         if not any(queries.is_member(session, actor_id, group) for group in SENDERS):
-            raise Forbidden("only admins and members of 'integrations' (service accounts) send messages and signals")
+            raise Forbidden(Text("only admins and members of 'integrations' (service accounts) send messages "
+                                 "and signals"))
 
 
 class AmbiguousCorrelation(Conflict):
@@ -79,11 +81,14 @@ def deliver(services: Services, instance_id: int, kind: str, name: str, payload:
     with UnitOfWork(services.sessions) as uow:
         instance = uow.session.get(Instance, instance_id)
         if instance is None:
-            raise NotFound(f"no instance {instance_id}")
+            raise NotFound(Text("no instance %(instance_id)s", instance_id=instance_id))
         if instance.status != "running":
-            raise Conflict(f"instance {instance_id} is {instance.status}")
+            raise Conflict(Text("instance %(instance_id)s is %(status)s",
+                                instance_id=instance_id, status=status_word(instance.status)))
         if instance.frozen:
-            raise InstanceFrozen(f"instance {instance_id} is frozen: {instance.frozen_reason or 'no reason given'}")
+            raise InstanceFrozen(Text("instance %(instance_id)s is frozen: %(detail)s",
+                                      instance_id=instance_id,
+                                      detail=instance.frozen_reason or Text("no reason given")))
         _refuse_sealed(instance, payload or {})  # R2: what is sealed stays so, whichever way in
         ctx = OperatorContext.of(services, uow.session, instance, now)
         with engine_errors():
@@ -113,13 +118,15 @@ def correlate(services: Services, name: str, correlation: Correlation, payload: 
         deliver(services, candidates[0], MESSAGE, name, payload, actor_id, request_key, done.as_facts())
         return done
     if correlation.instance_id is not None:
-        raise NotFound(f"instance {correlation.instance_id} is not waiting for message {name!r}")
+        raise NotFound(Text("instance %(instance_id)s is not waiting for message %(name)r",
+                            instance_id=correlation.instance_id, name=name))
     starters = _starting_processes(services, MESSAGE, name)
     if not starters:
-        raise NotFound(f"nothing waits for message {name!r}: no instance matches, and no process starts with it")
+        raise NotFound(Text("nothing waits for message %(name)r: no instance matches, and no process starts with it",
+                            name=name))
     if len(starters) > 1:
-        raise Conflict(f"{len(starters)} processes start with message {name!r} ({', '.join(starters)}); "
-                       f"a message starts one", errors={"process_ids": starters})
+        raise Conflict(Text("%(n)s processes start with message %(name)r (%(names)s); a message starts one",
+                            n=len(starters), name=name, names=', '.join(starters)), errors={"process_ids": starters})
     return _start(services, starters[0], MESSAGE, name, {**correlation.keys, **payload}, correlation.business_key,
                   actor_id, request_key)
 
@@ -138,7 +145,8 @@ def broadcast(services: Services, name: str, payload: dict | None = None, actor_
         waiting = waits.instances_waiting(session, SIGNAL, name)
     starters = _starting_processes(services, SIGNAL, name)
     if not waiting and not starters:
-        raise NotFound(f"nothing waits for signal {name!r}: no instance, and no process starts with it")
+        raise NotFound(Text("nothing waits for signal %(name)r: no instance, and no process starts with it",
+                            name=name))
     delivered, started, skipped = [], [], []
     mark = request_key  # only the first commit marks the reservation
     for instance_id in waiting:

@@ -2,15 +2,23 @@
 
 Why: a person reads these next to the field they filled in. The form names every field (its ``title``)
 and every option (``x-enum-titles``), so the message can use the same words. Only the messages change:
-the errors stay keyed by the field's path, as the API documents.
+the errors stay keyed by the field's path, as the API documents. Each message is a `Text`, rendered in
+the reader's language where it is shown (field titles are the schema's: pass a translated schema for them).
 """
 
 from __future__ import annotations
 
+from service.i18n import Text
+
 NOT_IN_TIME = "could not be checked in time against the form's pattern"
 
-TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole number", "boolean": "yes or no",
-              "array": "a list", "object": "a group of fields", "null": "empty"}
+TYPE_WORDS = {"string": Text("text"), "number": Text("a number"), "integer": Text("a whole number"),
+              "boolean": Text("yes or no"), "array": Text("a list"), "object": Text("a group of fields"),
+              "null": Text("empty")}
+BOUNDS = {"minimum": Text("%(name)s must be %(limit)s or more"),
+          "exclusiveMinimum": Text("%(name)s must be more than %(limit)s"),
+          "maximum": Text("%(name)s must be %(limit)s or less"),
+          "exclusiveMaximum": Text("%(name)s must be less than %(limit)s")}
 
 
 def _number(value) -> str:
@@ -37,31 +45,36 @@ def _property(root: dict, node: dict, key: str) -> dict:
     return {}
 
 
-def _choice(schema: dict, value) -> str:
+def _choice(schema: dict, value) -> str | Text:
     titles = schema.get("x-enum-titles") or {}
     key = ("true" if value else "false") if isinstance(value, bool) else str(value)
     if key in titles:
         return str(titles[key])
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return Text("Yes") if value else Text("No")
     return str(value)
 
 
-def _field(root: dict, path: list) -> tuple[str, dict]:
+def _field(root: dict, path: list) -> tuple[str | Text, dict]:
     """The words a person reads for the field at `path` ("Decision maker 1: Name"), and its schema."""
-    node, prefix, title = _resolve(root, root), "", ""
+    node, entry, title = _resolve(root, root), None, ""
     for step in path:
         if isinstance(step, int):
             items = _resolve(root, node.get("items"))
-            prefix = f"{items.get('title') or node.get('title') or 'Entry'} {step + 1}: "
+            entry = (items.get("title") or node.get("title") or Text("Entry"), step + 1)
             node = items
         else:
             node = _property(root, node, step)
             title = node.get("title") or str(step).replace("_", " ").capitalize()
-    return (prefix + (title or "This form")) if path else "This form", node
+    if not path:
+        return Text("This form"), node
+    name = title or Text("This form")
+    if entry is not None:
+        name = Text("%(entry)s %(n)s: %(field)s", entry=entry[0], n=entry[1], field=name)
+    return name, node
 
 
-def _condition(root: dict, schema_path: list, data_path: list, data) -> tuple[bool, str]:
+def _condition(root: dict, schema_path: list, data_path: list, data) -> tuple[bool, str | Text]:
     """For an error inside an if/then branch: whether the condition's fields were answered, and why it holds."""
     node, here, steps, places, i = _resolve(root, root), data, list(schema_path), list(data_path), 0
     while i < len(steps):
@@ -73,7 +86,7 @@ def _condition(root: dict, schema_path: list, data_path: list, data) -> tuple[bo
                 [(key, rule)] = fields.items()
                 if isinstance(rule, dict) and "const" in rule:
                     chosen = _choice(_resolve(root, (node.get("properties") or {}).get(key, {})), rule["const"])
-                    return answered, f" because you chose “{chosen}”"
+                    return answered, Text(" because you chose “%(choice)s”", choice=chosen)
             return answered, ""
         if step in ("properties", "allOf") and i + 1 < len(steps):
             part = steps[i + 1]
@@ -90,14 +103,14 @@ def _condition(root: dict, schema_path: list, data_path: list, data) -> tuple[bo
     return True, ""
 
 
-def in_words(error, root: dict, data) -> tuple[str, bool]:
+def in_words(error, root: dict, data) -> tuple[Text, bool]:
     """One error as a person reads it, and whether it only follows from an unanswered condition (legal's
     reasons "required" while legal has not chosen yet): such an error is left out when another one is shown."""
     text, answered = _words(error, root, data)
     return text, not answered
 
 
-def _words(error, root: dict, data) -> tuple[str, bool]:
+def _words(error, root: dict, data) -> tuple[Text, bool]:
     path = list(error.absolute_path)
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else ""
@@ -107,36 +120,52 @@ def _words(error, root: dict, data) -> tuple[str, bool]:
     return _sentence(error, name, schema, because), answered
 
 
-def _sentence(error, name: str, schema: dict, because: str) -> str:
+def _sentence(error, name: str | Text, schema: dict, because: str | Text) -> Text:
     kind, limit = error.validator, error.validator_value
     if kind == "required":
-        return f"{name} is required{because}"
+        return Text("%(name)s is required%(because)s", name=name, because=because)
     if kind == "minLength":
-        return f"{name} cannot be empty{because}" if limit == 1 else f"{name} needs at least {limit} characters"
+        return (Text("%(name)s cannot be empty%(because)s", name=name, because=because) if limit == 1
+                else Text("%(name)s needs at least %(n)s characters", name=name, n=limit))
     if kind == "maxLength":
-        return f"{name} can have at most {limit} characters"
-    if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-        bound = {"minimum": "{} or more", "exclusiveMinimum": "more than {}", "maximum": "{} or less",
-                 "exclusiveMaximum": "less than {}"}[kind].format(_number(limit))
-        return f"{name} must be {bound}"
+        return Text("%(name)s can have at most %(n)s characters", name=name, n=limit)
+    if kind in BOUNDS:
+        return Text(BOUNDS[kind].msgid, name=name, limit=_number(limit))
     if kind == "type":
         kinds = limit if isinstance(limit, list) else [limit]
-        return f"{name} must be {' or '.join(TYPE_WORDS.get(k, k) for k in kinds)}"
+        words = [TYPE_WORDS.get(k, k) for k in kinds]
+        either = words[0]
+        for word in words[1:]:
+            either = Text("%(first)s or %(second)s", first=either, second=word)
+        return Text("%(name)s must be %(kind)s", name=name, kind=either)
     if kind == "enum":
-        return f"{name} must be one of: {', '.join(_choice(schema, v) for v in limit)}"
+        choices = _listed([_choice(schema, v) for v in limit])
+        return Text("%(name)s must be one of: %(choices)s", name=name, choices=choices)
     if kind == "const":
-        return f"Please confirm: {name}" if limit is True else f"{name} must be “{_choice(schema, limit)}”"
+        return (Text("Please confirm: %(name)s", name=name) if limit is True
+                else Text("%(name)s must be “%(choice)s”", name=name, choice=_choice(schema, limit)))
     if kind == "format":
-        return f"{name} must be a date (year-month-day)" if limit == "date" else f"{name} is not a valid {limit}"
+        return (Text("%(name)s must be a date (year-month-day)", name=name) if limit == "date"
+                else Text("%(name)s is not a valid %(format)s", name=name, format=limit))
     if kind == "pattern":
-        return f"{name} {NOT_IN_TIME}" if NOT_IN_TIME in error.message else f"{name} does not match the expected format"
+        return (Text("%(name)s could not be checked in time against the form's pattern", name=name)
+                if NOT_IN_TIME in error.message else Text("%(name)s does not match the expected format", name=name))
     if kind in ("minItems", "maxItems"):
-        count = "one entry" if limit == 1 else f"{limit} entries"
-        return f"{name} needs at least {count}" if kind == "minItems" else f"{name} can have at most {count}"
+        if kind == "minItems":
+            return (Text("%(name)s needs at least one entry", name=name) if limit == 1
+                    else Text("%(name)s needs at least %(n)s entries", name=name, n=limit))
+        return (Text("%(name)s can have at most one entry", name=name) if limit == 1
+                else Text("%(name)s can have at most %(n)s entries", name=name, n=limit))
     if kind == "uniqueItems":
-        return f"{name} has the same entry twice"
+        return Text("%(name)s has the same entry twice", name=name)
     if kind == "multipleOf":
-        return f"{name} must be a multiple of {_number(limit)}"
+        return Text("%(name)s must be a multiple of %(n)s", name=name, n=_number(limit))
     if kind == "additionalProperties":
-        return f"{name} has a field this form does not have"
-    return f"{name}: {error.message}"
+        return Text("%(name)s has a field this form does not have", name=name)
+    return Text("%(name)s: %(problem)s", name=name, problem=error.message)
+
+
+
+def _listed(choices: list) -> list | str | Text:
+    """Several options as a list parameter: `Text` joins them in the reader's way (", " / "、")."""
+    return choices if len(choices) > 1 else (choices[0] if choices else "")

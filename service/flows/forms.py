@@ -9,6 +9,7 @@ from __future__ import annotations
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
 from service.engine.form_patterns import PatternTimeout, search
+from service.i18n import Text
 
 from .errors import FormInvalid
 from .form_messages import NOT_IN_TIME, in_words
@@ -47,25 +48,25 @@ BoundedValidator = validators.extend(Draft202012Validator, {"pattern": _pattern,
 def validate(schema: dict | None, data: dict) -> None:
     """Raises `FormInvalid` naming every field in error; a task without a form takes no data."""
     if not isinstance(data, dict):
-        raise FormInvalid("the form data must be a JSON object", {"": ["must be an object"]})
+        raise FormInvalid(Text("the form data must be a JSON object"), {"": [Text("must be an object")]})
     if schema is None:
         if data:
-            raise FormInvalid("this task has no form", {key: ["this task takes no data"] for key in data})
+            raise FormInvalid(Text("this task has no form"), {key: [Text("this task takes no data")] for key in data})
         return
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str | Text]] = {}
     declared = set(schema.get("properties", {}))
     if schema.get("additionalProperties") is not True:
         for key in sorted(set(data) - declared):
-            errors[key] = ["not a field of this form"]
+            errors[key] = [Text("not a field of this form")]
     found = [(_field_of(error), *in_words(error, schema, data))
              for error in sorted(_validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.path])]
     shown = [row for row in found if not row[2]] or found
     for field, text, _ in shown:
-        if text not in errors.get(field, []):
+        if str(text) not in [str(seen) for seen in errors.get(field, [])]:
             errors.setdefault(field, []).append(text)
     if errors:
-        raise FormInvalid("Please correct the field marked below." if len(errors) == 1
-                          else f"Please correct the {len(errors)} fields marked below.", errors)
+        raise FormInvalid(Text("Please correct the field marked below.") if len(errors) == 1
+                          else Text("Please correct the %(n)s fields marked below.", n=len(errors)), errors)
 
 
 _validators: dict[int, tuple[dict, Draft202012Validator]] = {}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.i18n import Text
 from service.store.models import AuditEvent, Instance, User
 
 from . import org
@@ -30,17 +31,17 @@ from .visibility import ADMIN_GROUP, groups_of
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    reason: str = ""
+    reason: str | Text = ""
 
     def __bool__(self) -> bool:
         return self.allowed
 
 
-def _owner_name(session: Session, instance: Instance) -> str:
+def _owner_name(session: Session, instance: Instance) -> str | Text:
     if instance.started_by is None:
-        return "nobody (it was started by the service)"
+        return Text("nobody (it was started by the service)")
     name = session.scalar(select(User.display_name).where(User.id == instance.started_by))
-    return name or f"user {instance.started_by}"
+    return name or Text("user %(user_id)s", user_id=instance.started_by)
 
 
 def _manages_owner(session: Session, user_id: int, instance: Instance) -> bool:
@@ -52,24 +53,25 @@ def may_freeze(session: Session, user_id: int, instance: Instance, groups: list[
     mine = groups if groups is not None else groups_of(session, user_id)
     if ADMIN_GROUP in mine or _manages_owner(session, user_id, instance):
         return Decision(True)
-    return Decision(False, f"only a manager of the project's owner ({_owner_name(session, instance)}) "
-                           "or an admin can freeze it")
+    return Decision(False, Text("only a manager of the project's owner (%(owner)s) or an admin can freeze it",
+                                owner=_owner_name(session, instance)))
 
 
 def may_release(session: Session, user_id: int, instance: Instance, groups: list[str] | None = None) -> Decision:
     """A process freeze: its release group. A manual freeze: the owner's managers and admins."""
     mine = groups if groups is not None else groups_of(session, user_id)
     if not instance.frozen:
-        return Decision(False, f"instance {instance.id} is not frozen")
+        return Decision(False, Text("instance %(instance_id)s is not frozen", instance_id=instance.id))
     if instance.release_group:
         if instance.release_group in mine:
             return Decision(True)
-        return Decision(False, f"only {instance.release_group!r} can release this instance "
-                               f"({instance.frozen_reason})")
+        return Decision(False, Text("only %(group)r can release this instance (%(reason)s)",
+                                    group=instance.release_group, reason=instance.frozen_reason))
     if ADMIN_GROUP in mine or _manages_owner(session, user_id, instance):
         return Decision(True)
-    return Decision(False, f"only a manager of the project's owner ({_owner_name(session, instance)}) or an admin "
-                           f"can release this freeze ({instance.frozen_reason})")
+    return Decision(False, Text("only a manager of the project's owner (%(owner)s) or an admin can release this "
+                                "freeze (%(reason)s)", owner=_owner_name(session, instance),
+                                reason=instance.frozen_reason))
 
 
 MAX_REBIND_LENGTH = 200  # a knowledge-base version (`kb_product.current_version`)
@@ -91,9 +93,10 @@ def check_release_data(session: Session, instance: Instance, data: dict) -> None
     offered, errors = rebind_offer(session, instance), {}
     for key, value in data.items():
         if key not in offered:
-            errors[key] = ["this freeze offers nothing to set here" if not offered
-                           else f"a release may set only {', '.join(sorted(offered))}"]
+            errors[key] = [Text("this freeze offers nothing to set here") if not offered
+                           else Text("a release may set only %(names)s", names=', '.join(sorted(offered)))]
         elif not isinstance(value, str) or not 0 < len(value) <= MAX_REBIND_LENGTH:
-            errors[key] = [f"must be a text of 1 to {MAX_REBIND_LENGTH} characters"]
+            errors[key] = [Text("must be a text of 1 to %(n)s characters",
+                                n=MAX_REBIND_LENGTH)]
     if errors:
-        raise FormInvalid("the release data is invalid", errors)
+        raise FormInvalid(Text("the release data is invalid"), errors)

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from service.engine import repair
 from service.engine.errors import StepLimitExceeded
+from service.i18n import Text, text_json
 from service.store.models import Incident, Instance, Task
 
 from . import audit, operation_rules, recipients, request_keys, visibility
 from .context import Services
-from .errors import Conflict, FormInvalid, NotFound, ProcessFailed
+from .errors import Conflict, FormInvalid, NotFound, ProcessFailed, status_word
 from .operators import OperatorContext
 from .operators.fanout import notification_rows
 from .settle import engine_errors, log_timer, settle
@@ -107,11 +108,12 @@ def _tell_owners(services: Services, session: Session, instance: Instance, incid
     groups = operation_rules.owners_of(services.library.get(instance.process_version.content_hash))
     people = {p.id: p for g in groups for p in recipients.group_members(session, g, services.people) if p.active}
     ctx = OperatorContext.of(services, session, instance, now)
-    where = incident.element_name or incident.element_id or "a step"
-    subject = f"{instance.process_version.name} stopped at {where}"
-    payload = {"subject": subject[:300], "element_id": incident.element_id, "kind": "incident",
+    where = incident.element_name or incident.element_id or Text("a step")
+    subject = Text("%(process)s stopped at %(step)s", process=instance.process_version.name, step=where)
+    payload = {"subject": str(subject)[:300], "subject_text": text_json(subject),
+               "element_id": incident.element_id, "kind": "incident",
                "link": f"{OPERATIONS_PAGE}?incident={incident.id}",
-               "body": {"instance": instance.id, "step": where, "error": incident.message}}
+               "body": {"instance": instance.id, "step": str(where), "error": incident.message}}
     notification_rows(ctx, list(people.values()), topic="incident", payload=payload, key=f"incident:{incident.id}")
     return ctx.write_outbox()
 
@@ -125,10 +127,11 @@ def opened_by_completion(services: Services, error: ProcessFailed, task_id: int,
     incident_id = record(services, instance_id, error, trigger, request_key)
     with services.sessions() as session:
         incident = session.get(Incident, incident_id)
-        where = incident.element_name or incident.element_id or "a later step"
+        where = incident.element_name or incident.element_id or Text("a later step")
     stopped = IncidentOpened(
-        f"Your answers were saved, but the process stopped at {where}: {error.message}. "
-        "The process's owners were told; the task stays open until they fix it.",
+        Text("Your answers were saved, but the process stopped at %(step)s: %(problem)s. "
+             "The process's owners were told; the task stays open until they fix it.", step=where,
+             problem=error.message),
         errors=error.details.get("errors") or {}, incident_id=incident_id, instance_id=instance_id)
     stopped.__cause__ = error
     return stopped
@@ -149,7 +152,7 @@ def skip(services: Services, incident_id: int, actor_id: int | None, reason: str
 def _repair(services: Services, incident_id: int, actor_id: int | None, reason: str, expected_version: int | None,
             action: str, corrections: dict, skip_data: dict | None) -> Incident:
     if not (reason or "").strip():
-        raise FormInvalid("say why", {"reason": ["say why, in a few words (the audit log keeps it)"]})
+        raise FormInvalid(Text("say why"), {"reason": [Text("say why, in a few words (the audit log keeps it)")]})
     now, failed_at = services.clock(), None
     try:
         with UnitOfWork(services.sessions) as uow:
@@ -177,13 +180,16 @@ def _open_for(services: Services, session: Session, incident_id: int, actor_id: 
     instance = session.get(Instance, incident.instance_id) if incident is not None else None
     if instance is None or (actor_id is not None and not operation_rules.can_see(session, services, actor_id,
                                                                                  instance)):
-        raise NotFound(f"no incident {incident_id} that you can see")
+        raise NotFound(Text("no incident %(incident_id)s that you can see", incident_id=incident_id))
     operation_rules.may_operate(session, services, actor_id, instance, action)
     if incident.status != "open":
-        raise Conflict(f"incident {incident_id} is already {incident.status} ({incident.resolution})")
+        raise Conflict(Text("incident %(incident_id)s is already %(status)s (%(resolution)s)",
+                            incident_id=incident_id, status=status_word(incident.status),
+                            resolution=incident.resolution))
     if expected_version is not None and instance.row_version != expected_version:
-        raise Conflict(f"instance {instance.id} changed (version {instance.row_version}, you sent "
-                       f"{expected_version}); reload and look again")
+        raise Conflict(Text("instance %(instance_id)s changed (version %(row_version)s, you sent "
+                            "%(expected_version)s); reload and look again", instance_id=instance.id,
+                            row_version=instance.row_version, expected_version=expected_version))
     return incident, instance
 
 
@@ -205,7 +211,8 @@ def _replay(services: Services, uow: UnitOfWork, instance: Instance, incident: I
     if trigger.get("kind") == "complete_task":
         task = uow.session.get(Task, trigger["task_id"])
         if task is None or task.status != "open":
-            raise Conflict(f"the task of this incident is no longer open ({task.status if task else 'gone'})")
+            raise Conflict(Text("the task of this incident is no longer open (%(detail)s)",
+                                detail=task.status if task else Text("gone")))
         open_rows = {row.engine_task_id: row for row in uow.session.scalars(
             select(Task).where(Task.instance_id == instance.id, Task.status == "open"))}
         run_completion(services, uow, instance, task, trigger["actor_id"], trigger.get("data") or {}, now,
@@ -295,5 +302,5 @@ def _may_see(services: Services, session: Session, actor_id: int, incident: Inci
 def get(services: Services, session: Session, actor_id: int, incident_id: int) -> Incident:
     incident = session.get(Incident, incident_id)
     if incident is None or not _may_see(services, session, actor_id, incident):
-        raise NotFound(f"no incident {incident_id} that you can see")
+        raise NotFound(Text("no incident %(incident_id)s that you can see", incident_id=incident_id))
     return incident

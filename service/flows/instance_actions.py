@@ -17,11 +17,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.i18n import Text, text_json
 from service.store.models import AuditEvent, Instance, Task, User
 
 from . import audit, incidents, operation_rules, waits
 from .context import Services
-from .errors import Conflict, FormInvalid, NotFound
+from .errors import Conflict, FormInvalid, NotFound, status_word
 from .instances import InstanceResult, _fire_overdue, _result
 from .operators import OperatorContext
 from .operators.fanout import notification_rows
@@ -36,9 +37,10 @@ MAX_REASON = 2000
 def _reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if not text:
-        raise FormInvalid("a reason is required", {"reason": ["say why (it goes into the instance's log)"]})
+        raise FormInvalid(Text("a reason is required"), {"reason": [Text("say why (it goes into the instance's log)")]})
     if len(text) > MAX_REASON:
-        raise FormInvalid("the reason is too long", {"reason": [f"at most {MAX_REASON} characters"]})
+        raise FormInvalid(Text("the reason is too long"), {"reason": [Text("at most %(n)s characters",
+                                                                     n=MAX_REASON)]})
     return text
 
 
@@ -46,10 +48,12 @@ def _load(uow: UnitOfWork, services: Services, instance_id: int, actor_id: int |
           expected_version: int | None) -> Instance:
     instance = uow.session.get(Instance, instance_id)
     if instance is None:
-        raise NotFound(f"no instance {instance_id}")
+        raise NotFound(Text("no instance %(instance_id)s", instance_id=instance_id))
     operation_rules.may_operate(uow.session, services, actor_id, instance, action)
     if expected_version is not None and instance.row_version != expected_version:
-        raise Conflict(f"instance {instance_id} changed (version {instance.row_version}, you sent {expected_version})")
+        raise Conflict(Text("instance %(instance_id)s changed (version %(row_version)s, you sent %(expected_version)s)",
+                            instance_id=instance_id, row_version=instance.row_version,
+                            expected_version=expected_version))
     return instance
 
 
@@ -61,7 +65,8 @@ def cancel(services: Services, instance_id: int, actor_id: int | None, reason: s
         session = uow.session
         instance = _load(uow, services, instance_id, actor_id, "cancel", expected_version)
         if instance.status not in CANCELLABLE:
-            raise Conflict(f"instance {instance_id} is {instance.status}: it can no longer be cancelled")
+            raise Conflict(Text("instance %(instance_id)s is %(status)s: it can no longer be cancelled",
+                                instance_id=instance_id, status=status_word(instance.status)))
         was = instance.status
         ctx = OperatorContext.of(services, session, instance, now)
         with engine_errors():
@@ -98,10 +103,14 @@ def _tell_assignees(ctx: OperatorContext, session: Session, instance: Instance, 
     if not people:
         return
     who = session.scalar(select(User.display_name).where(User.id == actor_id)) if actor_id else "the service"
-    subject = f"Cancelled: {instance.process_id} #{instance.id} ({instance.data.get('customer') or ''})".strip()
+    customer = instance.data.get("customer") or ""
+    subject = (Text("Cancelled: %(process)s #%(instance_id)s (%(customer)s)", process=instance.process_id,
+                    instance_id=instance.id, customer=customer) if customer
+               else Text("Cancelled: %(process)s #%(instance_id)s", process=instance.process_id,
+                         instance_id=instance.id))
     notification_rows(ctx, people, topic="notify", key=f"cancelled:{instance.id}", payload={
-        "subject": subject.replace(" ()", "")[:300], "kind": "notify", "element_id": None,
-        "body": {"reason": reason, "cancelled_by": who}, "link": f"/instances/{instance.id}"})
+        "subject": str(subject).strip()[:300], "subject_text": text_json(subject), "kind": "notify",
+        "element_id": None, "body": {"reason": reason, "cancelled_by": who}, "link": f"/instances/{instance.id}"})
 
 
 def suspend(services: Services, instance_id: int, actor_id: int | None, reason: str,
@@ -111,7 +120,8 @@ def suspend(services: Services, instance_id: int, actor_id: int | None, reason: 
     with UnitOfWork(services.sessions) as uow:
         instance = _load(uow, services, instance_id, actor_id, "suspend", expected_version)
         if instance.status != "running":
-            raise Conflict(f"instance {instance_id} is {instance.status}: only a running instance can be suspended")
+            raise Conflict(Text("instance %(instance_id)s is %(status)s: only a running instance can be suspended",
+                                instance_id=instance_id, status=status_word(instance.status)))
         instance.status, instance.next_wakeup_at, instance.updated_at = "suspended", None, now
         audit.record(uow.session, now, "instance_suspended", instance_id=instance.id, actor_id=actor_id,
                      reason=reason, frozen=instance.frozen)
@@ -126,7 +136,8 @@ def resume(services: Services, instance_id: int, actor_id: int | None, reason: s
     with UnitOfWork(services.sessions) as uow:
         instance = _load(uow, services, instance_id, actor_id, "resume", expected_version)
         if instance.status != "suspended":
-            raise Conflict(f"instance {instance_id} is {instance.status}: only a suspended instance can be resumed")
+            raise Conflict(Text("instance %(instance_id)s is %(status)s: only a suspended instance can be resumed",
+                                instance_id=instance_id, status=status_word(instance.status)))
         instance.status = "running"
         audit.record(uow.session, now, "instance_resumed", instance_id=instance.id, actor_id=actor_id,
                      reason=reason)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
+from service.i18n import Text
 from service.store import queries
 from service.store.models import Instance, Task, User
 
@@ -26,7 +27,7 @@ from . import (
     visibility,
 )
 from .context import Services
-from .errors import Conflict, Forbidden, FormInvalid, InstanceFrozen, NotFound, ProcessFailed
+from .errors import Conflict, Forbidden, FormInvalid, InstanceFrozen, NotFound, ProcessFailed, status_word
 from .names import split_names
 from .operators import OperatorContext
 from .settle import engine_errors, json_safe, log_timer, schedule_after_commit, settle
@@ -61,7 +62,7 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
     with UnitOfWork(services.sessions) as uow:
         version = queries.latest_version(uow.session, process_id)
         if version is None:
-            raise NotFound(f"no process {process_id!r} is deployed")
+            raise NotFound(Text("no process %(process_id)r is deployed", process_id=process_id))
         parsed = versions.load(services, version)
         if by_event is None:
             permissions.may_start(uow.session, parsed, process_id, actor_id, now)  # 403 before any 422
@@ -121,11 +122,13 @@ def _still_open(uow: UnitOfWork, task: Task | None, task_id: int, expected_versi
     to know), checked in this transaction rather than in one of the caller's own.
     """
     if task is None or (seen_by is not None and not visibility.can_see_task(uow.session, seen_by, task)):
-        raise NotFound(f"no task {task_id} that you can see" if seen_by is not None else f"no task {task_id}")
+        raise NotFound(Text("no task %(task_id)s that you can see", task_id=task_id) if seen_by is not None
+                       else Text("no task %(task_id)s", task_id=task_id))
     if expected_version is not None and task.row_version != expected_version:
-        raise Conflict(f"task {task_id} changed (version {task.row_version}, you sent {expected_version})")
+        raise Conflict(Text("task %(task_id)s changed (version %(row_version)s, you sent %(expected_version)s)",
+                            task_id=task_id, row_version=task.row_version, expected_version=expected_version))
     if task.status != "open":
-        raise Conflict(f"task {task_id} is already {task.status}")
+        raise Conflict(Text("task %(task_id)s is already %(status)s", task_id=task_id, status=status_word(task.status)))
     return task
 
 
@@ -170,10 +173,11 @@ def reassign_task(services: Services, task_id: int, new_assignee_id: int | None,
         task = _open_task(uow, task_id, expected_version)
         permissions.may_reassign(session, services, task, actor_id)
         if new_assignee_id is None:
-            raise FormInvalid("no such active user", {"assignee": ["no active user by this name"]})
+            raise FormInvalid(Text("no such active user"), {"assignee": [Text("no active user by this name")]})
         if not (queries.in_any_group(session, new_assignee_id, task.groups)
                 or org.is_manager_of(session, actor_id, new_assignee_id)):
-            raise Forbidden(f"the new assignee must be in {permissions.group_names(task)} or report to you")
+            raise Forbidden(Text("the new assignee must be in %(group_names)s or report to you",
+                                 group_names=permissions.group_names(task)))
         previous, task.assignee_id = task.assignee_id, new_assignee_id
         audit.record(session, now, "task_reassigned", instance_id=task.instance_id, task_id=task.id,
                      actor_id=actor_id, element_id=task.element_id, previous=previous, assignee=new_assignee_id)
@@ -198,16 +202,22 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
         task = _still_open(uow, task, task_id, expected_version, actor_id if only_visible else None)
         instance = task.instance
         if instance.status == "error":
-            raise incidents.IncidentOpen(f"the process stopped ({instance.error}); nobody can complete its "
-                                         "tasks until its owners retry or skip the failed step")
+            raise incidents.IncidentOpen(Text("the process stopped (%(problem)s); nobody can complete its "
+                                              "tasks until its owners retry or skip the failed step",
+                                              problem=instance.error))
         if instance.status == "suspended":
             from .instance_actions import suspended_reason
 
-            raise Conflict(f"instance {instance.id} is suspended: {suspended_reason(uow.session, instance.id)}")
+            raise Conflict(Text("instance %(instance_id)s is suspended: %(suspended_reason)s",
+                                instance_id=instance.id, suspended_reason=suspended_reason(uow.session, instance.id)))
         if instance.status != "running":
-            raise Conflict(f"instance {instance.id} is {instance.status}: {instance.error or 'nothing can change'}")
+            raise Conflict(Text("instance %(instance_id)s is %(status)s: %(detail)s",
+                                instance_id=instance.id, status=status_word(instance.status),
+                                detail=instance.error or Text("nothing can change")))
         if instance.frozen:
-            raise InstanceFrozen(f"instance {instance.id} is frozen: {instance.frozen_reason or 'no reason given'}")
+            raise InstanceFrozen(Text("instance %(instance_id)s is frozen: %(detail)s",
+                                      instance_id=instance.id,
+                                      detail=instance.frozen_reason or Text("no reason given")))
         permissions.may_complete(uow.session, task, actor_id)
         _refuse_sealed(instance, data)
         parsed = services.library.get(instance.process_version.content_hash)
@@ -263,8 +273,8 @@ def _refuse_sealed(instance: Instance, data: dict) -> None:
     """Sealed sections (R2) are read-only for everyone, whatever the client sends and by whichever way in."""
     sealed = sorted(set(instance.sealed or []).intersection(data))
     if sealed:
-        raise Forbidden(f"{', '.join(sealed)} is sealed: nobody can change it", errors={
-            key: ["sealed after submission; read-only for everyone"] for key in sealed})
+        raise Forbidden(Text("%(names)s is sealed: nobody can change it", names=', '.join(sealed)), errors={
+            key: [Text("sealed after submission; read-only for everyone")] for key in sealed})
 
 
 def _sign_and_seal(uow: UnitOfWork, signer, instance: Instance, task: Task, properties: dict, data: dict,
@@ -306,11 +316,13 @@ class StartEvent:
 def _running(uow: UnitOfWork, instance_id: int, expected_version: int | None = None) -> Instance:
     instance = uow.session.get(Instance, instance_id)
     if instance is None:
-        raise NotFound(f"no instance {instance_id}")
+        raise NotFound(Text("no instance %(instance_id)s", instance_id=instance_id))
     if expected_version is not None and instance.row_version != expected_version:
-        raise Conflict(f"instance {instance_id} changed (version {instance.row_version})")
+        raise Conflict(Text("instance %(instance_id)s changed (version %(row_version)s)",
+                            instance_id=instance_id, row_version=instance.row_version))
     if instance.status != "running":
-        raise Conflict(f"instance {instance_id} is {instance.status}")
+        raise Conflict(Text("instance %(instance_id)s is %(status)s",
+                            instance_id=instance_id, status=status_word(instance.status)))
     return instance
 
 
@@ -329,7 +341,7 @@ def freeze(services: Services, instance_id: int, reason: str, actor_id: int | No
             if not decision:
                 raise Forbidden(decision.reason)
         if instance.frozen:
-            raise Conflict(f"instance {instance_id} is already frozen")
+            raise Conflict(Text("instance %(instance_id)s is already frozen", instance_id=instance_id))
         instance.frozen, instance.frozen_reason, instance.release_group = True, reason, None
         instance.next_wakeup_at, instance.updated_at = None, now
         audit.record(uow.session, now, "instance_frozen", instance_id=instance.id, actor_id=actor_id, reason=reason)
@@ -350,7 +362,7 @@ def release(services: Services, instance_id: int, actor_id: int | None = None,
     with UnitOfWork(services.sessions) as uow:
         instance = _running(uow, instance_id, expected_version)
         if not instance.frozen:
-            raise Conflict(f"instance {instance_id} is not frozen")
+            raise Conflict(Text("instance %(instance_id)s is not frozen", instance_id=instance_id))
         permissions.may_release(uow.session, instance, actor_id)
         _refuse_sealed(instance, data or {})
         freezing.check_release_data(uow.session, instance, data or {})

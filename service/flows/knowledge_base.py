@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.i18n import Text
 from service.store import queries
 from service.store.models import KbProduct, User
 
@@ -40,7 +41,7 @@ def may_set(session: Session, actor_id: int) -> bool:
 
 def check_set(session: Session, actor_id: int) -> None:
     if not may_set(session, actor_id):
-        raise Forbidden("only product owners (group 'product') and admins set knowledge-base versions")
+        raise Forbidden(Text("only product owners (group 'product') and admins set knowledge-base versions"))
 
 
 def products(session: Session) -> list[ProductVersion]:
@@ -54,11 +55,11 @@ def set_version(services: Services, product: str, version: str, actor_id: int) -
     product, version = " ".join(product.split()), version.strip()
     errors = {}
     if not product or len(product) > 200:
-        errors["product"] = ["a product name of 1 to 200 characters"]
+        errors["product"] = [Text("a product name of 1 to 200 characters")]
     if not version or len(version) > 200:
-        errors["version"] = ["a version of 1 to 200 characters, e.g. V3.3-202605 security module"]
+        errors["version"] = [Text("a version of 1 to 200 characters, e.g. V3.3-202605 security module")]
     if errors:
-        raise FormInvalid("not a product version", errors)
+        raise FormInvalid(Text("not a product version"), errors)
     now = services.clock()
     with UnitOfWork(services.sessions) as uow:
         session = uow.session

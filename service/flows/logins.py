@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from service.i18n import Text
 from service.store.models import User
 
 from . import audit
@@ -58,8 +59,9 @@ def check_login(session: Session, username: str, password: str, policy: LockoutP
         user.failed_logins, user.locked_until = 0, None
     if user.locked_until is not None:
         if matches:
-            raise AccountLocked(f"this login is locked after too many failed attempts until "
-                                f"{user.locked_until:%Y-%m-%d %H:%M} UTC; an admin can unlock it sooner")
+            raise AccountLocked(Text("this login is locked after too many failed attempts until %(until)s UTC; "
+                                     "an admin can unlock it sooner",
+                                     until=user.locked_until.strftime("%Y-%m-%d %H:%M")))
         return None
     if matches:
         if user.failed_logins or session.is_modified(user):
@@ -87,7 +89,7 @@ def unlock(session: Session, user_id: int, actor_id: int, now: datetime) -> User
     """An admin lifts a lock (and the failure count) before it runs out."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"no person {user_id}")
+        raise NotFound(Text("no person %(user_id)s", user_id=user_id))
     audit.record(session, now, "login_unlocked", actor_id=actor_id, user_id=user.id,
                  failures=user.failed_logins, was_locked_until=user.locked_until)
     user.failed_logins, user.locked_until = 0, None

@@ -14,11 +14,12 @@ from sqlalchemy import delete, select
 
 from service.engine import migration
 from service.engine.messages import catches_any
+from service.i18n import Text
 from service.store.models import Instance, ProcessVersion, WaitingEvent
 
 from . import audit, operation_rules, versions, visibility
 from .context import Services
-from .errors import Conflict, FlowError, Forbidden, FormInvalid, NotFound
+from .errors import Conflict, FlowError, Forbidden, FormInvalid, NotFound, status_word
 from .operators import OperatorContext
 from .projection import open_task_rows
 from .settle import engine_errors, settle
@@ -50,13 +51,15 @@ def _target(session, process_id: str, version: int) -> ProcessVersion:
     target = session.scalar(select(ProcessVersion).where(ProcessVersion.process_id == process_id,
                                                          ProcessVersion.version == version))
     if target is None:
-        raise NotFound(f"process {process_id} has no version {version}")
+        raise NotFound(Text("process %(process_id)s has no version %(version)s",
+                            process_id=process_id, version=version))
     return target
 
 
 def _unfinished(instance: Instance) -> None:
     if instance.status not in UNFINISHED:
-        raise Conflict(f"instance {instance.id} is {instance.status}: there is nothing left to migrate")
+        raise Conflict(Text("instance %(instance_id)s is %(status)s: there is nothing left to migrate",
+                            instance_id=instance.id, status=status_word(instance.status)))
 
 
 def _steps(services: Services, instance: Instance, target: ProcessVersion, mapping: dict[str, str]):
@@ -80,7 +83,7 @@ def plan(services: Services, instance_id: int, to_version: int, mapping: dict[st
     with services.sessions() as session:
         instance = session.get(Instance, instance_id)
         if instance is None:
-            raise NotFound(f"no instance {instance_id}")
+            raise NotFound(Text("no instance %(instance_id)s", instance_id=instance_id))
         operation_rules.may_operate(session, services, actor_id, instance, "migrate")
         _unfinished(instance)
         target = _target(session, instance.process_id, to_version)
@@ -92,7 +95,8 @@ def refusal(steps: list[migration.Step]) -> FormInvalid:
     for step in steps:
         if not step.ok:
             errors.setdefault(step.element_id or "to_version", []).append(step.problem)
-    return FormInvalid(f"{sum(len(v) for v in errors.values())} element(s) do not map onto the new version", errors)
+    return FormInvalid(Text("%(n)s element(s) do not map onto the new version",
+                            n=sum(len(v) for v in errors.values())), errors)
 
 
 def migrate(services: Services, instance_id: int, to_version: int, mapping: dict[str, str] | None,
@@ -103,9 +107,10 @@ def migrate(services: Services, instance_id: int, to_version: int, mapping: dict
         session = uow.session
         instance = session.get(Instance, instance_id)
         if instance is None:
-            raise NotFound(f"no instance {instance_id}")
+            raise NotFound(Text("no instance %(instance_id)s", instance_id=instance_id))
         if expected_version is not None and instance.row_version != expected_version:
-            raise Conflict(f"instance {instance_id} changed (version {instance.row_version})")
+            raise Conflict(Text("instance %(instance_id)s changed (version %(row_version)s)",
+                                instance_id=instance_id, row_version=instance.row_version))
         operation_rules.may_operate(session, services, actor_id, instance, "migrate")
         _unfinished(instance)
         target = _target(session, instance.process_id, to_version)
@@ -149,8 +154,9 @@ def check_batch(services: Services, process_id: str, from_version: int, actor_id
             return
         owners = operation_rules.owners_of(services.library.get(source.content_hash))
         if not set(groups) & set(owners):
-            raise Forbidden(f"only admins or the process's owners ({', '.join(owners)}) can migrate "
-                            f"version {from_version} of {process_id}")
+            raise Forbidden(Text("only admins or the process's owners (%(names)s) can migrate "
+                                 "version %(from_version)s of %(process_id)s",
+                                 names=', '.join(owners), from_version=from_version, process_id=process_id))
 
 
 def migrate_all(services: Services, process_id: str, from_version: int, to_version: int,

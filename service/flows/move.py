@@ -8,10 +8,11 @@ waits follow (`settle`), and the log says who moved it, from where to where, and
 from __future__ import annotations
 
 from service.engine import modify
+from service.i18n import Text
 
 from . import audit
 from .context import Services
-from .errors import Conflict, FormInvalid
+from .errors import Conflict, FormInvalid, status_word
 from .instance_actions import _load, _reason
 from .instances import InstanceResult, _refuse_sealed, _result
 from .operators import OperatorContext
@@ -24,11 +25,12 @@ def move(services: Services, instance_id: int, actor_id: int | None, reason: str
     """Cancels the token at `from_element` and starts one at `to_element`, with the token's data plus `data`."""
     reason, now = _reason(reason), services.clock()
     if data is not None and not isinstance(data, dict):
-        raise FormInvalid("data must be an object", {"data": ["an object of names and values"]})
+        raise FormInvalid(Text("data must be an object"), {"data": [Text("an object of names and values")]})
     with UnitOfWork(services.sessions) as uow:
         instance = _load(uow, services, instance_id, actor_id, "move", expected_version)
         if instance.status != "running":
-            raise Conflict(f"instance {instance_id} is {instance.status}: only a running instance's tokens move")
+            raise Conflict(Text("instance %(instance_id)s is %(status)s: only a running instance's tokens move",
+                                instance_id=instance_id, status=status_word(instance.status)))
         _refuse_sealed(instance, data or {})
         ctx = OperatorContext.of(services, uow.session, instance, now)
         with engine_errors():
@@ -36,8 +38,8 @@ def move(services: Services, instance_id: int, actor_id: int | None, reason: str
             try:
                 planned = modify.plan(workflow, from_element, to_element)
             except modify.MoveRefused as refused:
-                raise FormInvalid(f"this move cannot be made safely: {refused}", {"to": [str(refused)]}) \
-                    from refused
+                raise FormInvalid(Text("this move cannot be made safely: %(refused)s", refused=str(refused)),
+                                  {"to": [str(refused)]}) from refused
             modify.apply(planned, data)
             services.engine.run(workflow, ctx)
         audit.record(uow.session, now, "token_moved", instance_id=instance.id, actor_id=actor_id, reason=reason,

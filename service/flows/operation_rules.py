@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from service.i18n import Text
 from service.store.models import Instance
 
 from . import org, visibility
@@ -37,9 +38,14 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "retry": (ADMINS, PROCESS_OWNERS),
     "skip": (ADMINS, PROCESS_OWNERS),
 }
-ADMIN_ACTIONS = {"resend": "resend deliveries"}  # actions on the service, not on one instance: admins only
-VERBS = {"cancel": "cancel", "suspend": "suspend", "resume": "resume", "move": "move a token of",
-         "migrate": "migrate", "retry": "retry an incident of", "skip": "skip a step of"}
+ADMIN_ACTIONS = {"resend": Text("only admins can resend deliveries")}  # on the service, not one instance
+REFUSALS = {"cancel": Text("only %(who)s can cancel this instance"),
+            "suspend": Text("only %(who)s can suspend this instance"),
+            "resume": Text("only %(who)s can resume this instance"),
+            "move": Text("only %(who)s can move a token of this instance"),
+            "migrate": Text("only %(who)s can migrate this instance"),
+            "retry": Text("only %(who)s can retry an incident of this instance"),
+            "skip": Text("only %(who)s can skip a step of this instance")}
 
 
 def owners_of(parsed) -> list[str]:
@@ -74,20 +80,23 @@ def may_operate(session: Session, services: Services, actor_id: int | None, inst
                 action: str) -> None:
     """Raises `Forbidden` naming who may, if the actor may not take `action` on `instance`."""
     if not allowed(session, services, actor_id, instance, action):
-        who = " or ".join(_describe(services, instance, role) for role in ACTIONS[action])
-        raise Forbidden(f"only {who} can {VERBS[action]} this instance")
+        who = None
+        for role in ACTIONS[action]:
+            part = _describe(services, instance, role)
+            who = part if who is None else Text("%(first)s or %(second)s", first=who, second=part)
+        raise Forbidden(Text(REFUSALS[action].msgid, who=who))
 
 
-def _describe(services: Services, instance: Instance, role: str) -> str:
+def _describe(services: Services, instance: Instance, role: str) -> Text:
     if role == PROCESS_OWNERS:
-        return "the process's owners (" + ", ".join(_owners(services, instance)) + ")"
-    return {ADMINS: "admins", OWNER_MANAGERS: "a manager of whoever started it"}[role]
+        return Text("the process's owners (%(names)s)", names=", ".join(_owners(services, instance)))
+    return {ADMINS: Text("admins"), OWNER_MANAGERS: Text("a manager of whoever started it")}[role]
 
 
 def may_admin(session: Session, actor_id: int | None, action: str) -> None:
     """Actions not tied to an instance (resending deliveries): admins, or the service itself."""
     if actor_id is not None and visibility.ADMIN_GROUP not in visibility.groups_of(session, actor_id):
-        raise Forbidden(f"only admins can {ADMIN_ACTIONS[action]}")
+        raise Forbidden(ADMIN_ACTIONS[action])
 
 
 def can_see(session: Session, services: Services, actor_id: int, instance: Instance) -> bool:
@@ -101,5 +110,5 @@ def check_operate(services: Services, instance_id: int, actor_id: int, action: s
     with services.sessions() as session:
         instance = session.get(Instance, instance_id)
         if instance is None or not can_see(session, services, actor_id, instance):
-            raise NotFound(f"no instance {instance_id} that you can see")
+            raise NotFound(Text("no instance %(instance_id)s that you can see", instance_id=instance_id))
         may_operate(session, services, actor_id, instance, action)

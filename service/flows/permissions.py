@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.i18n import Text
 from service.store import queries
 from service.store.models import Instance, Task, User
 
@@ -26,7 +27,7 @@ def may_start(session: Session, parsed, process_id: str, actor_id: int | None, n
     """The diagram says who starts it (its start event's lane); a start guard may still hold someone back."""
     lane = parsed.start_lane
     if actor_id is not None and lane and not queries.is_member(session, actor_id, lane):
-        raise Forbidden(f"only {lane!r} can start {process_id}")
+        raise Forbidden(Text("only %(lane)r can start %(process_id)s", lane=lane, process_id=process_id))
     for name in split_names(parsed.properties.get("start_guard")):
         guard = discipline.GUARDS.get(name)
         if guard is None:
@@ -43,20 +44,22 @@ def may_complete(session: Session, task: Task, actor_id: int) -> None:
     if task.assignee_id == actor_id:
         return
     if task.assignee_id is None:
-        raise Forbidden(f"nobody holds this task yet: a member of {group_names(task)} claims it first, "
-                        "then completes it")
-    raise Forbidden(f"{_holder(session, task)} holds this task: only they can complete it "
-                    "(a manager of theirs can reassign it)")
+        raise Forbidden(Text("nobody holds this task yet: a member of %(group_names)s claims it first, "
+                             "then completes it",
+                             group_names=group_names(task)))
+    raise Forbidden(Text("%(holder)s holds this task: only they can complete it (a manager of theirs can reassign it)",
+                         holder=_holder(session, task)))
 
 
 def may_claim(session: Session, task: Task, actor_id: int) -> None:
     if task.assignee_id == actor_id:
         return
     if not queries.in_any_group(session, actor_id, task.groups):
-        raise Forbidden(f"only members of {group_names(task)} can claim this task")
+        raise Forbidden(Text("only members of %(group_names)s can claim this task",
+                             group_names=group_names(task)))
     if task.assignee_id is not None:
-        raise Forbidden(f"{_holder(session, task)} holds this task already: ask them to hand it back, "
-                        "or a manager of theirs to reassign it")
+        raise Forbidden(Text("%(holder)s holds this task already: ask them to hand it back, "
+                             "or a manager of theirs to reassign it", holder=_holder(session, task)))
 
 
 def group_names(task: Task) -> str:
@@ -68,8 +71,9 @@ def may_unclaim(session: Session, task: Task, actor_id: int) -> None:
     if task.assignee_id == actor_id:
         return
     if task.assignee_id is None:
-        raise Forbidden("nobody holds this task: there is nothing to hand back")
-    raise Forbidden(f"{_holder(session, task)} holds this task: only they can hand it back")
+        raise Forbidden(Text("nobody holds this task: there is nothing to hand back"))
+    raise Forbidden(Text("%(holder)s holds this task: only they can hand it back",
+                         holder=_holder(session, task)))
 
 
 def may_reassign(session: Session, services: Services, task: Task, actor_id: int) -> None:
@@ -77,7 +81,7 @@ def may_reassign(session: Session, services: Services, task: Task, actor_id: int
     holders = [task.assignee_id] if task.assignee_id else [
         u.id for group in task.groups for u in recipients.group_members(session, group, services.people)]
     if not any(org.is_manager_of(session, actor_id, holder) for holder in holders):
-        raise Forbidden("only a manager of the person holding the task (or of its group) can reassign it")
+        raise Forbidden(Text("only a manager of the person holding the task (or of its group) can reassign it"))
 
 
 def may_release(session: Session, instance: Instance, actor_id: int | None) -> None:
@@ -93,7 +97,7 @@ def check_start(services: Services, process_id: str, actor_id: int) -> None:
     with services.sessions() as session:
         version = queries.latest_version(session, process_id)
         if version is None:
-            raise NotFound(f"no process {process_id!r} is deployed")
+            raise NotFound(Text("no process %(process_id)r is deployed", process_id=process_id))
         may_start(session, versions.load(services, version), process_id, actor_id, services.clock())
 
 
@@ -110,7 +114,7 @@ def check_task(services: Services, action: str, task_id: int, actor_id: int) -> 
     with services.sessions() as session:
         task = session.get(Task, task_id)
         if task is None or not visibility.can_see_task(session, actor_id, task):
-            raise NotFound(f"no task {task_id} that you can see")
+            raise NotFound(Text("no task %(task_id)s that you can see", task_id=task_id))
         if task.status == "open":  # a closed task is a 409 from the use case, whoever asks
             TASK_RULES[action](session, services, task, actor_id)
 
@@ -119,5 +123,5 @@ def check_release(services: Services, instance_id: int, actor_id: int) -> None:
     with services.sessions() as session:
         instance = session.get(Instance, instance_id)
         if instance is None or not visibility.can_see_instance(session, actor_id, instance):
-            raise NotFound(f"no instance {instance_id} that you can see")
+            raise NotFound(Text("no instance %(instance_id)s that you can see", instance_id=instance_id))
         may_release(session, instance, actor_id)

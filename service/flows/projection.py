@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from service.engine.runner import Snapshot
 from service.engine.tasks import UserTaskState
+from service.i18n import Text
 from service.store.models import Instance, Task, TaskGroup, User
 
 from .errors import Conflict
@@ -111,7 +112,8 @@ def _close(session: Session, row: Task, status: str, now: datetime, completed_by
     result = session.connection().execute(CLOSE, {"task_id": row.id, "seen_version": row.row_version,
                                                   "new_status": status, "done_at": now, "done_by": completed_by})
     if result.rowcount != 1:
-        raise Conflict(f"task {row.id} was changed by someone else; reload and retry")
+        raise Conflict(Text("task %(row_id)s was changed by someone else; reload and retry",
+                            row_id=row.id))
     values = {"status": status, "completed_at": now, "row_version": row.row_version + 1}
     if completed_by is not None:
         values["completed_by"] = completed_by

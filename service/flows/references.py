@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from service.i18n import Text
 from service.store.models import Customer, Instance
 
 from . import visibility
@@ -36,7 +37,7 @@ def _customer(session: Session, value: int, actor_id: int | None, process_id: st
     return session.get(Customer, value) is not None
 
 
-KINDS = {"instance": (_instance, "project"), "customer": (_customer, "customer")}
+KINDS = {"instance": (_instance, Text("project")), "customer": (_customer, Text("customer"))}
 
 
 def referencing_fields(schema: dict | None) -> dict[str, str]:
@@ -62,6 +63,6 @@ def check(session: Session, schema: dict | None, data: dict, actor_id: int | Non
         value = data[name]
         if not (isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
                 and exists(session, value, actor_id, process_id or None)):
-            errors[name] = [f"no {noun} {value!r} that you can see"]
+            errors[name] = [Text("no %(noun)s %(detail)r that you can see", noun=noun, detail=value)]
     if errors:
-        raise FormInvalid("the form names records you cannot see", errors)
+        raise FormInvalid(Text("the form names records you cannot see"), errors)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from service.i18n import Text
 from service.store.models import IdempotencyKey
 
 from .errors import Conflict
@@ -33,8 +34,8 @@ def record_committed(session: Session, reservation_id: int | None, **facts) -> N
                                                           IdempotencyKey.response.is_(None))
                              .values(response={COMMITTED: facts}).execution_options(synchronize_session=False))
     if marked.rowcount != 1:
-        raise Conflict("this request took so long that a retry with its Idempotency-Key took over; "
-                       "nothing was done here")
+        raise Conflict(Text("this request took so long that a retry with its Idempotency-Key took over; "
+                            "nothing was done here"))
 
 
 def committed_facts(row: IdempotencyKey) -> dict | None:

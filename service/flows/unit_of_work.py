@@ -9,6 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from service.i18n import Text
+
 from .errors import Conflict
 
 log = logging.getLogger(__name__)
@@ -38,9 +40,9 @@ class UnitOfWork:
         finally:
             self.session.close()
         if isinstance(exc, StaleDataError):  # raised by an autoflush before commit
-            raise Conflict("the instance was changed by someone else; reload and retry") from exc
+            raise Conflict(Text("the instance was changed by someone else; reload and retry")) from exc
         if isinstance(exc, IntegrityError):  # raised by a statement before commit (e.g. a task or outbox row)
-            raise Conflict("a conflicting change was committed first") from exc
+            raise Conflict(Text("a conflicting change was committed first")) from exc
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after.append(callback)
@@ -50,10 +52,10 @@ class UnitOfWork:
             self.session.commit()
         except StaleDataError as error:
             self.session.rollback()
-            raise Conflict("the instance was changed by someone else; reload and retry") from error
+            raise Conflict(Text("the instance was changed by someone else; reload and retry")) from error
         except IntegrityError as error:
             self.session.rollback()
-            raise Conflict("a conflicting change was committed first") from error
+            raise Conflict(Text("a conflicting change was committed first")) from error
         for callback in self._after:
             try:
                 callback()

@@ -11,14 +11,14 @@ from __future__ import annotations
 from babel import Locale, UnknownLocaleError
 
 from .catalog import js_catalog, translations
-from .text import Text, render, tr, trn
+from .text import N_, Text, listed, localized, render, text_from, text_json, tr, trn
 
 SUPPORTED = ("en", "zh-CN")
 DEFAULT = "en"
 NAMES = {"en": "English", "zh-CN": "简体中文"}  # each in its own language: a reader finds theirs
 
-__all__ = ["DEFAULT", "NAMES", "SUPPORTED", "Text", "babel_locale", "js_catalog", "negotiate", "normalize",
-           "render", "tr", "translations", "trn"]
+__all__ = ["DEFAULT", "N_", "NAMES", "SUPPORTED", "Text", "babel_locale", "js_catalog", "listed", "localized",
+           "negotiate", "normalize", "render", "text_from", "text_json", "tr", "translations", "trn"]
 
 
 def normalize(tag: str | None) -> str | None:

@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 from service.engine.arrivals import Before, arrivals
 from service.flows import permissions, versions
 from service.flows.errors import Forbidden, ProcessFailed, VersionUnusable
+from service.i18n import render
 from service.store.models import Group, ProcessVersion
+from service.web.i18n import current_locale
 
 from .formatting import group_title, plain_name
 from .process_i18n import process_title
@@ -102,7 +104,7 @@ def start_choices(services, session, user_id: int, groups: list[str], now) -> li
             try:
                 permissions.may_start(session, parsed, version.process_id, user_id, now)
             except (Forbidden, ProcessFailed) as refused:
-                reason = refused.message
+                reason = render(refused.text, current_locale())
         allowed = (lane is None or lane in groups) and not reason
         choices.append(StartChoice(version.process_id, title, lane, group_title(lane) if lane else None, allowed,
                                    reason))

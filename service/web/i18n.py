@@ -56,7 +56,8 @@ def init_i18n(app: Flask) -> None:
     @app.context_processor
     def language():
         tag = current_locale()
-        return {"page_locale": tag, "languages": i18n.NAMES, "js_catalog": i18n.js_catalog(tag)}
+        return {"page_locale": tag, "languages": i18n.NAMES, "js_catalog": i18n.js_catalog(tag),
+                "localized": i18n.localized}  # {{ localized(m.body, "subject", page_locale) or m.subject }}
 
 
 @bp.post("/language")

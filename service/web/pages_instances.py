@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, render_template, request
+from flask_babel import gettext
 from sqlalchemy import select
 
 from service.clock import utcnow
 from service.engine.timers import pending_timers
 from service.flows import freezing, operation_rules, signatures, versions, visibility, waits
 from service.flows.errors import VersionUnusable
+from service.i18n import render
 from service.store import queries
 from service.store.models import AuditEvent, Customer, Document, Instance, Task, User
+from service.web.i18n import current_locale
 
 from . import guide
 from .choices import SOURCES, with_choices
@@ -34,7 +37,8 @@ def _visible_instance(session, instance_id: int) -> Instance:
     """The instance, if the viewer takes part in it or manages someone who does; else a 404 page."""
     instance = session.get(Instance, instance_id)
     if instance is None or not visibility.can_see_instance(session, g.user.id, instance):
-        abort(404, description=f"There is no project or process {instance_id} that you can see.")
+        abort(404, description=gettext("There is no project or process %(instance_id)s that you can see.",
+                                       instance_id=instance_id))
     return instance
 
 
@@ -143,11 +147,12 @@ def start(process_id: str):
     with services.sessions() as session:
         version = queries.latest_version(session, process_id)
         if version is None:
-            abort(404, description=f"No process {process_id!r} is deployed.")
+            abort(404, description=gettext("No process %(process_id)r is deployed.",
+                                           process_id=process_id))
         try:
             parsed = versions.load(services, version)
         except VersionUnusable as unusable:
-            abort(409, description=unusable.message)
+            abort(409, description=render(unusable.text, current_locale()))
         allowed = parsed.start_lane is None or parsed.start_lane in visibility.groups_of(session, g.user.id)
         form = with_choices(session, localized_form(parsed, parsed.start_form_key, parsed.forms.get(
             parsed.start_form_key) if parsed.start_form_key else None), g.user.id)

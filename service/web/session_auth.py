@@ -19,6 +19,8 @@ from service import i18n
 from service.api.auth import authenticate, issue_token, user_from_token
 from service.flows import preferences
 from service.flows.logins import AccountLocked, end_sessions
+from service.i18n import render
+from service.web.i18n import current_locale
 
 bp = Blueprint("session_auth", __name__)
 
@@ -49,7 +51,7 @@ def csrf_token() -> str:
 def check_csrf() -> None:
     sent = request.form.get("csrf", "")
     if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
-        abort(400, description="the form expired: reload the page and try again")
+        abort(400, description=gettext("the form expired: reload the page and try again"))
 
 
 def _safe_next(target: str | None) -> str:
@@ -77,7 +79,8 @@ def login():
                 user = authenticate(db, request.form.get("username", "").strip(), request.form.get("password", ""))
                 token = issue_token(user) if user else None
         except AccountLocked as locked:
-            return render_template("login.html", error=locked.message, next=request.values.get("next", "")), 403
+            return render_template("login.html", error=render(locked.text, current_locale()),
+                                   next=request.values.get("next", "")), 403
         if token:
             chosen = session.get("lang")
             with services.sessions() as db:

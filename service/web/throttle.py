@@ -24,7 +24,9 @@ from redis.retry import Retry
 
 from service.api.errors import error_body
 from service.config import EMBEDDED, Config
+from service.i18n import N_, tr
 from service.redis_conn import start_embedded
+from service.web.i18n import current_locale
 
 LOGIN_VIEWS = ("session_auth.login", "auth.token")  # endpoints, registered before `init_throttle` runs
 REDIS_TIMEOUT_S = 0.5  # a Redis that hangs must not hold a login for long
@@ -49,9 +51,10 @@ def init_throttle(app: Flask, config: Config) -> Limiter:
         headers_enabled=False)
     per_user = limiter.shared_limit(config.login_limit_per_user, scope="login-username", key_func=_username,
                                     methods=["POST"], deduct_when=_failed,
-                                    error_message="too many failed logins for this user name")
+                                    error_message=N_("too many failed logins for this user name"))
     per_address = limiter.shared_limit(config.login_limit_per_address, scope="login-address", methods=["POST"],
-                                       deduct_when=_failed, error_message="too many failed logins from your address")
+                                       deduct_when=_failed,
+                                       error_message=N_("too many failed logins from your address"))
     for endpoint in LOGIN_VIEWS:
         app.view_functions[endpoint] = per_address(per_user(app.view_functions[endpoint]))
     app.register_error_handler(RateLimitExceeded, _too_many)
@@ -75,7 +78,8 @@ def _failed(response) -> bool:
 
 def _too_many(error: RateLimitExceeded):
     wait = _retry_after()
-    message = f"{error.description}: try again in {wait} seconds"
+    message = tr(current_locale(), "%(why)s: try again in %(seconds)s seconds",
+                 why=tr(current_locale(), str(error.description)), seconds=wait)
     if request.endpoint == "session_auth.login":
         response = current_app.make_response(
             (render_template("login.html", error=message, next=request.values.get("next", "")), 429))
