@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, render_template, request
+from flask_babel import gettext
 from sqlalchemy import select
 
 from service.clock import utcnow
@@ -34,7 +35,7 @@ def _visible_instance(session, instance_id: int) -> Instance:
     """The instance, if the viewer takes part in it or manages someone who does; else a 404 page."""
     instance = session.get(Instance, instance_id)
     if instance is None or not visibility.can_see_instance(session, g.user.id, instance):
-        abort(404, description=f"There is no project or process {instance_id} that you can see.")
+        abort(404, description=gettext("There is no project or process %(id)s that you can see.", id=instance_id))
     return instance
 
 
@@ -143,7 +144,7 @@ def start(process_id: str):
     with services.sessions() as session:
         version = queries.latest_version(session, process_id)
         if version is None:
-            abort(404, description=f"No process {process_id!r} is deployed.")
+            abort(404, description=gettext("No process “%(process)s” is deployed.", process=process_id))
         try:
             parsed = versions.load(services, version)
         except VersionUnusable as unusable:

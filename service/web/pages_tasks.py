@@ -4,6 +4,7 @@ page with its form, sealed sections and signatures; a completed task shows its a
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from service.clock import utcnow
@@ -91,7 +92,7 @@ def task_page(task_id: int):
     with services.sessions() as session:
         task = session.get(Task, task_id)
         if task is None or not visibility.can_see_task(session, g.user.id, task):
-            abort(404, description=f"There is no task {task_id} that you can see.")
+            abort(404, description=gettext("There is no task %(id)s that you can see.", id=task_id))
         instance = session.get(Instance, task.instance_id)
         parsed = services.library.get(instance.process_version.content_hash)
         info = parsed.user_tasks.get(task.element_id)
