@@ -20,7 +20,7 @@ from service.clock import utcnow
 from service.i18n import babel_locale, render, tr
 
 from .i18n import current_locale
-from .vocabulary import GROUPS, STATUSES
+from .vocabulary import GROUPS, PROVIDERS, STATUSES
 from .words import part_of, title_of, value_text
 
 # A moment as each language writes it (the zone's abbreviation follows).
@@ -109,6 +109,11 @@ def status_word(status: str | None) -> str:
     return tr(current_locale(), STATUSES[status]) if status in STATUSES else (status or "")
 
 
+def provider_word(provider: str | None) -> str:
+    """A signature provider's name; the built-in one said in the page's language."""
+    return tr(current_locale(), PROVIDERS[provider]) if provider in PROVIDERS else (provider or "")
+
+
 def join_words(items, style: str = "list", bold: bool = False) -> Markup:
     """Names one after another: `Legal, Finance` (`法务、财务`); style ``and`` / ``or`` for a sentence."""
     parts = [Markup("<b>%s</b>") % item if bold else escape(item) for item in items]
@@ -155,7 +160,8 @@ def title_in(key: str, words) -> str:
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(local_time=local_time, relative=relative, plain_name=plain_name,
                                  short_hash=short_hash, group_title=group_title, role_word=role_word,
-                                 status_word=status_word, join_words=join_words, in_locale=in_locale,
+                                 status_word=status_word, provider_word=provider_word, join_words=join_words,
+                                 in_locale=in_locale,
                                  subject_in_locale=subject_in_locale, file_size=file_size, title_in=title_in,
                                  number=number, money=money)
     app.jinja_env.globals.update(now=utcnow, title_of=title_of, part_of=part_of, value_text=value_text)

@@ -17,8 +17,9 @@ from . import guide
 from .choices import SOURCES, with_choices
 from .formatting import plain_name
 from .session_auth import page_login_required
+from .task_context import with_service_words
 from .timeline import Names, timeline
-from .words import element_names, process_words, with_sources
+from .words import FieldWords, element_names, process_words, with_sources
 
 bp = Blueprint("instances_pages", __name__)
 
@@ -86,8 +87,9 @@ def instance_page(instance_id: int):
         usernames = dict(session.execute(select(User.username, User.display_name)).all())
         parsed = services.library.get(instance.process_version.content_hash)
         elements = element_names(parsed)
-        words = with_sources(process_words(parsed),
+        words = with_sources(with_service_words(process_words(parsed)),
                              lambda source: SOURCES.get(source, lambda _s, _u: [])(session, g.user.id))
+        _name_sent_to(words, instance.data or {}, elements)
         entries = timeline(events, Names(names, usernames, elements, words,
                                          plain_name(instance.process_version.name or instance.process_id)))
         ordered = sorted(tasks, key=lambda t: (t.status != "open", -t.id))
@@ -100,6 +102,15 @@ def instance_page(instance_id: int):
                                may_release=may_release, rebind=rebind, actions=actions, words=words,
                                described=described, other={k: v for k, v in data.items() if k not in described},
                                document_names={d.id: d.filename for d in documents})
+
+
+def _name_sent_to(words: FieldWords, data: dict, elements: dict[str, str]) -> None:
+    """``<element>_sent_to`` (whom a notify step told, `flows.operators.messaging`) reads as a sentence."""
+    for key in data:
+        element = key.removesuffix("_sent_to")
+        if key.endswith("_sent_to") and key not in words.fields:
+            name = elements.get(element) or element.replace("_", " ")
+            words.fields[key] = FieldWords(title=gettext("“%(element)s” was sent to", element=name))
 
 
 ACTIONS_BY_STATUS = {"running": ("suspend", "cancel"), "error": ("cancel",), "suspended": ("resume", "cancel")}

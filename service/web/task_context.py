@@ -28,6 +28,9 @@ SERVICE_WORDS = field_words({"type": "object", "properties": {
         "customer": {"type": "string", "title": N_("Customer")},
         "complaint_types": {"type": "array", "title": N_("Past complaint types"), "items": {"type": "string"}},
         "sla_achievement": {"type": "number", "title": N_("SLA achievement"), "format": "percent"}}},
+    # what every escalation message carries (the `escalate` operator's parameters, R9)
+    "level": {"type": "integer", "title": N_("Escalation level")},
+    "task": {"type": "string", "title": N_("Task")},
 }})
 
 

@@ -12,9 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from babel.lists import format_list
-
-from service.i18n import babel_locale, tr
+from service.i18n import tr
 
 from .formatting import group_title, local_time
 from .i18n import current_locale
@@ -144,7 +142,7 @@ def _facts(event, names: Names) -> dict[str, str]:
 
 def _listed(items: list[str], tag: str) -> str:
     """`a, b` (`甲、乙`): names in a sentence."""
-    return ", ".join(items) if tag == "en" or not items else format_list(items, "unit-short", locale=babel_locale(tag))
+    return ("、" if tag.startswith("zh") else ", ").join(items)
 
 
 def _gap(gap: str, words) -> str:

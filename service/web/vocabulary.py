@@ -18,6 +18,8 @@ STATUSES = {
     "suspended": N_("suspended"), "error": N_("error"), "failed": N_("failed"), "done": N_("done"),
 }
 
+PROVIDERS = {"builtin": N_("built-in")}  # signature providers (integrations.esign)
+
 GROUPS = {
     "sales": N_("Sales"), "sales-managers": N_("Sales managers"), "executives": N_("Executives"),
     "sales-vp": N_("Sales VP"), "technical-sales": N_("Technical sales"), "education-sales": N_("Education sales"),
