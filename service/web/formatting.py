@@ -20,7 +20,7 @@ from service.clock import utcnow
 from service.i18n import babel_locale, render, tr
 
 from .i18n import current_locale
-from .vocabulary import GROUPS, PROVIDERS, STATUSES
+from .vocabulary import ALTERED, CHANGED, GROUPS, PROVIDERS, STATUSES, UNCHECKABLE
 from .words import part_of, title_of, value_text
 
 # A moment as each language writes it (the zone's abbreviation follows).
@@ -114,6 +114,21 @@ def provider_word(provider: str | None) -> str:
     return tr(current_locale(), PROVIDERS[provider]) if provider in PROVIDERS else (provider or "")
 
 
+def signature_problem(check, words=None, quoted: bool = False) -> str:
+    """Why a signature does not hold, in the page's language, naming the section by its form title."""
+    problem, section = check.problem or "", check.section
+    title = title_of(words, section)
+    named = f"“{title}”" if quoted else title
+    tag = current_locale()
+    if problem == CHANGED % {"section": section}:
+        return tr(tag, CHANGED, section=named)
+    if problem == ALTERED:
+        return tr(tag, ALTERED)
+    if problem.startswith("signed with ") and problem.endswith(", which this service cannot check"):
+        return tr(tag, UNCHECKABLE, provider=problem.removeprefix("signed with ").split(", which")[0])
+    return problem.replace(section, named) if section else problem
+
+
 def join_words(items, style: str = "list", bold: bool = False) -> Markup:
     """Names one after another: `Legal, Finance` (`法务、财务`); style ``and`` / ``or`` for a sentence."""
     parts = [Markup("<b>%s</b>") % item if bold else escape(item) for item in items]
@@ -161,6 +176,7 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(local_time=local_time, relative=relative, plain_name=plain_name,
                                  short_hash=short_hash, group_title=group_title, role_word=role_word,
                                  status_word=status_word, provider_word=provider_word, join_words=join_words,
+                                 signature_problem=signature_problem,
                                  in_locale=in_locale,
                                  subject_in_locale=subject_in_locale, file_size=file_size, title_in=title_in,
                                  number=number, money=money)

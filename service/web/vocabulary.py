@@ -18,6 +18,11 @@ STATUSES = {
     "suspended": N_("suspended"), "error": N_("error"), "failed": N_("failed"), "done": N_("done"),
 }
 
+# Why a signature no longer holds (`flows.signatures`, which words them in English for the API).
+CHANGED = N_("%(section)s changed after it was signed")
+ALTERED = N_("the signature record was altered after signing")
+UNCHECKABLE = N_("signed with %(provider)s, which this service cannot check")
+
 PROVIDERS = {"builtin": N_("built-in")}  # signature providers (integrations.esign)
 
 GROUPS = {

@@ -184,3 +184,18 @@ def test_english_pages_read_as_before(app, services, library, projects):
     tasks = readable_text(client.get("/tasks").get_data(as_text=True))
     assert "Assigned to me" in tasks and "Waiting in my groups" in tasks
     assert not re.search(r"[\u4e00-\u9fff]", tasks.replace("简体中文", ""))  # no Chinese on an English page
+
+
+def test_a_broken_signature_says_why_in_chinese(app, services, library, projects):
+    from sqlalchemy import update
+
+    frozen = projects["frozen"]
+    with services.sessions() as session:  # the risks are edited behind the process's back
+        data = dict(session.get(Instance, frozen).data, risks=[{"risk": "none, really"}])
+        session.execute(update(Instance).where(Instance.id == frozen).values(data=data))
+        session.commit()
+    rep = chinese(app, "rep")
+    problems: list[str] = []
+    page = check(rep, f"/instances/{frozen}/signatures", data_words(services), problems)
+    assert not problems, problems
+    assert "个签署中有 2 个已失效" in page and page.count("“Confirmed risks”在签署后被修改") == 2
