@@ -87,14 +87,15 @@ def instance_page(instance_id: int):
         usernames = dict(session.execute(select(User.username, User.display_name)).all())
         parsed = services.library.get(instance.process_version.content_hash)
         elements = element_names(parsed)
-        words = with_sources(with_service_words(process_words(parsed)),
+        parsed_words = process_words(parsed)
+        words = with_sources(with_service_words(parsed_words),
                              lambda source: SOURCES.get(source, lambda _s, _u: [])(session, g.user.id))
         _name_sent_to(words, instance.data or {}, elements)
         entries = timeline(events, Names(names, usernames, elements, words,
                                          plain_name(instance.process_version.name or instance.process_id)))
         ordered = sorted(tasks, key=lambda t: (t.status != "open", -t.id))
         data = instance.data or {}
-        described = {k: v for k, v in data.items() if k in words.fields}
+        described = {k: v for k, v in data.items() if k in parsed_words.fields}  # the service's own fold away
         return render_template("instance.html", instance=instance, entries=entries, tasks=ordered, timers=timers,
                                waiting=waiting, checks=checks, documents=documents, customer=customer, names=names,
                                usernames=usernames, elements=elements, now=now, timeline_shown=TIMELINE_SHOWN,
