@@ -60,7 +60,11 @@ def test_a_chinese_rep_fills_a_form_whose_buttons_and_messages_are_chinese(brows
         page.wait_for_url("**/tasks?done=*")
         assert "您已完成“" in page.inner_text("#done")
         assert instance(services, project).data["requirements"]["contact_name"] == "李伟"
-        rep.shot("done")
+        rep.shot("tasks")
+        page.goto(f"{live_server}/instances/{project}")
+        page.wait_for_selector("#diagram[data-marked]")
+        assert "时间线" in page.inner_text("main") and "即将到期的计时器" in page.inner_text("main")
+        rep.shot("instance")
     finally:
         rep.shot("last")
         rep.page.context.close()
