@@ -20,7 +20,7 @@ from sqlalchemy import select
 from service.app import create_app
 from service.clock import utcnow
 from service.demo import GROUPS, PEOPLE
-from service.store.models import AuditEvent, Document, Instance, Message, ProcessVersion, Task, User
+from service.store.models import AuditEvent, Document, Instance, Message, ProcessVersion, Task
 from service.web.formatting import plain_name
 from service.web.timeline import SENTENCES
 from service.web.words import humanize
@@ -121,7 +121,7 @@ def test_every_page_of_the_daily_work_reads_in_chinese(app, services, library, p
         frozen, late = projects["frozen"], projects["late"]
         with services.sessions() as session:
             done = session.scalar(select(Task.id).where(Task.element_id == "legal_review", Task.status == "completed"))
-            ids = dict(session.execute(select(User.username, User.id)).all())
+            tasks_open = list(session.scalars(select(Task.id).where(Task.status == "open")))
         review = task_by_element(services, late, "legal_review")
 
         rep = chinese(app, "rep")
@@ -139,6 +139,8 @@ def test_every_page_of_the_daily_work_reads_in_chinese(app, services, library, p
         answers = check(legal, f"/tasks/{done}", words, problems)
         assert "已提交的内容" in answers and "只读" in answers
         check(legal, "/tasks/done", words, problems)
+        refused = check(legal, "/start/project_lifecycle", words, problems)  # legal may not start a project
+        assert "只有<b>" in refused
 
         product = chinese(app, "product")
         waiting = check(product, "/tasks", words, problems)
@@ -146,14 +148,17 @@ def test_every_page_of_the_daily_work_reads_in_chinese(app, services, library, p
         release = check(product, f"/instances/{frozen}", words, problems)
         assert "按原样解除冻结" in release
 
+        seen: list[str] = []
         for username in ("delivery", "finance", "sales_mgr", "vp", "admin", "tech"):
             someone = chinese(app, username)
-            for path in ("/tasks", "/inbox", "/projects", "/start", f"/instances/{frozen}", f"/instances/{late}"):
+            pages = ["/tasks", "/inbox", "/projects", "/start", f"/instances/{frozen}", f"/instances/{late}"]
+            for path in pages + [f"/tasks/{task}" for task in tasks_open]:  # a manager's reassign, a colleague's
                 response = someone.get(path, headers={"Accept": "text/html"})
                 if response.status_code == 404:
                     continue  # not a project this person takes part in (R6)
-                check(someone, path, words, problems)
-        assert ids  # people exist
+                seen.append(check(someone, path, words, problems))
+        assert any('id="reassign"' in page for page in seen)  # a manager's reassign panel was read too
+        assert any('id="instance-actions"' in page for page in seen)  # and the cancel / suspend panel
     assert not problems, "English left on Chinese pages:\n" + "\n".join(problems)
 
 
