@@ -20,7 +20,7 @@ from service.clock import utcnow
 from service.i18n import babel_locale, render, tr
 
 from .i18n import current_locale
-from .vocabulary import ALTERED, CHANGED, GROUPS, PROVIDERS, STATUSES, UNCHECKABLE
+from .vocabulary import ALTERED, CHANGED, CUSTOMER_FIELDS, GROUPS, PROVIDERS, STATUSES, UNCHECKABLE
 from .words import part_of, title_of, value_text
 
 # A moment as each language writes it (the zone's abbreviation follows).
@@ -114,6 +114,15 @@ def provider_word(provider: str | None) -> str:
     return tr(current_locale(), PROVIDERS[provider]) if provider in PROVIDERS else (provider or "")
 
 
+def change_label(change: dict) -> str:
+    """A changed customer field's name (a customer change message, R8) in the page's language."""
+    field = str(change.get("field") or "")
+    tag = current_locale()
+    if tag != "en" and field in CUSTOMER_FIELDS:
+        return tr(tag, CUSTOMER_FIELDS[field])
+    return change.get("label") or field.replace("_", " ")
+
+
 def signature_problem(check, words=None, quoted: bool = False) -> str:
     """Why a signature does not hold, in the page's language, naming the section by its form title."""
     problem, section = check.problem or "", check.section
@@ -176,7 +185,7 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(local_time=local_time, relative=relative, plain_name=plain_name,
                                  short_hash=short_hash, group_title=group_title, role_word=role_word,
                                  status_word=status_word, provider_word=provider_word, join_words=join_words,
-                                 signature_problem=signature_problem,
+                                 signature_problem=signature_problem, change_label=change_label,
                                  in_locale=in_locale,
                                  subject_in_locale=subject_in_locale, file_size=file_size, title_in=title_in,
                                  number=number, money=money)

@@ -23,6 +23,13 @@ CHANGED = N_("%(section)s changed after it was signed")
 ALTERED = N_("the signature record was altered after signing")
 UNCHECKABLE = N_("signed with %(provider)s, which this service cannot check")
 
+# A customer's fields as a change message (R8, `flows.customers`) names them.
+CUSTOMER_FIELDS = {
+    "budget": N_("Budget"), "decision_makers": N_("Decision makers"), "executive_attention": N_("Executive attention"),
+    "industry": N_("Industry"), "complaint_types": N_("Complaint types"), "sla_achievement": N_("SLA achievement"),
+    "name": N_("Name"),
+}
+
 PROVIDERS = {"builtin": N_("built-in")}  # signature providers (integrations.esign)
 
 GROUPS = {

@@ -204,3 +204,19 @@ def test_a_broken_signature_says_why_in_chinese(app, services, library, projects
     page = check(rep, f"/instances/{frozen}/signatures", data_words(services), problems)
     assert not problems, problems
     assert "个签署中有 2 个已失效" in page and page.count("“Confirmed risks”在签署后被修改") == 2
+
+
+def test_a_customer_change_reads_in_chinese_in_the_inbox(app, services, library):
+    from service.flows.customers import change_customer
+
+    project = library.won_project()
+    library.describe_opportunity(project)
+    library.cosign(project)  # delivery reviewed: Dana Kim is the project's delivery manager
+    change_customer(services, library.customer_id, {"budget": 950000}, library.people["rep2"])
+    run_jobs(services)
+    delivery = chinese(app, "delivery")
+    problems: list[str] = []
+    page = check(delivery, "/inbox", data_words(services), problems)
+    assert not problems, problems
+    change = page[page.index('class="change"'):]
+    assert "<td>预算</td>" in change and "<del>800000</del>" in change and "标为已读" in page
