@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from service.engine.arrivals import Before, arrivals
 from service.flows import permissions, versions
 from service.flows.errors import Forbidden, ProcessFailed, VersionUnusable
-from service.i18n import render
+from service.i18n import render, tr
 from service.store.models import Group, ProcessVersion
 from service.web.i18n import current_locale
 
@@ -79,8 +79,18 @@ def work_for(services, session, groups: list[str]) -> list[GroupWork]:
             for item in work:  # reached from another process too: its own start is the rarer way in
                 if any(b.kind != "start" for b in item.before):
                     item.before = [b for b in item.before if b.kind != "start"] or item.before
-            result.append(GroupWork(group, group_title(group), descriptions.get(group), work))
+            result.append(GroupWork(group, group_title(group), _description(descriptions.get(group)), work))
     return result
+
+
+def _description(text: str | None) -> str | None:
+    """A group's description (data, written in English) where the page's language has it; else none: the
+    page names the group by its title instead of mixing languages."""
+    tag = current_locale()
+    if not text or tag == "en":
+        return text
+    translated = tr(tag, text)
+    return translated if translated != text else None
 
 
 @dataclass(frozen=True)

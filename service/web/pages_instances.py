@@ -19,8 +19,9 @@ from . import guide
 from .choices import SOURCES, with_choices
 from .process_i18n import localized_form, process_title
 from .session_auth import page_login_required
+from .task_context import with_service_words
 from .timeline import Names, timeline
-from .words import element_names, process_words, with_sources
+from .words import FieldWords, element_names, process_words, with_sources
 
 bp = Blueprint("instances_pages", __name__)
 
@@ -37,8 +38,7 @@ def _visible_instance(session, instance_id: int) -> Instance:
     """The instance, if the viewer takes part in it or manages someone who does; else a 404 page."""
     instance = session.get(Instance, instance_id)
     if instance is None or not visibility.can_see_instance(session, g.user.id, instance):
-        abort(404, description=gettext("There is no project or process %(instance_id)s that you can see.",
-                                       instance_id=instance_id))
+        abort(404, description=gettext("There is no project or process %(id)s that you can see.", id=instance_id))
     return instance
 
 
@@ -89,13 +89,15 @@ def instance_page(instance_id: int):
         usernames = dict(session.execute(select(User.username, User.display_name)).all())
         parsed = services.library.get(instance.process_version.content_hash)
         elements = element_names(parsed)
-        words = with_sources(process_words(parsed),
+        parsed_words = process_words(parsed)
+        words = with_sources(with_service_words(parsed_words),
                              lambda source: SOURCES.get(source, lambda _s, _u: [])(session, g.user.id))
+        _name_sent_to(words, instance.data or {}, elements)
         entries = timeline(events, Names(names, usernames, elements, words,
                                          process_title(instance.process_version)))
         ordered = sorted(tasks, key=lambda t: (t.status != "open", -t.id))
         data = instance.data or {}
-        described = {k: v for k, v in data.items() if k in words.fields}
+        described = {k: v for k, v in data.items() if k in parsed_words.fields}  # the service's own fold away
         return render_template("instance.html", instance=instance, entries=entries, tasks=ordered, timers=timers,
                                waiting=waiting, checks=checks, documents=documents, customer=customer, names=names,
                                usernames=usernames, elements=elements, now=now, timeline_shown=TIMELINE_SHOWN,
@@ -103,6 +105,15 @@ def instance_page(instance_id: int):
                                may_release=may_release, rebind=rebind, actions=actions, words=words,
                                described=described, other={k: v for k, v in data.items() if k not in described},
                                document_names={d.id: d.filename for d in documents})
+
+
+def _name_sent_to(words: FieldWords, data: dict, elements: dict[str, str]) -> None:
+    """``<element>_sent_to`` (whom a notify step told, `flows.operators.messaging`) reads as a sentence."""
+    for key in data:
+        element = key.removesuffix("_sent_to")
+        if key.endswith("_sent_to") and key not in words.fields:
+            name = elements.get(element) or element.replace("_", " ")
+            words.fields[key] = FieldWords(title=gettext("“%(element)s” was sent to", element=name))
 
 
 ACTIONS_BY_STATUS = {"running": ("suspend", "cancel"), "error": ("cancel",), "suspended": ("resume", "cancel")}
@@ -147,8 +158,7 @@ def start(process_id: str):
     with services.sessions() as session:
         version = queries.latest_version(session, process_id)
         if version is None:
-            abort(404, description=gettext("No process %(process_id)r is deployed.",
-                                           process_id=process_id))
+            abort(404, description=gettext("No process “%(process)s” is deployed.", process=process_id))
         try:
             parsed = versions.load(services, version)
         except VersionUnusable as unusable:

@@ -93,8 +93,7 @@ def task_page(task_id: int):
     with services.sessions() as session:
         task = session.get(Task, task_id)
         if task is None or not visibility.can_see_task(session, g.user.id, task):
-            abort(404, description=gettext("There is no task %(task_id)s that you can see.",
-                                           task_id=task_id))
+            abort(404, description=gettext("There is no task %(id)s that you can see.", id=task_id))
         instance = session.get(Instance, task.instance_id)
         parsed = services.library.get(instance.process_version.content_hash)
         info = parsed.user_tasks.get(task.element_id)

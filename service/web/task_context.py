@@ -15,16 +15,22 @@ from typing import Any
 from sqlalchemy import select
 
 from service.flows.names import split_names
+from service.i18n import tr
 from service.store.models import Document, Instance
 
+from .i18n import current_locale
+from .vocabulary import N_
 from .words import FieldWords, field_words, part_of, process_words, title_of
 
 # Data the service's own steps write (no form asks for it): the customer_history operator's service history.
 SERVICE_WORDS = field_words({"type": "object", "properties": {
-    "service_history": {"type": "object", "title": "Customer's service history", "properties": {
-        "customer": {"type": "string", "title": "Customer"},
-        "complaint_types": {"type": "array", "title": "Past complaint types", "items": {"type": "string"}},
-        "sla_achievement": {"type": "number", "title": "SLA achievement", "format": "percent"}}},
+    "service_history": {"type": "object", "title": N_("Customer's service history"), "properties": {
+        "customer": {"type": "string", "title": N_("Customer")},
+        "complaint_types": {"type": "array", "title": N_("Past complaint types"), "items": {"type": "string"}},
+        "sla_achievement": {"type": "number", "title": N_("SLA achievement"), "format": "percent"}}},
+    # what every escalation message carries (the `escalate` operator's parameters, R9)
+    "level": {"type": "integer", "title": N_("Escalation level")},
+    "task": {"type": "string", "title": N_("Task")},
 }})
 
 
@@ -52,8 +58,16 @@ def with_service_words(words: FieldWords) -> FieldWords:
     """The process's words, with the words of what the service itself writes for keys no form names."""
     merged = FieldWords()
     merged.merge(words)
-    merged.merge(SERVICE_WORDS)
+    merged.merge(_translated(SERVICE_WORDS, current_locale()))
     return merged
+
+
+def _translated(words: FieldWords, locale: str) -> FieldWords:
+    """The service's own words in `locale` (a copy: the table stays English)."""
+    return FieldWords(tr(locale, words.title) if words.title else None, dict(words.choices),
+                      {key: _translated(part, locale) for key, part in words.fields.items()},
+                      _translated(words.item, locale) if words.item else None, words.format, set(words.values),
+                      words.source)
 
 
 def shown_keys(properties: dict | None) -> list[str]:
@@ -89,7 +103,7 @@ def _is_id(value) -> bool:
 def size_text(size: int) -> str:
     """`12 KB`, `3.4 MB`: a file's size as a person reads it."""
     if size < 1024:
-        return f"{size} bytes"
+        return tr(current_locale(), "%(size)s bytes", size=size)
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KB"
     return f"{size / (1024 * 1024):.1f} MB"

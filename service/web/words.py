@@ -14,7 +14,11 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
 from service.engine.translations import element_name, form_in
+from service.i18n import babel_locale, tr
 
 from .i18n import current_locale
 
@@ -168,8 +172,12 @@ def part_of(words: FieldWords | None, key: str) -> FieldWords:
 
 
 def value_text(words: FieldWords | None, value) -> str:
-    """One scalar in words: an option's title, Yes/No, a plain number or date; never `None` or `True`."""
+    """One scalar in words: an option's title, Yes/No, a plain number or date; never `None` or `True`.
+
+    In the page's language: Yes/No translated, numbers, money (``"format": "money"``, yuan) and dates by Babel.
+    """
     words = words or NO_WORDS
+    tag = current_locale()
     if value is None or value == "":
         return "—"
     if isinstance(value, bool | str | int | float) and _key(value) in words.choices:
@@ -177,13 +185,15 @@ def value_text(words: FieldWords | None, value) -> str:
     if isinstance(value, str) and value in words.values:
         return humanize(value)  # an option the form gives no words for: still not `vat_special`
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return tr(tag, "Yes") if value else tr(tag, "No")
     if words.format == "percent" and isinstance(value, int | float):  # a share of 1: 0.92 reads "92%"
         return f"{value * 100:.4g}%"
+    if words.format == "money" and isinstance(value, int | float):
+        return format_currency(value, "CNY", locale=babel_locale(tag))
     if isinstance(value, float) and value.is_integer():
-        return f"{int(value):,}"
+        return format_decimal(int(value), locale=babel_locale(tag))
     if isinstance(value, int):
-        return f"{value:,}" if abs(value) >= 10000 else str(value)
+        return format_decimal(value, locale=babel_locale(tag)) if abs(value) >= 10000 else str(value)
     if isinstance(value, str) and ISO_STAMP.match(value):
         try:
             value = datetime.fromisoformat(value)
@@ -194,7 +204,7 @@ def value_text(words: FieldWords | None, value) -> str:
 
         return local_time(value if value.tzinfo else value.replace(tzinfo=UTC))
     if isinstance(value, date):
-        return value.isoformat()
+        return value.isoformat() if tag == "en" else format_date(value, "yyyy年M月d日", locale=babel_locale(tag))
     return str(value)
 
 

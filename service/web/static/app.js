@@ -6,7 +6,7 @@ const Handoff = (() => {
 
   class ApiError extends Error {
     constructor(status, body) {
-      super(body?.message || `request failed (${status})`);
+      super(body?.message || t("The request failed ({status}).", { status }));
       this.status = status;
       this.body = body || {};
     }
@@ -37,8 +37,8 @@ const Handoff = (() => {
 
   /** What a person should read for a refused request: the server's words, never a status code alone. */
   function explain(error) {
-    if (!(error instanceof ApiError)) return `Something went wrong: ${error.message}`;
-    if (error.status === 409) return `${error.message} Reload the page to see the latest version.`;
+    if (!(error instanceof ApiError)) return t("Something went wrong: {message}", { message: error.message });
+    if (error.status === 409) return t("{message} Reload the page to see the latest version.", { message: error.message });
     return error.message;
   }
 

@@ -19,7 +19,7 @@
     HandoffDiagram.frame(viewer, box, diagram.active);
     box.dataset.marked = JSON.stringify({ done: diagram.done, active: diagram.active, overdue: diagram.overdue });
   } catch (error) {
-    box.textContent = `The diagram could not be drawn: ${Handoff.explain(error)}`;
+    box.textContent = t("The diagram could not be drawn: {reason}", { reason: Handoff.explain(error) });
     box.closest(".diagram-view")?.querySelector(".diagram-tools")?.setAttribute("hidden", "");
   }
 })();

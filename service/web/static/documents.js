@@ -7,7 +7,7 @@ document.addEventListener("click", async (event) => {
   event.preventDefault();
   const token = document.querySelector('meta[name="api-token"]').content;
   const response = await fetch(`/api/v1/documents/${link.dataset.document}`, { headers: { Authorization: `Bearer ${token}` } });
-  if (!response.ok) { Handoff.notice("That document cannot be opened.", true); return; }
+  if (!response.ok) { Handoff.notice(t("That document cannot be opened."), true); return; }
   const url = URL.createObjectURL(await response.blob());
   const anchor = Object.assign(document.createElement("a"), { href: url, download: link.dataset.filename });
   document.body.append(anchor);

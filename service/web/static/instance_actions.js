@@ -7,7 +7,7 @@ document.getElementById("instance-actions").addEventListener("click", async (eve
   const box = document.getElementById("instance-actions");
   const reason = document.getElementById("action-reason").value.trim();
   if (!reason) {
-    Handoff.notice("Say why first: the reason is required.", true);
+    Handoff.notice(t("Say why first: the reason is required."), true);
     return;
   }
   if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;

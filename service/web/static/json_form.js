@@ -56,42 +56,26 @@ const JsonForm = (() => {
       if (this.last_preview === this.value) return;
       this.last_preview = this.value;
       const mime = this.value?.match(/^data:([^;,]+)[;,]/)?.[1];
-      this.preview.textContent = !this.value ? "" : mime ? `Type: ${mime}` : "Invalid data URI";
+      this.preview.textContent = !this.value ? "" : mime ? t("Type: {mime}", { mime }) : t("Invalid data URI");
     };
   })(JSONEditor.defaults.editors);
 
-  /** Every text the form adds, in one place (issue 12 translates them). */
+  /** Every text the form adds, in one place, in the page's language (static/i18n.js). */
   const WORDS = {
-    legend: "Fields marked * are required.",
-    required: "(required)",
-    because: (choice) => `Required because you chose “${choice}”.`,
-    becauseValue: (field, value) => `Required because ${field} is “${value}”.`,
-    noFile: "No file attached yet.",
-    attached: "Attached:",
-    attach: "Attach a file",
-    replace: "Replace the file",
-    chooseFor: (title) => `${title}: choose a file`,
-    uploading: "Uploading…",
-    document: (id) => `document ${id}`,
-    yes: "Yes", no: "No",
-    chooseOne: "Choose one…",
+    legend: t("Fields marked * are required."),
+    required: t("(required)"),
+    because: (choice) => t("Required because you chose “{choice}”.", { choice }),
+    becauseValue: (field, value) => t("Required because {field} is “{value}”.", { field, value }),
+    noFile: t("No file attached yet."),
+    attached: t("Attached:"),
+    attach: t("Attach a file"),
+    replace: t("Replace the file"),
+    chooseFor: (title) => t("{title}: choose a file", { title }),
+    uploading: t("Uploading…"),
+    document: (id) => t("document {id}", { id }),
+    yes: t("Yes"), no: t("No"),
+    chooseOne: t("Choose one…"),
   };
-
-  // json-editor's own messages, shown next to a field as it is filled in: plain words, no schema terms.
-  Object.assign(JSONEditor.defaults.languages.en, {
-    error_notset: "Please fill this in", error_notempty: "Please fill this in",
-    error_enum: "Choose one of the options", error_const: "Please confirm this",
-    error_type: "This is not the kind of value expected here", error_type_union: "This is not the kind of value expected here",
-    error_minimum_excl: "Must be more than {{0}}", error_minimum_incl: "Must be {{0}} or more",
-    error_maximum_excl: "Must be less than {{0}}", error_maximum_incl: "Must be {{0}} or less",
-    error_minLength: "Please write at least {{0}} characters", error_maxLength: "Please write at most {{0}} characters",
-    error_pattern: "This is not in the expected format", error_minItems: "Please add at least {{0}}",
-    error_maxItems: "Please add at most {{0}}", error_required: "Please fill in {{0}}",
-    error_additional_properties: "{{0}} is not a field of this form", error_date: "Please give a date",
-    error_oneOf: "Choose one of the options", error_anyOf: "Choose one of the options",
-    default_array_item_title: "entry", button_delete_row_title_short: "Remove", button_delete_row_title: "Remove {{0}}",
-    button_delete_last_title: "Remove the last {{0}}", button_delete_all_title: "Remove all",
-  });
 
   (function markRequired(themes) {
     // A required field's label ends in a visible * and, for screen readers, the word "required".
