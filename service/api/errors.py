@@ -15,8 +15,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from service.flows.errors import FlowError, FormInvalid
 from service.i18n import Text, render
+from service.i18n.request import current_locale
 from service.store.outage import RETRY_AFTER_S, database_unavailable
-from service.web.i18n import current_locale
 
 from .boundary import too_large_message
 from .validation_words import translate_all

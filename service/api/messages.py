@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from service.clock import utcnow
 from service.i18n import localized
+from service.i18n.request import current_locale
 from service.store.models import Message
-from service.web.i18n import current_locale
 
 from . import schemas
 from .auth import login_required

@@ -19,8 +19,8 @@ from service.flows import permissions, visibility
 from service.flows.answers import answers
 from service.flows.incidents import IncidentOpened
 from service.i18n import render
+from service.i18n.request import current_locale
 from service.store.models import Instance, Task, User
-from service.web.i18n import current_locale
 
 from . import schemas
 from .auth import login_required
