@@ -79,3 +79,20 @@ def test_an_untranslated_fact_label_is_a_warning_and_the_deploy_goes_ahead(servi
     assert len(deployed.warnings) == 1
     assert deployed.warnings[0].startswith("bpmn/lead_response.bpmn:")
     assert "urge_reassigned: no zh-CN label for the fact \"urgency\"" in deployed.warnings[0]
+
+
+def test_a_lifecycle_reminder_says_its_stage_in_the_boards_chinese_words(services, library):
+    with freeze_time(T0) as clock:
+        project = library.won_project()
+        library.describe_opportunity(project)  # now in "Contract co-signing"
+        clock.move_to(T0 + timedelta(hours=24, seconds=1))
+        run_jobs(services)
+    with services.sessions() as session:
+        rows = [r for r in session.scalars(select(Outbox).where(Outbox.instance_id == project,
+                                                                Outbox.topic == "notify"))
+                if r.payload["element_id"] == "remind_contract"]
+    assert rows
+    for row in rows:
+        assert row.payload["body"] == {"stage": "Contract co-signing"}  # the data, as the board stores it
+        assert row.payload["facts"] == {"zh-CN": [["阶段", "合同会签"]]}
+        assert row.payload["subjects"] == {"zh-CN": "阶段 合同会签（ACME Education）已 24 小时无人处理"}
