@@ -2,8 +2,9 @@
 
 The e-mail, webhook and chat channels all render an outbox row through this, so a
 message says the same thing whichever way it travels, in its receiver's language: the subject
-the diagram translated (``payload["subjects"][locale]``, else the English ``subject``) and
-Handoff's own words through `service.i18n.tr`.
+the diagram translated (``payload["subjects"][locale]``, else the English ``subject``), its facts
+as the diagram words them (``payload["facts"][locale]``, else the parameter names, through the
+catalogs when they know the word) and Handoff's own words through `service.i18n.tr`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from service.engine.translations import fact_label
 from service.i18n import localized, normalize, tr
 from service.store.models import Outbox
 
@@ -29,10 +31,13 @@ class Notice:
     created_at: datetime
     recipient: str | None = None
     locale: str = "en"
+    worded: tuple | None = None  # the facts as the diagram words them in `locale`: ((label, value), ...)
 
     @property
     def facts(self) -> list[tuple[str, str]]:
-        return [(_label(name), _text(value)) for name, value in self.body.items()]
+        if self.worded is not None:
+            return [(str(label), _text(value)) for label, value in self.worded]
+        return [(fact_label(name, self.locale), _text(value)) for name, value in self.body.items()]
 
     def as_json(self) -> dict[str, Any]:
         """A chat bot shows ``text``; a program reads the rest."""
@@ -63,12 +68,17 @@ def notice_of(row: Outbox, base_url: str, recipient: str | None = None, locale: 
     subject = " ".join(str(localized(payload, "subject", locale) or row.topic).split())  # one line: a header
     return Notice(delivery_id=row.id, kind=str(payload.get("kind") or row.topic), subject=subject,
                   body=dict(payload.get("body") or {}), link=base_url.rstrip("/") + path,
-                  instance_id=row.instance_id, created_at=row.created_at, recipient=recipient, locale=locale)
+                  instance_id=row.instance_id, created_at=row.created_at, recipient=recipient, locale=locale,
+                  worded=_worded(payload, locale))
 
 
-def _label(name: str) -> str:
-    words = str(name).replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+def _worded(payload: dict, locale: str) -> tuple | None:
+    """``payload["facts"][locale]`` as (label, value) pairs; None when absent or not of that shape."""
+    facts = payload.get("facts") if isinstance(payload.get("facts"), dict) else {}
+    rows = facts.get(locale)
+    if not isinstance(rows, list) or not all(isinstance(r, list | tuple) and len(r) == 2 for r in rows):
+        return None
+    return tuple((label, value) for label, value in rows)
 
 
 def _text(value: Any) -> str:

@@ -9,7 +9,11 @@ rewrite the XML; a JSON file beside it, keyed by element id, survives every save
                     "urge_lead": {"name": "紧急：提醒销售代表", "subject": "紧急：线索 %(company)s 已等待 2 小时"}}}
 
   ``name`` translates an element's ``name`` (process, lane, task, event, gateway, flow...);
-  ``subject`` is a notify/escalate subject template filled from the instance data at send time.
+  ``subject`` is a notify/escalate subject template filled from the instance data at send time;
+  ``facts`` names a notify/escalate's other input parameters (the lines under the subject) and,
+  optionally, the words for some of their values; any other value is shown as it is::
+
+      "facts": {"urgency": {"label": "紧急程度", "values": {"high": "高"}}, "stage": {"label": "阶段"}}
 - ``forms/<area>/<form>.<locale>.json`` beside ``forms/<area>/<form>.json``::
 
       {"title": "跟进线索", "description": "…",
@@ -31,7 +35,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from service.i18n import DEFAULT, SUPPORTED
+from service.i18n import DEFAULT, SUPPORTED, tr
 
 LOCALES = tuple(loc for loc in SUPPORTED if loc != DEFAULT)
 _CATALOG = re.compile(r"^(?P<stem>.+)\.(?P<locale>" + "|".join(re.escape(loc) for loc in LOCALES) + r")\.json$")
@@ -39,6 +43,7 @@ FIELD_WORDS = ("title", "description", "x-enum-titles", "placeholder", "help")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 KEPT_NAMES = ("message", "signal", "error", "escalation")
+NOT_FACTS = ("to", "subject", "channel", "unless_claimed", "strength", "task")  # how to send, not what
 
 
 def catalog_of(path: str) -> tuple[str, str] | None:
@@ -146,6 +151,35 @@ def subject_in(source, element_id: str, locale: str, data: dict) -> str | None:
         return template % {name: _text(data[name]) for name in names} if names else template.replace("%%", "%")
     except (TypeError, ValueError, KeyError):
         return None
+
+
+def facts_in(source, element_id: str, locale: str, body: dict, known=None) -> list[list] | None:
+    """``[[label, value], …]`` of a notify/escalate's facts in ``locale``; None when the element has no
+    translated fact. A value the translation does not list (and ``known(value)`` does not word) stays as
+    typed: data stays data. An untranslated label reads `fact_label`'s way."""
+    facts = _of(source).words(element_id, locale).get("facts")
+    facts = facts if isinstance(facts, dict) else {}
+    found, translated = [], False
+    for name, value in body.items():
+        if name in NOT_FACTS:
+            continue
+        words = facts.get(name) if isinstance(facts.get(name), dict) else {}
+        label = words.get("label") if isinstance(words.get("label"), str) and words["label"].strip() else None
+        values = words.get("values") if isinstance(words.get("values"), dict) else {}
+        said = values.get(value_key(value)) if isinstance(value, str | int | float | bool) else None
+        if not isinstance(said, str) and isinstance(value, str) and known is not None:
+            said = known(value)
+        said = said if isinstance(said, str) and said.strip() else None
+        translated = translated or bool(label or said)
+        found.append([label or fact_label(name, locale), value if said is None else said])
+    return found if translated else None
+
+
+def fact_label(name: str, locale: str | None) -> str:
+    """``contract_number`` as words (``Contract number``), in ``locale`` when Handoff's catalogs know them."""
+    words = str(name).replace("_", " ").strip()
+    words = words[:1].upper() + words[1:]
+    return tr(locale, words) if "%" not in words else words
 
 
 def diagram_in(xml: str, source, locale: str | None) -> str:

@@ -12,6 +12,7 @@ import re
 
 from lxml import etree
 
+from . import translations as tx
 from .translations import FIELD_WORDS, LOCALES, PLACEHOLDER, catalog_of, catalogs_for, schema_nodes, value_key
 from .validate_checks import Problem
 
@@ -19,6 +20,8 @@ BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 NAMED = {"process", "participant", "lane", "sequenceFlow", "subProcess", "transaction", "callActivity", "task"}
 ELEMENT_WORDS = ("name", "subject")
+MESSAGES = ("notify", "escalate")  # the topics whose facts people read under the subject
+FACT_WORDS = ("label", "values")
 _STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _NAME = re.compile(r"[A-Za-z_]\w*")
 KEYWORDS = {"and", "or", "not", "empty", "true", "false", "null", "eq", "ne", "lt", "gt", "le", "ge", "div",
@@ -33,18 +36,22 @@ def _translatable(element) -> bool:
 
 
 def diagram_words(root) -> dict[str, dict]:
-    """Element id -> {"name": English name, "subject": English subject (or None), "line": …}."""
+    """Element id -> {"name": English name, "subject": English subject (or None), "facts": the input
+    parameters a notify/escalate shows under its subject, "line": …}."""
     found = {}
     for element in root.iter(etree.Element):
         element_id, name = element.get("id"), element.get("name")
         if not element_id or not _translatable(element):
             continue
-        subject = element.find(f"{{{BPMN}}}extensionElements/{{{CAMUNDA}}}inputOutput/"
-                               f"{{{CAMUNDA}}}inputParameter[@name='subject']")
+        params = {p.get("name"): p for p in element.findall(f"{{{BPMN}}}extensionElements/{{{CAMUNDA}}}"
+                                                            f"inputOutput/{{{CAMUNDA}}}inputParameter")}
+        subject = params.get("subject")
         english = (subject.text or "").strip() if subject is not None else None
-        if (name and name.strip()) or english:
+        facts = ([n for n in params if n and n not in tx.NOT_FACTS]
+                 if element.get(f"{{{CAMUNDA}}}topic") in MESSAGES else [])
+        if (name and name.strip()) or english or facts:
             found[element_id] = {"name": (name or "").strip() or None, "subject": english or None,
-                                 "line": element.sourceline}
+                                 "facts": facts, "line": element.sourceline}
     return found
 
 
@@ -128,9 +135,12 @@ def _check_words(path: str, text: str, element_id: str, words: dict, english: di
     problems = []
     for key, value in words.items():
         line = line_of(text, "elements", element_id, key)
-        if key not in ELEMENT_WORDS:
+        if key == "facts":
+            problems += _check_facts(path, text, element_id, value, english)
+        elif key not in ELEMENT_WORDS:
             problems.append(Problem(path, line, element_id, f'unknown word "{key}" (a translation has "name" '
-                                                            f'and, for a notify/escalate task, "subject")'))
+                                                            f'and, for a notify/escalate task, "subject" '
+                                                            f'and "facts")'))
         elif not isinstance(value, str):
             problems.append(Problem(path, line, element_id, f'"{key}" must be text'))
         elif not english.get(key):
@@ -145,6 +155,41 @@ def _check_words(path: str, text: str, element_id: str, words: dict, english: di
     return problems
 
 
+def _check_facts(path: str, text: str, element_id: str, facts, english: dict) -> list[Problem]:
+    """``"facts": {"urgency": {"label": "…", "values": {"high": "…"}}}``: each names a parameter the
+    element has (a misspelt one would silently leave the English on every message)."""
+    at = ("elements", element_id, "facts")
+    if not isinstance(facts, dict):
+        return [Problem(path, line_of(text, *at), element_id, '"facts" maps a parameter to {"label": "…"}')]
+    problems = []
+    for name, words in facts.items():
+        line = line_of(text, *at, name)
+        if name not in english["facts"]:
+            said = ", ".join(english["facts"]) or "none"
+            problems.append(Problem(path, line, element_id, f'the fact "{name}" names no input parameter of the '
+                                                            f'element that it shows (it has {said})'))
+        elif not isinstance(words, dict):
+            problems.append(Problem(path, line, element_id, f'the fact "{name}" is an object: {{"label": "…"}}'))
+        else:
+            problems += _fact_problems(path, text, element_id, name, words)
+    return problems
+
+
+def _fact_problems(path: str, text: str, element_id: str, name: str, words: dict) -> list[Problem]:
+    problems = []
+    for word, value in words.items():
+        line = line_of(text, "elements", element_id, "facts", name, word)
+        if word not in FACT_WORDS:
+            problems.append(Problem(path, line, element_id, f'unknown word "{word}" in the fact "{name}" '
+                                                            f'(a fact has "label" and "values")'))
+        elif word == "label" and not isinstance(value, str):
+            problems.append(Problem(path, line, element_id, f'the label of the fact "{name}" must be text'))
+        elif word == "values" and not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
+            problems.append(Problem(path, line, element_id, f'the values of the fact "{name}" map each value '
+                                                            f'to its words: {{"high": "…"}}'))
+    return problems
+
+
 def _missing(path: str, locale: str, english: dict, found: dict) -> list[Problem]:
     warnings = []
     for element_id, words in english.items():
@@ -153,6 +198,12 @@ def _missing(path: str, locale: str, english: dict, found: dict) -> list[Problem
             if words.get(key) and not (isinstance(given.get(key), str) and given[key].strip()):
                 warnings.append(Problem(path, words["line"], element_id,
                                         f"no {locale} {key} (\"{words[key][:60]}\"): readers see the English"))
+        facts = given.get("facts") if isinstance(given.get("facts"), dict) else {}
+        for name in words.get("facts") or ():
+            fact = facts.get(name) if isinstance(facts.get(name), dict) else {}
+            if not (isinstance(fact.get("label"), str) and fact["label"].strip()):
+                warnings.append(Problem(path, words["line"], element_id,
+                                        f"no {locale} label for the fact \"{name}\": readers see the English"))
     return warnings
 
 

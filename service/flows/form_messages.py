@@ -3,7 +3,8 @@
 Why: a person reads these next to the field they filled in. The form names every field (its ``title``)
 and every option (``x-enum-titles``), so the message can use the same words. Only the messages change:
 the errors stay keyed by the field's path, as the API documents. Each message is a `Text`, rendered in
-the reader's language where it is shown (field titles are the schema's: pass a translated schema for them).
+the reader's language where it is shown. Field and option titles are the form's own words: `in_languages`
+words an error from each translation of the form too, and the reader gets theirs ("「合同金额」…").
 """
 
 from __future__ import annotations
@@ -101,6 +102,26 @@ def _condition(root: dict, schema_path: list, data_path: list, data) -> tuple[bo
         else:
             break
     return True, ""
+
+
+class InLanguages(Text):
+    """One error as each translation of the form words it: the reader's, else the English form's."""
+
+    def __init__(self, english: Text, translated: dict[str, Text]):
+        super().__init__(english.msgid, **english.params)
+        object.__setattr__(self, "translated", translated)
+
+    def render(self, locale: str | None) -> str:
+        own = self.translated.get(locale or "")
+        return own.render(locale) if own is not None else super().render(locale)
+
+
+def in_languages(error, root: dict, data, forms: dict[str, dict]) -> tuple[Text, bool]:
+    """`in_words`, also worded from ``forms`` (locale -> the form in that locale, same rules and paths)."""
+    text, conditional = in_words(error, root, data)
+    translated = {locale: in_words(error, form, data)[0] for locale, form in forms.items()
+                  if isinstance(form, dict) and form is not root}
+    return (InLanguages(text, translated) if translated else text), conditional
 
 
 def in_words(error, root: dict, data) -> tuple[Text, bool]:

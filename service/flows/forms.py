@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
+from service.engine import translations
 from service.engine.form_patterns import PatternTimeout, search
 from service.i18n import Text
 
 from .errors import FormInvalid
-from .form_messages import NOT_IN_TIME, in_words
+from .form_messages import NOT_IN_TIME, in_languages
 
 
 def _pattern(validator, pattern, instance, schema):
@@ -45,8 +46,17 @@ BoundedValidator = validators.extend(Draft202012Validator, {"pattern": _pattern,
                                                             "patternProperties": _pattern_properties})
 
 
-def validate(schema: dict | None, data: dict) -> None:
-    """Raises `FormInvalid` naming every field in error; a task without a form takes no data."""
+def translated(parsed, form_key: str | None):
+    """The form in a locale, asked for only when there are errors to word (`translations.form_in`)."""
+    if not form_key:
+        return None
+    return lambda locale: translations.form_in(parsed.forms.get(form_key), locale, source=parsed, form_key=form_key)
+
+
+def validate(schema: dict | None, data: dict, words=None) -> None:
+    """Raises `FormInvalid` naming every field in error; a task without a form takes no data.
+    ``words(locale)`` gives the form in a locale (`translated`): each error then names fields by the
+    titles its reader's language gives them."""
     if not isinstance(data, dict):
         raise FormInvalid(Text("the form data must be a JSON object"), {"": [Text("must be an object")]})
     if schema is None:
@@ -58,8 +68,11 @@ def validate(schema: dict | None, data: dict) -> None:
     if schema.get("additionalProperties") is not True:
         for key in sorted(set(data) - declared):
             errors[key] = [Text("not a field of this form")]
-    found = [(_field_of(error), *in_words(error, schema, data))
-             for error in sorted(_validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.path])]
+    in_locales = {}
+    wrong = sorted(_validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.path])
+    if wrong and words is not None:
+        in_locales = {locale: words(locale) for locale in translations.LOCALES}
+    found = [(_field_of(error), *in_languages(error, schema, data, in_locales)) for error in wrong]
     shown = [row for row in found if not row[2]] or found
     for field, text, _ in shown:
         if str(text) not in [str(seen) for seen in errors.get(field, [])]:

@@ -67,7 +67,8 @@ def start_process(services: Services, process_id: str, data: dict | None = None,
         if by_event is None:
             permissions.may_start(uow.session, parsed, process_id, actor_id, now)  # 403 before any 422
         if parsed.start_form_key:
-            forms.validate(parsed.forms.get(parsed.start_form_key, {}), data)
+            forms.validate(parsed.forms.get(parsed.start_form_key, {}), data,
+                           forms.translated(parsed, parsed.start_form_key))
         if parsed.start_form_key:  # what the start form names, the starter must be able to see
             references.check(uow.session, parsed.forms.get(parsed.start_form_key), data, actor_id)
             documents.check_references(uow.session, parsed.forms.get(parsed.start_form_key), data, None, actor_id)
@@ -222,7 +223,8 @@ def complete_task(services: Services, task_id: int, actor_id: int, data: dict,
         _refuse_sealed(instance, data)
         parsed = services.library.get(instance.process_version.content_hash)
         schema = parsed.form_for(task.element_id)
-        forms.validate(schema, data)
+        info = parsed.user_tasks.get(task.element_id)
+        forms.validate(schema, data, forms.translated(parsed, info.form_key if info else None))
         documents.check_references(uow.session, schema, data, instance.id, actor_id)
         references.check(uow.session, schema, data, actor_id)
         try:

@@ -148,3 +148,19 @@ def test_a_cancelled_projects_notification_reaches_each_assignee_in_their_langua
     assert f"已取消：project_lifecycle #{project['id']}（ACME Education）" in subjects("legal")
     assert f"Cancelled: project_lifecycle #{project['id']} (ACME Education)" in subjects("delivery")
     assert not any(chinese(s) for s in subjects("delivery"))
+
+
+def test_a_chinese_422_names_each_field_by_its_chinese_title(api):
+    """The form's zh-CN file (forms/lifecycle/opportunity.zh-CN.json) words the fields, not only Handoff's."""
+    task = opportunity_task(api)
+    data = {"contract_value": -1, "decision_makers": [{"role": "principal"}]}
+    bad = complete(api, "rep", task, {"data": data}, ZH)
+    errors = bad.json["errors"]
+    assert "产品 为必填项" in errors["product"], errors["product"]
+    assert "合同金额 必须大于 0" in errors["contract_value"], errors["contract_value"]
+    assert any("决策人 1" in text and "姓名" in text for text in errors["decision_makers.0.name"]), errors
+    assert not any(word in text for texts in errors.values() for text in texts
+                   for word in ("Product", "Contract value", "Decision maker", "Name")), errors
+    plain = complete(api, "rep", task, {"data": data}).json["errors"]
+    assert "Product is required" in plain["product"] and "Contract value must be more than 0" in \
+        plain["contract_value"], plain

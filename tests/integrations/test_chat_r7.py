@@ -59,7 +59,8 @@ def test_an_urgent_lead_reaches_the_wecom_group_mentioning_the_rep_and_the_manag
     content = message["text"]["content"]
     assert content.startswith(SUBJECT_ZH + "\n")  # the diagram's own Chinese subject, for a zh-CN group
     assert "在 Handoff 中打开: https://handoff.acme.test/" in content
-    assert "Urgency: high" in content and "strength" not in content.lower()
+    assert "紧急程度: 高" in content and "Urgency" not in content  # the diagram's Chinese fact and value
+    assert "strength" not in content.lower()
     with services.sessions() as session:
         [row] = session.scalars(select(Outbox).where(Outbox.channel == "wecom", Outbox.instance_id == lead))
         assert (row.status, row.recipient_id, row.payload["chat"]) == ("sent", None, "groups/technical-sales")

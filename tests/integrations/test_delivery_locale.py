@@ -64,6 +64,7 @@ def test_a_chinese_reader_gets_the_mail_in_chinese_and_an_english_one_in_english
     assert mail["Subject"] == ZH_REMINDER and mail["Content-Language"] == "zh-CN"
     text, html = mail.get_body(("plain",)).get_content(), mail.get_body(("html",)).get_content()
     assert "在 Handoff 中打开：https://handoff.acme.test/tasks/" in text and "Open it in Handoff" not in text
+    assert "阶段: 商机" in text and "Opportunity" not in text  # the stage fact: the diagram's label, the board's word
     assert ">在 Handoff 中打开</a>" in html and '<html lang="zh-CN">' in html
     assert [m.subject for m in inbox(services, library.people["rep"])] == [ZH_REMINDER]
     assert [m.subject for m in inbox(services, library.people["sales_mgr"])] == [REMINDER]  # no language chosen

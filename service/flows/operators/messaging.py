@@ -12,7 +12,7 @@ from .. import audit, recipients
 from ..errors import ProcessFailed
 from . import fanout
 from .context import OperatorContext
-from .subjects import localized_subjects
+from .subjects import localized_facts, localized_subjects
 
 RESERVED = {"to", "channel", "subject", "unless_claimed", "strength"}
 STRENGTHS = ("normal", "strong")
@@ -51,6 +51,7 @@ def _send(ctx: OperatorContext, call: OperatorCall, kind: str) -> dict:
     payload = {"subject": subject[:300], "element_id": call.element_id, "kind": kind, "body": body,
                "link": fanout.task_link(ctx, str(about) if about else None), "strength": strength}
     payload["subjects"] = localized_subjects(ctx, call)  # the diagram's translated subjects, same data
+    payload["facts"] = localized_facts(ctx, call, body)  # and its facts' words, values as typed
     if strength == "strong":
         payload["mentions"] = [u.id for u in users]  # whom a chat @s: the people `to` names (e.g. rep and manager)
     rows = fanout.notification_rows(ctx, users, topic=kind, payload=payload, only=only,
