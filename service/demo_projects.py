@@ -106,12 +106,15 @@ def _steps(replay: Replay, demo: DemoSet, customer: Customer, product: str, kb_v
     Its documents are uploaded on their own, then named by the form: the completion makes them the
     project's (R6), so the rep, finance and the managers open them as they would a real project's.
     """
-    words, contact, number = demo.wording, customer.decision_makers[0], f"C-{customer.id}-{demo.code(product)}"
+    # A customer that existed before the demo (without decision makers) takes the demo's own for it.
+    own = next((makers for name, *_, makers in demo.customers if name == customer.name), demo.customers[0][-1])
+    people = customer.decision_makers or [dict(person) for person in own]
+    words, contact, number = demo.wording, people[0], f"C-{customer.id}-{demo.code(product)}"
     contract = contract_pdf(demo.locale, number, customer.name, customer.budget, words["terms"],
                             words["special_acceptance_terms"])
     yield "contract", "opportunity", None, {
         "customer_id": customer.id, "customer": customer.name, "contract_value": customer.budget,
-        "decision_makers": customer.decision_makers, "product": product, "kb_version": kb_version}
+        "decision_makers": people, "product": product, "kb_version": kb_version}
     yield None, "submit_contract", None, {
         "contract_number": number, "contract_amount": customer.budget,
         "terms": words["terms"], "invoice_type": "vat_special",

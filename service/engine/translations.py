@@ -238,6 +238,9 @@ def schema_nodes(schema: dict, path: str = ""):
         if not isinstance(node, dict):
             continue
         yield here, node
+        target = _local_ref(schema, node.get("$ref"))
+        if target is not None:  # a field defined once under $defs is named where it is used
+            pending.append((here, target))
         for part in ("then", "else", "if"):
             if isinstance(node.get(part), dict):
                 pending.append((here, node[part]))
@@ -249,6 +252,16 @@ def schema_nodes(schema: dict, path: str = ""):
             pending.append((f"{here}.{key}" if here else key, prop))
         if isinstance(node.get("items"), dict):
             pending.append((f"{here}[]", node["items"]))
+
+
+def _local_ref(root: dict, ref) -> dict | None:
+    """The node a ``#/$defs/name`` (or ``#/definitions/name``) reference points to in the same form."""
+    if not isinstance(ref, str) or not ref.startswith(("#/$defs/", "#/definitions/")):
+        return None
+    node = root
+    for part in ref[2:].split("/"):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node if isinstance(node, dict) else None
 
 
 def _apply(node: dict, words: dict) -> None:

@@ -203,7 +203,7 @@ def test_a_broken_signature_says_why_in_chinese(app, services, library, projects
     problems: list[str] = []
     page = check(rep, f"/instances/{frozen}/signatures", data_words(services), problems)
     assert not problems, problems
-    assert "个签署中有 2 个已失效" in page and page.count("“Confirmed risks”在签署后被修改") == 2
+    assert "个签署中有 2 个已失效" in page and page.count("“已确认的风险”在签署后被修改") == 2  # the form's Chinese title
 
 
 def test_a_customer_change_reads_in_chinese_in_the_inbox(app, services, library):
@@ -219,4 +219,4 @@ def test_a_customer_change_reads_in_chinese_in_the_inbox(app, services, library)
     page = check(delivery, "/inbox", data_words(services), problems)
     assert not problems, problems
     change = page[page.index('class="change"'):]
-    assert "<td>预算</td>" in change and "<del>800000</del>" in change and "标为已读" in page
+    assert ">预算</td>" in change and "<del>800000</del>" in change and "标为已读" in page
