@@ -203,7 +203,7 @@ def test_a_broken_signature_says_why_in_chinese(app, services, library, projects
     problems: list[str] = []
     page = check(rep, f"/instances/{frozen}/signatures", data_words(services), problems)
     assert not problems, problems
-    assert "个签署中有 2 个已失效" in page and page.count("“已确认的风险”在签署后被修改") == 2  # the form's Chinese title
+    assert "个签署中有 2 个已失效" in page and page.count("“已确认的风险”在签署后被修改") == 2
 
 
 def test_a_customer_change_reads_in_chinese_in_the_inbox(app, services, library):
