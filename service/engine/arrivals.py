@@ -25,6 +25,7 @@ class Before:
     name: str
     groups: tuple[str, ...] = ()
     again: bool = False  # that task comes after this one too: the way back (a revision), not the first arrival
+    element_id: str = ""  # the task, activity or process it names (its translations are keyed by it)
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,9 @@ def _before(task_spec, holders: dict[str, list], root, starters: tuple[str, ...]
         seen.add(id(current))
         if isinstance(current, CamundaUserTask):
             found.append(Before("task", current.bpmn_name or current.bpmn_id, groups_of(current),
-                                _only_after(current, task_spec, holders)))
+                                _only_after(current, task_spec, holders), current.bpmn_id))
         elif isinstance(current, SubWorkflowTask):
-            found.append(Before("step", current.bpmn_name or current.bpmn_id))
+            found.append(Before("step", current.bpmn_name or current.bpmn_id, element_id=current.bpmn_id))
         elif isinstance(current, StartEvent) and current.inputs and not any(
                 isinstance(i, StartEvent) for i in current.inputs):
             queue.extend(current.inputs)
@@ -108,7 +109,7 @@ def _before(task_spec, holders: dict[str, list], root, starters: tuple[str, ...]
                 for caller in callers:
                     queue.extend(caller.inputs)
             else:
-                found.append(Before("start", root.description or root.name, starters))
+                found.append(Before("start", root.description or root.name, starters, element_id=root.name))
         else:
             queue.extend(current.inputs)
     return tuple(sorted(dict.fromkeys(found), key=lambda before: before.again))  # first arrivals first

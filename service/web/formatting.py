@@ -79,7 +79,7 @@ def money(value, currency: str = "CNY") -> str:
     return format_currency(value, currency, locale=babel_locale(current_locale()))
 
 
-RULE_IDS = re.compile(r"\s*\((?:R\d+(?:\.\d+)?(?:,\s*)?)+\)")
+RULE_IDS = re.compile(r"\s*[(（](?:R\d+(?:\.\d+)?(?:[,，、]\s*)?)+[)）]")  # (R1, R6) and （R7）
 
 
 def plain_name(name: str | None) -> str:

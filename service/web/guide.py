@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import func, select
 
 from service.engine.arrivals import Before, arrivals
+from service.engine.translations import element_name
 from service.flows import permissions, versions
 from service.flows.errors import Forbidden, ProcessFailed, VersionUnusable
 from service.i18n import render, tr
@@ -61,14 +62,18 @@ def _parsed(services, session):
 def work_for(services, session, groups: list[str]) -> list[GroupWork]:
     """For each of the person's groups, the tasks the diagrams offer it and what comes just before each."""
     by_group: dict[str, dict[str, Work]] = {name: {} for name in groups}
+    locale = current_locale()
     for _version, parsed in _parsed(services, session):
         for arrival in arrivals(parsed):
+            name = element_name(parsed, arrival.element_id, locale, arrival.name)
             for group in arrival.groups:
                 if group not in by_group:
                     continue
-                work = by_group[group].setdefault(arrival.name, Work(arrival.name))
+                work = by_group[group].setdefault(name, Work(name))
                 for before in arrival.before:
-                    before = replace(before, name=plain_name(before.name))
+                    words = element_name(parsed, before.element_id, locale, before.name) if before.element_id \
+                        else before.name
+                    before = replace(before, name=plain_name(words))
                     if before not in work.before:
                         work.before.append(before)
     descriptions = dict(session.execute(select(Group.name, Group.description).where(Group.name.in_(groups))).all())

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from service.engine.translations import NOT_FACTS
 from service.flows.names import split_names
 from service.i18n import tr
 from service.store.models import Document, Instance
@@ -118,7 +119,8 @@ def message_facts(session, library, message, viewer_id: int) -> list[Shown]:
     content = (message.body or {}).get("body")
     if not isinstance(content, dict):
         return []
-    keys = [key for key in content if key != "changes"]
+    # A notify's `task` names the task the message links to: the link says it, not a fact line.
+    keys = [key for key in content if key != "changes" and key not in NOT_FACTS]
     words = FieldWords()
     instance = session.get(Instance, message.instance_id) if message.instance_id else None
     if instance is not None:

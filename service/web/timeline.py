@@ -16,6 +16,7 @@ from service.i18n import tr
 
 from .formatting import group_title, local_time
 from .i18n import current_locale
+from .page_words import stage_label
 from .vocabulary import N_
 from .words import FieldWords, humanize, title_of, value_text
 
@@ -121,7 +122,8 @@ def _facts(event, names: Names) -> dict[str, str]:
     words = names.words
     tag = current_locale()
     facts = {key: value_text(None, value) for key, value in data.items() if not isinstance(value, dict | list)}
-    task = data.get("name") if event.kind.startswith("task_") else None
+    # A task's name as the diagram translates it; the name logged when it opened otherwise (English).
+    task = (names.elements.get(event.element_id) or data.get("name")) if event.kind.startswith("task_") else None
     facts.update(
         who=names.person(event.actor_id), process=names.process,
         element=names.element(event.element_id), task=task or names.element(event.element_id),
@@ -135,6 +137,8 @@ def _facts(event, names: Names) -> dict[str, str]:
         reason=str(data.get("reason") or tr(tag, "no reason given")),
         subject=(data.get("subjects") or {}).get(tag) if isinstance(data.get("subjects"), dict) else None,
     )
+    if data.get("stage"):
+        facts["stage"] = stage_label(str(data["stage"]))
     if not facts["subject"]:  # a notification rendered in the reader's language keeps it in ``subjects``
         facts["subject"] = value_text(None, data.get("subject")) if "subject" in data else "?"
     return facts

@@ -30,6 +30,8 @@
     button_copy_row_title: t("Copy {{0}}"), button_copy_row_title_short: t("Copy"),
     button_collapse: t("Collapse"), button_expand: t("Expand"), button_save: t("Save"),
     button_cancel: t("Cancel"), button_copy: t("Copy"), button_upload: t("Upload"),
+    button_edit_json: t("Edit JSON"), button_object_properties: t("Object properties"),
+    button_properties: t("Properties"),
     button_delete_node_warning: t("Remove this entry?"), table_controls: t("Controls"),
     upload_max_size: t("The file is too large. The largest allowed: "),
     upload_wrong_file_format: t("This kind of file is not accepted. Accepted: "),
