@@ -93,7 +93,8 @@ def phone(browser, live_server, request):
 # Everything else, process content included (task names, forms, the diagram's words), must read in Chinese.
 DATA = ("ACME Education", "Li Wei", "Enterprise", "V3.2-202601", "security module", "C-2026-001", "SSO", "LDAP",
         *(name for _username, name, *_ in PEOPLE), *(username for username, *_ in PEOPLE),
-        "Powered by bpmn.io", "slow incident response", "missed training date")  # the diagram's watermark, which bpmn-js's license asks to keep
+        "slow incident response", "missed training date",  # the customer's service history
+        "Powered by bpmn.io")  # the diagram's watermark, which bpmn-js's license asks to keep
 
 
 def test_a_chinese_rep_starts_a_project_and_signs_the_handover_on_a_phone(phone, library, services):
