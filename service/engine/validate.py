@@ -138,7 +138,8 @@ def _read_source(path) -> tuple[str, Problem | None]:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return "", Problem(name, line, "-", Text("not UTF-8 text (byte %(byte)s)", byte=f"0x{raw[exc.start]:02x}"))
+        byte = format(raw[exc.start], "#04x")
+        return "", Problem(name, line, "-", Text("not UTF-8 text (byte %(byte)s)", byte=byte))
 
 
 def _read_forms(folder: Path) -> tuple[dict[str, str], list[Problem]]:

@@ -95,7 +95,7 @@ def check_diagram(path: str, root, files: dict[str, str]) -> tuple[list[Problem]
             if english:
                 warnings.append(Problem(path, 1, "-", Text(
                     "no %(language)s translation (add %(file)s): %(language)s readers see the English names",
-                    language=locale, file=f"{_stem(path)}.{locale}.json")))
+                    language=locale, file=_stem(path) + "." + locale + ".json")))
             continue
         found, wrong = _check_catalog(catalog, files[catalog], english)
         problems += wrong
@@ -150,7 +150,7 @@ def _check_words(path: str, text: str, element_id: str, words: dict, english: di
                     said = ", ".join(f"%({n})s" for n in sorted(allowed)) or "none"
                     problems.append(Problem(path, line, element_id, Text("the subject uses %(used)s, which the English "
                                                                          "subject does not (it has %(said)s)",
-                                                                         used=f"%({name})s", said=said)))
+                                                                         used="%(" + name + ")s", said=said)))
     return problems
 
 
@@ -207,7 +207,7 @@ def check_form(key: str, schema, forms: dict[str, str], root: str = "forms") -> 
         if overlay_key not in forms:
             warnings.append(Problem(form_path, 1, "-", Text("no %(language)s translation (add %(file)s): %(language)s "
                                                             "readers see the English words", language=locale,
-                                                            file=f"{root}/{overlay_key}")))
+                                                            file=root + "/" + overlay_key)))
             continue
         path, text = f"{root}/{overlay_key}", forms[overlay_key]
         data, wrong = _read(path, text)
