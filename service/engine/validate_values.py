@@ -17,7 +17,6 @@ from service.i18n import Text
 
 from . import iso8601, timer_text
 from .juel import condition_source, dollar_body, juel_problem
-from .problem_text import one_line
 from .validate_checks import (
     TIMER_KINDS,
     USER_TASK_EXPRESSIONS,
@@ -91,7 +90,7 @@ def _iso_problem(kind: str, value: str) -> str | Text | None:
     try:
         parse()
     except iso8601.TimeValueError as error:
-        return one_line(error)
+        return error.text
     return None
 
 
@@ -127,8 +126,8 @@ def _user_task_value_problem(attr: str, raw: str, now: datetime) -> str | Text |
     if attr in ("dueDate", "followUpDate"):
         try:
             iso8601.parse_date_or_duration(raw, now, "value")
-        except iso8601.TimeValueError as error:
-            return one_line(str(error).removeprefix("value "))
+        except iso8601.TimeValueError as error:  # said after the attribute's name: "camunda:dueDate '…' is …"
+            return Text(error.text.msgid, **{**error.text.params, "what": ""})
         return None
     names = [name.strip() for name in raw.split(",")] if attr in ("candidateGroups", "candidateUsers") else [raw]
     if not any(names):
