@@ -62,13 +62,18 @@ def _unquote(args: str) -> str:
     return args
 
 
-def unexpected(error: BaseException, what: str) -> str:
+WHATS = {"these files": Text("these files"), "this file": Text("this file"), "this element": Text("this element"),
+         "it": Text("it")}
+
+
+def unexpected(error: BaseException, what: str) -> Text:
     """A failure of ours, said as what the designer can do; the traceback is logged by the caller."""
+    said = WHATS.get(what, what)
     if isinstance(error, RecursionError):
-        return f"{what} is nested or chained too deeply to be checked"
+        return Text("%(what)s is nested or chained too deeply to be checked", what=said)
     if isinstance(error, MemoryError):
-        return f"{what} is too large to be checked"
-    return f"{what} could not be checked (an internal error, logged for the developers)"
+        return Text("%(what)s is too large to be checked", what=said)
+    return Text("%(what)s could not be checked (an internal error, logged for the developers)", what=said)
 
 
 # SpiffWorkflow's own texts (SpiffWorkflow 3.x parser and DMN parser), each as a designer reads it.

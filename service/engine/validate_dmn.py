@@ -8,6 +8,8 @@ that what it would refuse fails the deploy, not the first lead.
 
 from __future__ import annotations
 
+from service.i18n import Text
+
 from .dmn_model import CellError, cell_problems, read_decisions, translated_cells
 from .sandbox_policy import refusals
 from .validate_checks import Problem
@@ -34,6 +36,6 @@ def _problems(path: str, root) -> list[Problem]:
     for decision in decisions.values():
         for required in decision.required:
             if required not in decisions:
-                problems.append(Problem(path, decision.line, decision.id, f"requires decision {required}, which is "
-                                        "not in this file"))
+                problems.append(Problem(path, decision.line, decision.id, Text(
+                    "requires decision %(required)s, which is not in this file", required=required)))
     return problems

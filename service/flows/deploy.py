@@ -93,7 +93,8 @@ def load_problems(services: Services, bundles: list[Bundle]) -> list[Problem]:
             log.warning("a worker could not load %s", bundle.process_id, exc_info=error)
             first = min((p for p in bundle.files if p.endswith(BPMN_SUFFIXES)), default="-")
             problems.append(Problem(first, process_line(bundle.files.get(first, ""), bundle.process_id),
-                                    bundle.process_id, f"a worker could not load this process: {error}"))
+                                    bundle.process_id, Text("a worker could not load this process: %(error)s",
+                                                                 error=str(error))))
     return problems
 
 
