@@ -22,6 +22,7 @@ from . import timer_text
 from .juel import condition_source, dollar_body, juel_problem
 from .parser import HandoffParser
 from .problem_text import one_line, plain
+from .refusal_words import refusal_text
 from .sandbox_policy import refusals
 from .validate_limits import MAX_CODE_CHARS
 
@@ -370,8 +371,8 @@ def _sandboxed(ctx: FileContext, element, text: str | None, mode: str, what: str
     if not text or not text.strip() or parse_python(text, mode)[0] is None:
         return  # empty or not Python: check_python and check_timers say so
     for refusal in refusals(text, mode):
-        ctx.report(element, Text("%(what)s: %(reason)s", what=what, reason=refusal.message), element_id=element_id,
-                   line=(element.sourceline or 1) + refusal.line - 1)
+        ctx.report(element, Text("%(what)s: %(reason)s", what=what, reason=refusal_text(refusal.message)),
+                   element_id=element_id, line=(element.sourceline or 1) + refusal.line - 1)
 
 
 def check_flows(ctx: FileContext) -> None:

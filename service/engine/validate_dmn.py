@@ -11,6 +11,7 @@ from __future__ import annotations
 from service.i18n import Text
 
 from .dmn_model import CellError, cell_problems, read_decisions, translated_cells
+from .refusal_words import refusal_text
 from .sandbox_policy import refusals
 from .validate_checks import Problem
 
@@ -32,7 +33,8 @@ def _problems(path: str, root) -> list[Problem]:
     for cell in translated_cells(decisions):
         for refusal in refusals(cell.source, "eval"):
             line = (cell.line or 1) + (refusal.line - 1 if not cell.is_feel else 0)
-            problems.append(Problem(path, line, cell.element_id, f"{cell.kind}: {refusal.message}"))
+            problems.append(Problem(path, line, cell.element_id, Text("%(what)s: %(reason)s", what=cell.kind,
+                                                                     reason=refusal_text(refusal.message))))
     for decision in decisions.values():
         for required in decision.required:
             if required not in decisions:
