@@ -78,9 +78,8 @@ def test_a_broken_camunda_diagram_deploys_nothing_and_says_why_in_chinese_at_the
     untranslated = [line for line in chinese_lines if not HAN.search(PLACE.match(line)["message"])]
     assert not untranslated, untranslated
 
-    form = by_place["bpmn/h12_approve.bpmn:" + _line(files["bpmn/h12_approve.bpmn"], "<bpmn:userTask")
-                    + ": Activity_0task01"]
-    assert form is not None
+    task_line = _line(files["bpmn/h12_approve.bpmn"], "<bpmn:userTask")
+    assert f"bpmn/h12_approve.bpmn:{task_line}: Activity_0task01" in by_place  # the line of the task itself
     messages = " | ".join(message for _, message in split(chinese_lines))
     assert "是 Camunda 网页表单，Handoff 无法渲染；请在 forms/ 下用 JSON Schema 编写表单" in messages
     assert "不会读取 camunda:candidateUsers；请把任务分配给候选组" in messages
@@ -96,6 +95,35 @@ def test_a_designer_whose_profile_says_chinese_reads_the_problems_without_the_he
     assert all(HAN.search(PLACE.match(line)["message"]) for line in answer.json["errors"]["problems"])
     english = deploy(http, broken_files(), {"Accept-Language": "en"})
     assert not any(HAN.search(line) for line in english.json["errors"]["problems"])
+
+
+def test_a_deploy_s_warnings_about_untranslated_words_read_in_chinese(http):
+    files = {"bpmn/h12_fine.bpmn": user_task_process("h12_fine"), f"forms/{FORM_KEY}": FORM}
+    answer = deploy(http, files, ZH)
+    assert answer.status_code == 201, answer.json
+    [deployed] = answer.json
+    assert deployed["warnings"], deployed
+    assert any(line.startswith("bpmn/h12_fine.bpmn:1: -: 没有 zh-CN 翻译（请添加 bpmn/h12_fine.zh-CN.json）")
+               for line in deployed["warnings"]), deployed["warnings"]
+    again = deploy(http, {**files, "bpmn/h12_fine.bpmn": user_task_process("h12_fine").replace("Do it", "Do it now")})
+    assert again.status_code == 201
+    assert any("no zh-CN translation (add bpmn/h12_fine.zh-CN.json)" in line for line in again.json[0]["warnings"])
+
+
+def test_a_refused_script_and_an_unsupported_gateway_say_why_in_chinese(http):
+    diagram = user_task_process("h12_script").replace(
+        '<bpmn:sequenceFlow id="Flow_0aaa002" sourceRef="Activity_0task01" targetRef="Event_0end001"/>',
+        '<bpmn:sequenceFlow id="Flow_0aaa002" sourceRef="Activity_0task01" targetRef="Event_0end001">'
+        '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">open("x") == 1</bpmn:conditionExpression>'
+        '</bpmn:sequenceFlow>\n    <bpmn:complexGateway id="Gateway_0cx0001"/>')
+    answer = deploy(http, {"bpmn/h12_script.bpmn": diagram, f"forms/{FORM_KEY}": FORM}, ZH)
+    assert answer.status_code == 422, answer.json
+    lines = answer.json["errors"]["problems"]
+    assert any(": Flow_0aaa002: 条件 'open(\"x\") == 1'：表达式中不能使用 open()" in line for line in lines), lines
+    unsupported = ("Gateway_0cx0001: 不支持的元素类型 bpmn:complexGateway；"
+                   "请改用包容网关（在其传出顺序流上设置条件）或排他网关")
+    assert any(line.endswith(unsupported) for line in lines), lines
 
 
 def _line(text: str, needle: str) -> str:
