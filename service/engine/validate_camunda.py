@@ -140,9 +140,9 @@ def _expressions(ctx: FileContext) -> None:
     texts = []
     for task in ctx.iter("userTask"):
         texts += [(task, f"camunda:{attr}", camunda(task, attr)) for attr in EXPRESSION_ATTRIBUTES]
-    texts += [(cond, "condition", cond.text) for cond in ctx.iter("conditionExpression")]
+    texts += [(cond, Text("condition"), cond.text) for cond in ctx.iter("conditionExpression")]
     for param in ctx.root.iter(_camunda_tag("inputParameter")):
-        texts.append((param, f"parameter {param.get('name')}", param.text))
+        texts.append((param, Text("parameter %(name)s", name=param.get("name")), param.text))
     for element, what, text in texts:
         body = dollar_body(text)
         if body is None:
@@ -152,10 +152,12 @@ def _expressions(ctx: FileContext) -> None:
             continue
         except (ValueError, RecursionError) as error:
             reason = str(error)
+            said = getattr(error, "text", None) or reason
         owner = element.getparent() if etree.QName(element).localname == "conditionExpression" else None
         element_id = owner.get("id") if owner is not None else None
         if "dateTime()" in reason or "dateTime(" in body:
-            ctx.report(element, f"{what} {text.strip()!r}: {reason}", element_id=element_id)
+            ctx.report(element, Text("%(what)s %(text)s: %(reason)s", what=what, text=repr(text.strip()), reason=said),
+                       element_id=element_id)
         elif CAMUNDA_OBJECTS.search(body):
             name = CAMUNDA_OBJECTS.search(body).group(1)
             ctx.report(element, Text("%(what)s %(text)s uses Camunda's %(name)s object, which Handoff does not "
