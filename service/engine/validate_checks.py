@@ -86,11 +86,6 @@ class Problem:
         return f"{self.file}:{self.line}: {self.element_id}: {self.message_in(locale)}"
 
 
-def reworded(problem: Problem, message: str | Text) -> Problem:
-    """The same place with another message (a Text keeps its translation)."""
-    return Problem(problem.file, problem.line, problem.element_id, message)
-
-
 def bpmn(local: str) -> str:
     return f"{{{BPMN_NS}}}{local}"
 
