@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from service.i18n import normalize
+from service.i18n import localized, normalize
 
 # How any remote channel says a delivery failed for good, or must wait (first written for the team chats).
 from .chat.model import Permanent, Transient
@@ -50,8 +50,7 @@ class InAppChannel:
             raise ValueError("an in-app message needs a recipient")
         person = session.get(User, row.recipient_id)
         locale = normalize(person.locale if person else None) or normalize(self.default_locale) or "en"
-        subjects = row.payload.get("subjects") if isinstance(row.payload.get("subjects"), dict) else {}
-        subject = subjects.get(locale) or row.payload.get("subject", row.topic)
+        subject = localized(row.payload, "subject", locale) or row.topic
         session.add(Message(recipient_id=row.recipient_id, outbox_id=row.id, instance_id=row.instance_id,
                             subject=str(subject)[:300], body=row.payload, created_at=row.created_at))
 

@@ -21,7 +21,9 @@ _scope: ContextVar[dict | None] = ContextVar("handoff_log_scope", default=None)
 _HANDLER_NAME = "handoff"
 # Kept at WARNING: alembic logs a line per plugin on every migration check; SpiffWorkflow logs every task
 # state change with the task's whole data (personal data, kilobytes) - the audit log records what matters.
-QUIET_LOGGERS = ("alembic.runtime.plugins", "spiff")
+# httpx and httpcore log every request URL at INFO: a chat robot's URL is its secret (WeCom key=, DingTalk
+# access_token=, Slack and Teams hook paths), so they speak only of warnings.
+QUIET_LOGGERS = ("alembic.runtime.plugins", "spiff", "httpx", "httpcore")
 
 
 def open_scope(**fields) -> Token:

@@ -76,4 +76,5 @@ def _text(message: ChatMessage) -> str:
 
 
 def _md(text: str) -> str:
-    return " ".join(str(text).split()).replace("[", "［").replace("]", "］").replace("@", "＠")
+    return (" ".join(str(text).split()).replace("[", "［").replace("]", "］").replace("@", "＠")
+            .replace("*", "＊").replace("#", "＃").replace("`", "｀").replace("<", "＜"))

@@ -42,14 +42,14 @@ class ChatMessage:
 
 @dataclass(frozen=True)
 class ChatEndpoint:
-    url: str
+    url: str = field(repr=False)  # a robot's URL carries its key
     secret: str | None = field(default=None, repr=False)  # signing secret (DingTalk, Feishu), when the bot has one
     options: Mapping[str, str] = field(default_factory=dict)  # adapter-specific (e.g. WeCom app: corp_id, agent_id)
 
 
 @dataclass(frozen=True)
 class HttpRequest:
-    url: str
+    url: str = field(repr=False)
     body: bytes = field(repr=False)
     headers: Mapping[str, str] = field(default_factory=dict)
     method: str = "POST"

@@ -26,11 +26,14 @@ RATE_LIMITED = 45009
 BUSY = -1
 
 
+NOBODY = ("@all", "all")  # ids WeCom reads as everyone
+
 def request(message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> HttpRequest:
     if message.strong and message.mentions:
         body = {"msgtype": "text", "text": {
             "content": fit(plain_text(message), TEXT_LIMIT),
-            "mentioned_list": [m.user_id for m in message.mentions if m.user_id],
+            # "@all" would ping the whole group: only a person's own id is mentioned.
+            "mentioned_list": [m.user_id for m in message.mentions if m.user_id and m.user_id.lower() not in NOBODY],
             "mentioned_mobile_list": [m.mobile for m in message.mentions if m.mobile]}}
     else:
         body = {"msgtype": "markdown", "markdown": {"content": fit(markdown(message), MARKDOWN_LIMIT)}}
@@ -64,4 +67,6 @@ def plain_text(message: ChatMessage) -> str:
 
 def _md(text: str) -> str:
     """One line, without the characters WeCom's markdown would take as formatting."""
-    return " ".join(str(text).split()).replace("[", "［").replace("]", "］").replace("*", "＊")
+    # "<" would open WeCom's <@userid> mention or <font> tag; "`" code: a customer's name is text, nothing else.
+    return (" ".join(str(text).split()).replace("[", "［").replace("]", "］").replace("*", "＊")
+            .replace("<", "＜").replace("`", "｀"))

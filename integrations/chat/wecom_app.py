@@ -62,7 +62,7 @@ def request(message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> Http
     body = {"touser": touser, "msgtype": "textcard", "agentid": int(endpoint.options["agent_id"]),
             "textcard": {"title": fit(message.title, 128), "description": fit(description, 512) or message.title,
                          "url": message.link, "btntxt": fit(tr(message.locale, "Details"), 12)},
-            "enable_duplicate_check": 0}
+            "enable_duplicate_check": 1, "duplicate_check_interval": 1800}  # a retry after a lost answer: once
     token = quote(endpoint.options.get("access_token", ""), safe="")
     return HttpRequest(f"{endpoint.url}/cgi-bin/message/send?access_token={token}",
                        json.dumps(body, ensure_ascii=False).encode(),

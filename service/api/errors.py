@@ -40,8 +40,10 @@ def register(app: Flask) -> None:
         if isinstance(error, FormInvalid):
             errors = error.error_texts
         errors = translate_all(errors, lambda text: render(text, locale))
-        if "problems" in error.details:
-            errors = {"problems": error.details["problems"]}
+        if "problems" in error.details:  # FILE:LINE: element-id: message, the message in the reader's language
+            problems = getattr(error, "problems", None)
+            errors = {"problems": [p.render(locale) if hasattr(p, "render") else str(p) for p in problems]
+                      if problems is not None else error.details["problems"]}
         return error_body(error.code, render(error.text, locale), errors, error.http_status)
 
     @app.errorhandler(HTTPException)

@@ -11,6 +11,7 @@ from service.engine.validate_limits import MAX_FILE_BYTES, megabytes
 from service.flows import deploy as deploying
 from service.flows import queries_people
 from service.store.models import ProcessVersion
+from service.web.i18n import current_locale
 
 from . import schemas
 from .auth import login_required
@@ -68,7 +69,9 @@ def deploy():
         abort(422, description=gettext("send at least one file named bpmn/<name>.bpmn"))
     results = deploying.deploy(services(), files, username,
                                on_top_of_deployed=request.args.get("with_deployed") in ("1", "true"))
-    return [r.__dict__ for r in results]
+    locale = current_locale()
+    return [{**r.__dict__, "warnings": [w.render(locale) for w in r.warning_problems] or list(r.warnings)}
+            for r in results]
 
 
 @blp.route(f"/<process_id>/versions/<int(max={MAX_VERSION}):version>/activate", methods=["POST"])

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from service.i18n import Text
+
 from . import feel
 
 HIT_POLICIES = ("UNIQUE", "FIRST", "PRIORITY", "ANY", "COLLECT", "RULE ORDER", "OUTPUT ORDER")
@@ -23,12 +25,15 @@ AGGREGATIONS = ("SUM", "MIN", "MAX", "COUNT")
 QUESTION_MARK = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")  # outside quotes, as SpiffWorkflow finds it
 CAMUNDA_DMN = "http://camunda.org/schema/1.0/dmn"
 
+KINDS = {"input entry": Text("input entry"), "output entry": Text("output entry"),
+         "input expression": Text("input expression"), "literal expression": Text("literal expression")}
 
 class CellError(ValueError):
     """A cell (or a table) that cannot run; carries the element's id and line for the validator."""
 
-    def __init__(self, message: str, element_id: str, line: int | None, schema_says_it: bool = False):
-        super().__init__(message)
+    def __init__(self, message: str | Text, element_id: str, line: int | None, schema_says_it: bool = False):
+        super().__init__(str(message))
+        self.text = message  # the words to translate for the designer
         self.element_id = element_id
         self.line = line
         self.schema_says_it = schema_says_it  # the DMN schema reports it in its own words at validate time
@@ -142,7 +147,8 @@ def input_test(text: str | None, element_id: str, line: int | None) -> Cell:
     except (feel.FeelError, RecursionError) as error:
         python = python_input_test(raw)
         if python is None:
-            raise CellError(f"input entry {_short(raw)!r} is neither FEEL nor Python: {error}", element_id,
+            raise CellError(Text("input entry %(text)s is neither FEEL nor Python: %(error)s", text=repr(_short(raw)),
+                                 error=str(error)), element_id,
                             line) from None
         return Cell(python, raw, element_id, line, False)
 
@@ -150,12 +156,13 @@ def input_test(text: str | None, element_id: str, line: int | None) -> Cell:
 def expression_cell(kind: str, text: str | None, element_id: str, line: int | None) -> Cell:
     raw = (text or "").strip()
     if not raw:
-        raise CellError(f"{kind} is empty", element_id, line)
+        raise CellError(Text("%(kind)s is empty", kind=KINDS.get(kind, kind)), element_id, line)
     try:
         return Cell(feel.expression(raw), raw, element_id, line, True, kind)
     except (feel.FeelError, RecursionError) as error:
         if not _parses(raw):
-            raise CellError(f"{kind} {_short(raw)!r} is neither FEEL nor Python: {error}", element_id, line) from None
+            raise CellError(Text("%(kind)s %(text)s is neither FEEL nor Python: %(error)s", kind=KINDS.get(kind, kind),
+                                 text=repr(_short(raw)), error=str(error)), element_id, line) from None
         return Cell(raw, raw, element_id, line, False, kind)
 
 
@@ -166,7 +173,8 @@ def _priorities(output) -> list:
             try:
                 return list(ast.literal_eval(feel.expression(f"[{text}]")))
             except (feel.FeelError, ValueError, SyntaxError):
-                raise CellError(f"output values {_short(text)!r} are not a list of literals", output.get("id") or "-",
+                raise CellError(Text("output values %(text)s are not a list of literals", text=repr(_short(text))),
+                                output.get("id") or "-",
                                 line) from None
     return []
 
@@ -175,11 +183,13 @@ def _table(element, decision_id: str) -> Table:
     table_id = element.get("id") or decision_id
     hit_policy = " ".join((element.get("hitPolicy") or "UNIQUE").upper().replace("_", " ").split())
     if hit_policy not in HIT_POLICIES:
-        raise CellError(f"hit policy {hit_policy} is not one of {', '.join(HIT_POLICIES)}", table_id,
+        raise CellError(Text("hit policy %(policy)s is not one of %(known)s", policy=hit_policy,
+                             known=", ".join(HIT_POLICIES)), table_id,
                         element.sourceline, schema_says_it=True)
     aggregation = (element.get("aggregation") or "").upper() or None
     if aggregation and (hit_policy != "COLLECT" or aggregation not in AGGREGATIONS):
-        raise CellError(f"aggregation {aggregation} needs hit policy COLLECT and one of {', '.join(AGGREGATIONS)}",
+        raise CellError(Text("aggregation %(aggregation)s needs hit policy COLLECT and one of %(known)s",
+                             aggregation=aggregation, known=", ".join(AGGREGATIONS)),
                         table_id, element.sourceline)
     inputs, outputs, rules = [], [], []
     for child in element:
@@ -192,7 +202,8 @@ def _table(element, decision_id: str) -> Table:
         elif kind == "rule":
             rules.append(_rule(child, len(rules) + 1, len(inputs), len(outputs)))
     if aggregation and len(outputs) != 1:
-        raise CellError(f"aggregation {aggregation} needs exactly one output column", table_id, element.sourceline)
+        raise CellError(Text("aggregation %(aggregation)s needs exactly one output column", aggregation=aggregation),
+                        table_id, element.sourceline)
     return Table(table_id, hit_policy, aggregation, inputs, outputs, rules)
 
 
@@ -200,7 +211,7 @@ def _input(element) -> InputColumn:
     expressions = _children(element, "inputExpression")
     element_id = element.get("id") or "-"
     if not expressions:
-        raise CellError("input has no input expression", element_id, element.sourceline)
+        raise CellError(Text("input has no input expression"), element_id, element.sourceline)
     text, line = _text_of(expressions[0])
     cell = expression_cell("input expression", text, expressions[0].get("id") or element_id, line)
     variable = element.get(f"{{{CAMUNDA_DMN}}}inputVariable") or "cellInput"
@@ -218,8 +229,9 @@ def _rule(element, row: int, input_count: int, output_count: int) -> Rule:
         outputs.append(None if not (text or "").strip() else
                        expression_cell("output entry", text, entry.get("id") or rule_id, line))
     if len(tests) != input_count or len(outputs) != output_count:
-        raise CellError(f"rule has {len(tests)} input and {len(outputs)} output entries; the table has "
-                        f"{input_count} inputs and {output_count} outputs", rule_id, element.sourceline)
+        raise CellError(Text("rule has %(tests)s input and %(outputs)s output entries; the table has "
+                             "%(inputs)s inputs and %(columns)s outputs", tests=len(tests), outputs=len(outputs),
+                             inputs=input_count, columns=output_count), rule_id, element.sourceline)
     return Rule(rule_id, row, tests, outputs)
 
 
@@ -242,7 +254,7 @@ def _decision(element, file: str | None) -> Decision:
         variables = _children(element, "variable")
         decision.variable = (variables[0].get("name") if variables else None) or decision_id
     else:
-        raise CellError("decision has neither a decision table nor a literal expression", decision_id,
+        raise CellError(Text("decision has neither a decision table nor a literal expression"), decision_id,
                         element.sourceline)
     return decision
 
@@ -254,7 +266,8 @@ def read_decisions(root, file: str | None = None) -> dict[str, Decision]:
         if _local(element) == "decision":
             decision = _decision(element, file)
             if decision.id in decisions:
-                raise CellError(f"two decisions have the id {decision.id}", decision.id, element.sourceline)
+                raise CellError(Text("two decisions have the id %(id)s", id=decision.id), decision.id,
+                                element.sourceline)
             decisions[decision.id] = decision
     return decisions
 

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import regex
 
+from service.i18n import Text
+
 MATCH_TIMEOUT_S = 0.1  # per value, when a person submits a form
 PROBE_TIMEOUT_S = 0.05  # per crafted string, when a designer validates a form
 PROBE_LENGTH = 30
@@ -39,20 +41,27 @@ def search(pattern: str, value: str, timeout_s: float = MATCH_TIMEOUT_S) -> bool
 
 
 def problem_with(pattern: str) -> str | None:
-    """Why this pattern may not be used in a form, or None."""
+    """Why this pattern may not be used in a form, or None (`pattern_problem` in English)."""
+    problem = pattern_problem(pattern)
+    return None if problem is None else str(problem)
+
+
+def pattern_problem(pattern: str) -> Text | None:
+    """Why this pattern may not be used in a form, in words to translate, or None."""
     try:
         compiled(pattern)
     except regex.error as error:
-        return f"pattern {pattern!r} is not a valid regular expression: {error}"
+        return Text("pattern %(pattern)s is not a valid regular expression: %(error)s", pattern=repr(pattern),
+                    error=" ".join(str(error).split()))
     if nested_quantifier(pattern):
-        return (f"pattern {pattern!r} repeats a group that repeats itself (like (a+)+): matching it can take "
-                "exponential time; write it without the nested repetition")
+        return Text("pattern %(pattern)s repeats a group that repeats itself (like (a+)+): matching it can take "
+                    "exponential time; write it without the nested repetition", pattern=repr(pattern))
     for probe in _probes(pattern):
         try:
             compiled(pattern).search(probe, timeout=PROBE_TIMEOUT_S)
         except TimeoutError:
-            return (f"pattern {pattern!r} takes too long to match {probe[:12]!r}... (catastrophic backtracking, "
-                    "e.g. overlapping alternatives like (a|a)*)")
+            return Text("pattern %(pattern)s takes too long to match %(probe)s... (catastrophic backtracking, "
+                        "e.g. overlapping alternatives like (a|a)*)", pattern=repr(pattern), probe=repr(probe[:12]))
     return None
 
 

@@ -13,26 +13,42 @@ from datetime import UTC, datetime, timedelta
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from service.i18n import N_, Text
+
 MAX_YEARS = 100
 MAX_DAYS = MAX_YEARS * 366  # an upper bound of 100 years of any calendar
 _DAYS_PER = {"years": 366, "months": 31, "weeks": 7, "days": 1, "hours": 1 / 24, "minutes": 1 / 1440,
              "seconds": 1 / 86400}
-DURATION_HINT = "write an ISO 8601 duration such as PT24H"
-DATE_HINT = "an ISO 8601 date-time such as 2026-05-04T17:00:00Z"
-CYCLE_HINT = "write a cycle such as R3/PT24H (three times, a day apart) or R/P1D"
+DURATION_HINT = N_("write an ISO 8601 duration such as PT24H")
+DATE_HINT = N_("an ISO 8601 date-time such as 2026-05-04T17:00:00Z")
+CYCLE_HINT = N_("write a cycle such as R3/PT24H (three times, a day apart) or R/P1D")
+WHAT = {"timer duration": Text("timer duration"), "timer date": Text("timer date"), "timer cycle": Text("timer cycle"),
+        "duration": Text("duration"), "date": Text("date"), "cycle": Text("cycle")}
+NOT_ISO = N_("%(what)s %(value)s is not ISO 8601; %(hint)s")
 MAX_TEXT = 200  # nobody writes a longer date or duration; a longer text is not parsed at all
 
 
 class TimeValueError(ValueError):
-    """A date, duration or cycle a designer (or an expression) wrote that cannot be used; says why."""
+    """A date, duration or cycle a designer (or an expression) wrote that cannot be used; says why.
+
+    ``str(error)`` is the English; ``text`` the same as a `Text`, for a reader of another language."""
+
+    def __init__(self, text: Text):
+        super().__init__(str(text))
+        self.text = text
+
+
+def _error(sentence: str, what: str, value: str, **params) -> TimeValueError:
+    return TimeValueError(Text(sentence, what=WHAT.get(what, what), value=value, **params))
 
 
 def _text(value: object, what: str) -> str:
     if not isinstance(value, str):
-        raise TimeValueError(f"{what} {value!r} is not a text; {DURATION_HINT} or {DATE_HINT}")
+        raise _error(N_("%(what)s %(value)s is not a text; %(hint)s or %(date_hint)s"), what, repr(value),
+                     hint=Text(DURATION_HINT), date_hint=Text(DATE_HINT))
     text = value.strip()
     if not text or len(text) > MAX_TEXT:
-        raise TimeValueError(f"{what} {_short(value)!r} is not ISO 8601; {DURATION_HINT}")
+        raise _error(NOT_ISO, what, repr(_short(value)), hint=Text(DURATION_HINT))
     return text
 
 
@@ -48,10 +64,11 @@ def parse_duration(value: object, what: str = "duration") -> dict:
     except Exception:  # noqa: BLE001 - SpiffWorkflow raises a bare Exception('Invalid duration')
         parsed = None
     if not parsed:
-        raise TimeValueError(f"{what} {_short(text)!r} is not ISO 8601; {DURATION_HINT}")
+        raise _error(NOT_ISO, what, repr(_short(text)), hint=Text(DURATION_HINT))
     days = sum(_DAYS_PER[unit] * amount for unit, amount in parsed.items())
     if days > MAX_DAYS:
-        raise TimeValueError(f"{what} {_short(text)!r} is longer than {MAX_YEARS} years")
+        raise _error(N_("%(what)s %(value)s is longer than %(years)s years"), what, repr(_short(text)),
+                     years=MAX_YEARS)
     return parsed
 
 
@@ -64,14 +81,17 @@ def parse_date(value: object, now: datetime, what: str = "date") -> datetime:
     """An ISO 8601 date-time (or week date) within `MAX_YEARS` of `now`, in UTC."""
     text = _text(value, what)
     if text.upper().startswith("P"):
-        raise TimeValueError(f"{what} {_short(text)!r} is a duration, not a date; write {DATE_HINT}")
+        raise _error(N_("%(what)s %(value)s is a duration, not a date; write %(hint)s"), what, repr(_short(text)),
+                     hint=Text(DATE_HINT))
     try:
         moment = (TimerEventDefinition.parse_iso_week(text) if "W" in text.upper()
                   else TimerEventDefinition.get_datetime(text))
     except Exception:  # noqa: BLE001 - ValueError, AttributeError (a week date that does not match), ...
-        raise TimeValueError(f"{what} {_short(text)!r} is not ISO 8601; write {DATE_HINT}") from None
+        raise _error(N_("%(what)s %(value)s is not ISO 8601; write %(hint)s"), what, repr(_short(text)),
+                     hint=Text(DATE_HINT)) from None
     if abs(moment - now) > timedelta(days=MAX_DAYS):
-        raise TimeValueError(f"{what} {_short(text)!r} is more than {MAX_YEARS} years away")
+        raise _error(N_("%(what)s %(value)s is more than %(years)s years away"), what, repr(_short(text)),
+                     years=MAX_YEARS)
     return moment.astimezone(UTC)
 
 
@@ -85,8 +105,8 @@ def parse_date_or_duration(value: object, now: datetime, what: str) -> datetime:
     except TimeValueError as error:
         if "years away" in str(error):
             raise
-        raise TimeValueError(f"{what} {_short(text)!r} is not ISO 8601; {DURATION_HINT} "
-                             f"or {DATE_HINT}") from None
+        raise _error(N_("%(what)s %(value)s is not ISO 8601; %(hint)s or %(date_hint)s"), what,
+                     repr(_short(text)), hint=Text(DURATION_HINT), date_hint=Text(DATE_HINT)) from None
 
 
 def parse_cycle(value: object, now: datetime, what: str = "cycle") -> tuple[int, datetime, timedelta]:
@@ -96,15 +116,16 @@ def parse_cycle(value: object, now: datetime, what: str = "cycle") -> tuple[int,
     repeat = parts[0][1:]
     if (not parts[0].startswith("R") or len(parts) not in (2, 3) or not (repeat == "" or repeat.isdigit())
             or sum(p.startswith("P") for p in parts[1:]) != 1):
-        raise TimeValueError(f"{what} {_short(text)!r} is not ISO 8601; {CYCLE_HINT}")
+        raise _error(NOT_ISO, what, repr(_short(text)), hint=Text(CYCLE_HINT))
     try:
         start, interval = _cycle_times(parts[1:], now, what)
     except TimeValueError as error:
         if f"{MAX_YEARS} years" in str(error):
-            raise TimeValueError(f"{what} {_short(text)!r} reaches more than {MAX_YEARS} years away") from None
-        raise TimeValueError(f"{what} {_short(text)!r} is not ISO 8601; {CYCLE_HINT}") from None
+            raise _error(N_("%(what)s %(value)s reaches more than %(years)s years away"), what,
+                         repr(_short(text)), years=MAX_YEARS) from None
+        raise _error(NOT_ISO, what, repr(_short(text)), hint=Text(CYCLE_HINT)) from None
     if interval.total_seconds() <= 0:
-        raise TimeValueError(f"{what} {_short(text)!r} repeats with a zero interval")
+        raise _error(N_("%(what)s %(value)s repeats with a zero interval"), what, repr(_short(text)))
     return int(repeat) if repeat else -1, start, interval
 
 

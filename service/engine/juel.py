@@ -24,12 +24,18 @@ import keyword
 import re
 from dataclasses import dataclass
 
+from service.i18n import Text
+
 __all__ = ["JuelError", "condition_source", "dollar_body", "expression_source", "juel_problem", "to_python",
            "translate_dollar"]
 
 
 class JuelError(ValueError):
-    """The text is not JUEL this translator knows; the message says what it met."""
+    """The text is not JUEL this translator knows; the message says what it met (``text``: to translate)."""
+
+    def __init__(self, text: Text | str):
+        super().__init__(str(text))
+        self.text = text
 
 
 _TOKEN = re.compile(r"""
@@ -70,7 +76,7 @@ def _tokens(text: str) -> list[_Token]:
     while at < len(text):
         match = _TOKEN.match(text, at)
         if match is None:
-            raise JuelError(f"unexpected {text[at]!r} at column {at + 1}")
+            raise JuelError(Text("unexpected %(token)s at column %(column)s", token=repr(text[at]), column=at + 1))
         kind = match.lastgroup
         if kind != "ws":
             value = match.group()
@@ -103,13 +109,15 @@ class _Parser:
     def expect(self, text: str) -> None:
         token = self.take()
         if token.kind != "op" or token.text != text:
-            raise JuelError(f"expected {text!r} at column {token.at + 1}, found {token.text or 'the end'!r}")
+            raise JuelError(Text("expected %(wanted)s at column %(column)s, found %(found)s", wanted=repr(text),
+                                 column=token.at + 1, found=repr(token.text) if token.text else Text("'the end'")))
 
     def parse(self) -> str:
         source = self.ternary()
         token = self.tokens[self.pos]
         if token.kind != "end":
-            raise JuelError(f"unexpected {token.text!r} at column {token.at + 1}")
+            raise JuelError(Text("unexpected %(token)s at column %(column)s", token=repr(token.text),
+                                 column=token.at + 1))
         return source
 
     def ternary(self) -> str:
@@ -132,7 +140,7 @@ class _Parser:
         while self.peek(*self.LEVELS[level]):
             count += 1
             if count > 1 and level in (2, 3):  # ``0 < x < 10`` is Python's chain, meaningless in JUEL: keep Python
-                raise JuelError("chained comparisons are Python, not JUEL")
+                raise JuelError(Text("chained comparisons are Python, not JUEL"))
             operator = PYTHON_OPERATORS[self.take().text]
             right = self.binary(level + 1)
             left = f"({left} {operator} {right})"
@@ -164,7 +172,8 @@ class _Parser:
         elif token.kind == "name":
             source = self.name(token)
         else:
-            raise JuelError(f"unexpected {token.text or 'end of the expression'!r} at column {token.at + 1}")
+            raise JuelError(Text("unexpected %(token)s at column %(column)s", column=token.at + 1,
+                                 token=repr(token.text) if token.text else Text("'end of the expression'")))
         return self.suffixes(source)
 
     def name(self, token: _Token) -> str:
@@ -174,7 +183,7 @@ class _Parser:
             return self.date_time(token)
         if token.text.startswith("_") or "$" in token.text or keyword.iskeyword(token.text) and \
                 token.text not in ("True", "False", "None"):
-            raise JuelError(f"the name {token.text!r} cannot be used in Handoff")
+            raise JuelError(Text("the name %(name)s cannot be used in Handoff", name=repr(token.text)))
         if self.peek("("):
             return f"{token.text}({self.arguments()})"
         return token.text
@@ -196,7 +205,7 @@ class _Parser:
                 self.take()
                 member = self.take()
                 if member.kind != "name":
-                    raise JuelError(f"expected a property name at column {member.at + 1}")
+                    raise JuelError(Text("expected a property name at column %(column)s", column=member.at + 1))
                 source = self.method(source, member) if self.peek("(") else f"{source}[{member.text!r}]"
             elif self.peek("["):
                 self.take()
@@ -211,7 +220,7 @@ class _Parser:
         args = self.arguments()
         count = 0 if not args else len(_split_arguments(args))
         if known is None or known[0] != count:
-            raise JuelError(f"the method {member.text}() has no Handoff equivalent")
+            raise JuelError(Text("the method %(name)s() has no Handoff equivalent", name=member.text))
         return known[1].format(source, args)
 
     def date_time(self, token: _Token) -> str:
@@ -228,15 +237,17 @@ class _Parser:
                 break
             step = DATE_STEPS.get(member.text)
             if step is None:
-                raise JuelError(f"dateTime().{member.text}() has no Handoff equivalent: write an ISO 8601 "
-                                'duration from when the task opens, e.g. "P7D", or ${business_hours("PT24H")}')
+                raise JuelError(Text('dateTime().%(name)s() has no Handoff equivalent: write an ISO 8601 '
+                                     'duration from when the task opens, e.g. "P7D", or ${business_hours("PT24H")}',
+                                     name=member.text))
             amount = self.arguments()
             if not re.fullmatch(r"\d+", amount):
                 amount = f'" + str(int({amount})) + "'
             (time_parts if step[1] else date_parts).append(f"{amount}{step[0]}")
             steps += 1
         if not steps:
-            raise JuelError("dateTime() alone has no Handoff equivalent: add .plusDays(n) or write an ISO duration")
+            raise JuelError(Text("dateTime() alone has no Handoff equivalent: add .plusDays(n) or write an ISO "
+                                 "duration"))
         duration = "P" + "".join(date_parts) + ("T" + "".join(time_parts) if time_parts else "")
         return f'"{duration}"'.replace('"" + ', "").replace(' + ""', "")
 
@@ -263,7 +274,7 @@ def _split_arguments(args: str) -> list[str]:
 def to_python(body: str) -> str:
     """The Python for a JUEL expression (the text between ``${`` and ``}``); raises `JuelError`."""
     if not body.strip():
-        raise JuelError("the expression is empty")
+        raise JuelError(Text("the expression is empty"))
     return _Parser(body).parse()
 
 
@@ -281,7 +292,7 @@ def expression_source(body: str) -> str:
         return body
 
 
-def juel_problem(body: str) -> str | None:
+def juel_problem(body: str) -> Text | str | None:
     """Why a ``${...}`` body is neither JUEL this module translates nor Python (None when it is either)."""
     try:
         to_python(body)
@@ -291,7 +302,7 @@ def juel_problem(body: str) -> str | None:
             ast.parse(body.strip(), mode="eval")
             return None
         except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return str(error) if isinstance(error, JuelError) else "nested too deeply"
+            return error.text if isinstance(error, JuelError) else Text("nested too deeply")
 
 
 def translate_dollar(raw: str | None) -> str | None:

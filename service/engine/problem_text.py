@@ -13,6 +13,8 @@ import re
 
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 
+from service.i18n import N_, Text
+
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 PREFIXES = {
     BPMN_NS: "bpmn",
@@ -60,67 +62,85 @@ def _unquote(args: str) -> str:
     return args
 
 
-def unexpected(error: BaseException, what: str) -> str:
+WHATS = {"these files": Text("these files"), "this file": Text("this file"), "this element": Text("this element"),
+         "it": Text("it")}
+
+
+def unexpected(error: BaseException, what: str) -> Text:
     """A failure of ours, said as what the designer can do; the traceback is logged by the caller."""
+    said = WHATS.get(what, what)
     if isinstance(error, RecursionError):
-        return f"{what} is nested or chained too deeply to be checked"
+        return Text("%(what)s is nested or chained too deeply to be checked", what=said)
     if isinstance(error, MemoryError):
-        return f"{what} is too large to be checked"
-    return f"{what} could not be checked (an internal error, logged for the developers)"
+        return Text("%(what)s is too large to be checked", what=said)
+    return Text("%(what)s could not be checked (an internal error, logged for the developers)", what=said)
 
 
 # SpiffWorkflow's own texts (SpiffWorkflow 3.x parser and DMN parser), each as a designer reads it.
 _SPIFF_TEXTS: list[tuple[re.Pattern, str]] = [(re.compile(pattern, re.DOTALL), sentence) for pattern, sentence in (
     (r"Cannot resolve dataInputAssociation",
-     "a data input association reads from {ref}, which is not a data object or data store reference of this process"),
+     N_("a data input association reads from %(ref)s, which is not a data object or data "
+        "store reference of this process")),
     (r"Cannot resolve dataOutputAssociation",
-     "a data output association writes to {ref}, which is not a data object or data store reference of this process"),
+     N_("a data output association writes to %(ref)s, which is not a data object or data "
+        "store reference of this process")),
     (r"Unsupported Catch Event",
-     "this boundary event has no event definition that can run: give it a timer, message, signal, error, "
-     "escalation, conditional or cancel definition"),
-    (r"No start event found", "the process has no start event"),
-    (r"Duplicate process ID: (?P<id>\S+)", "process id {id} is defined twice; give each process its own id"),
-    (r"Process (?P<id>\S+) is not executable", 'process {id} is not executable (isExecutable="false")'),
+     N_("this boundary event has no event definition that can run: give it a timer, "
+        "message, signal, error, escalation, conditional or cancel definition")),
+    (r"No start event found",
+     N_("the process has no start event")),
+    (r"Duplicate process ID: (?P<id>\S+)",
+     N_("process id %(id)s is defined twice; give each process its own id")),
+    (r"Process (?P<id>\S+) is not executable",
+     N_('process %(id)s is not executable (isExecutable="false")')),
     (r"There is no support implemented for this task type",
-     "this element type cannot be run by the engine; use a task type Handoff supports"),
+     N_("this element type cannot be run by the engine; use a task type Handoff supports")),
     (r"Multiple outgoing flows are not supported",
-     "this element has several outgoing flows: only gateways and start events may split the flow"),
-    (r"When looking for a task spec.*\((?P<id>[^)]*)\)", "a flow leads to {id}, which is not a flow node here"),
+     N_("this element has several outgoing flows: only gateways and start events may split the flow")),
+    (r"When looking for a task spec.*\((?P<id>[^)]*)\)",
+     N_("a flow leads to %(id)s, which is not a flow node here")),
     (r"Non-default exclusive outgoing sequence flow without condition",
-     "a flow leaving this gateway has no condition and is not the gateway's default flow"),
+     N_("a flow leaving this gateway has no condition and is not the gateway's default flow")),
     (r"Unknown Time Specification|Time Specification Error",
-     "the timer has no timeDuration, timeDate or timeCycle"),
+     N_("the timer has no timeDuration, timeDate or timeCycle")),
     (r'No DMN Diagram available with id "(?P<id>[^"]*)", Available DMN ids are: ?(?P<known>.*)',
-     "decision {id} is not in any DMN file ({known_list})"),
+     N_("decision %(id)s is not in any DMN file (%(known_list)s)")),
     (r"Multiple decision tables are not current supported",
-     "this DMN file holds more than one decision, which the engine cannot read yet; keep one decision per file"),
-    (r"No decisions found", "this DMN file has no decision"),
-    (r"Unknown type in decision table: (?P<tag>.*)", "a decision table cannot hold {tag}"),
+     N_("this DMN file holds more than one decision, which the engine cannot read yet; keep one decision per file")),
+    (r"No decisions found",
+     N_("this DMN file has no decision")),
+    (r"Unknown type in decision table: (?P<tag>.*)",
+     N_("a decision table cannot hold %(tag)s")),
     (r"Malformed Output Expression '(?P<text>.*)'\. (?P<why>.*)",
-     "output entry {text} is not a valid expression ({why})"),
+     N_("output entry %(text)s is not a valid expression (%(why)s)")),
     (r"Exactly one start event is required in a SubWorkflow Task; found (?P<count>\d+)",
-     "a sub-process needs exactly one start event; this one has {count}"),
-    (r"A SubWorkflow Must contain an End event", "a sub-process needs an end event"),
+     N_("a sub-process needs exactly one start event; this one has %(count)s")),
+    (r"A SubWorkflow Must contain an End event",
+     N_("a sub-process needs an end event")),
     (r'No "calledElement" attribute for Call Activity',
-     "the call activity names no process to call (calledElement)"),
+     N_("the call activity names no process to call (calledElement)")),
     (r"The process '(?P<id>[^']*)' was not found",
-     "the called process {id} is in none of the files checked together (deploy it, or send its file too)"),
+     N_("the called process %(id)s is in none of the files checked together (deploy it, or send its file too)")),
     (r"A multiinstance task must specify a cardinality or a collection",
-     "a multi-instance task needs a loop cardinality or a collection (camunda:collection)"),
-    (r"Cancel Events may only be used with transactions", "a cancel event may only be attached to a transaction"),
-    (r"Conditional event definition with missing condition", "the conditional event has no condition"),
-    (r"Invalid Script Task", "the script task has no script"),
+     N_("a multi-instance task needs a loop cardinality or a collection (camunda:collection)")),
+    (r"Cancel Events may only be used with transactions",
+     N_("a cancel event may only be attached to a transaction")),
+    (r"Conditional event definition with missing condition",
+     N_("the conditional event has no condition")),
+    (r"Invalid Script Task",
+     N_("the script task has no script")),
     (r"Sequential ordering for ad hoc subprocesses not supported",
-     'an ad-hoc sub-process cannot be sequential; use ordering="Parallel"'),
+     N_('an ad-hoc sub-process cannot be sequential; use ordering="Parallel"')),
     (r"Ad hoc subprocesses may not contain start or end events",
-     "an ad-hoc sub-process may not contain start or end events"),
+     N_("an ad-hoc sub-process may not contain start or end events")),
     (r"(?P<what>Message|Signal|Error|Escalation|Correlation|Data Store) identifier is missing",
-     "a {what_lower} definition has no id"),
+     N_("a %(what_lower)s definition has no id")),
     (r"Correlation is missing correlation property retrieval expressions: (?P<id>\S+)",
-     "correlation property {id} has no retrieval expression"),
+     N_("correlation property %(id)s has no retrieval expression")),
     (r"Data Store with name (?P<name>.*) has no implementation",
-     "data store {name} is not one the engine knows; use a data object or the process data instead"),
-    (r"maximum recursion depth exceeded", "the diagram is nested or chained too deeply to be read"),
+     N_("data store %(name)s is not one the engine knows; use a data object or the process data instead")),
+    (r"maximum recursion depth exceeded",
+     N_("the diagram is nested or chained too deeply to be read")),
 )]
 
 
@@ -129,15 +149,18 @@ def known_text(text: str) -> bool:
     return any(pattern.search(text) for pattern, _ in _SPIFF_TEXTS)
 
 
-def spiff_message(text: str, ref: str | None = None) -> str:
-    """SpiffWorkflow's message in plain words (``ref`` names what an association points to, when known)."""
+def spiff_message(text: str, ref: str | None = None) -> Text | str:
+    """SpiffWorkflow's message in plain words (``ref`` names what an association points to, when known);
+    a `Text`, so the designer reads it in their language."""
     for pattern, sentence in _SPIFF_TEXTS:
         found = pattern.search(text)
         if found:
-            values = {k: plain(v).strip("'\"") for k, v in found.groupdict().items() if v is not None}
+            values: dict = {k: plain(v).strip("'\"") for k, v in found.groupdict().items() if v is not None}
             known = values.get("known", "").strip()
-            values["known_list"] = f"decisions there: {known}" if known else "there is no decision at all"
+            values["known_list"] = (Text("decisions there: %(known)s", known=known) if known
+                                    else Text("there is no decision at all"))
             values["what_lower"] = values.get("what", "").lower()
-            values["ref"] = ref or "an id"
-            return sentence.format(**values)
+            values["ref"] = ref or Text("an id")
+            used = set(re.findall(r"%\((\w+)\)s", sentence))
+            return Text(sentence, **{k: v for k, v in values.items() if k in used})
     return plain(text)

@@ -24,6 +24,8 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import XSD_PATH, BpmnValidator
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 
+from service.i18n import Text
+
 from . import form_patterns
 from .bundle import BPMN_SUFFIXES, DMN_SUFFIX, FORMS_PREFIX, decision_files, project_folders
 from .problem_text import readable_tags, unexpected
@@ -64,7 +66,7 @@ from .validate_values import check_timers, check_user_task_values
 __all__ = ["Problem", "validate", "validate_files", "validate_with_warnings"]
 
 log = logging.getLogger(__name__)
-DOCTYPE = "DOCTYPE and entities are not allowed"
+DOCTYPE = Text("DOCTYPE and entities are not allowed")
 _DOCTYPE = re.compile(r"<!(?:DOCTYPE|ENTITY)\b")
 _SCHEMA_LOCK = threading.Lock()  # an lxml schema keeps its error log on itself
 
@@ -130,12 +132,14 @@ def _read_source(path) -> tuple[str, Problem | None]:
             return "", Problem(name, None, "-", too_large)
         raw = Path(path).read_bytes()
     except (OSError, TypeError, ValueError) as exc:
-        return "", Problem(name, None, "-", one_line(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}"))
+        return "", Problem(name, None, "-", Text("cannot read the file: %(reason)s",
+                                                   reason=one_line(getattr(exc, "strerror", None) or exc)))
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return "", Problem(name, line, "-", f"not UTF-8 text (byte 0x{raw[exc.start]:02x})")
+        byte = format(raw[exc.start], "#04x")
+        return "", Problem(name, line, "-", Text("not UTF-8 text (byte %(byte)s)", byte=byte))
 
 
 def _read_forms(folder: Path) -> tuple[dict[str, str], list[Problem]]:
@@ -238,15 +242,16 @@ def _translation_findings(files, docs, forms, schemas, used_forms, forms_root) -
         found = catalog_of(path)
         if found and not path.startswith(FORMS_PREFIX) and not any(
                 f"{found[0]}{suffix}" in files for suffix in BPMN_SUFFIXES):
-            problems.append(Problem(path, 1, "-", "translates no diagram: name it after one (x.bpmn -> x.zh-CN.json)"))
+            problems.append(Problem(path, 1, "-", Text("translates no diagram: name it after one "
+                                                           "(x.bpmn -> x.zh-CN.json)")))
     for key in sorted(used_forms):
         wrong, missing = check_form(key, schemas.get(key), forms, forms_root)
         problems, warnings = problems + wrong, warnings + missing
     for key in forms:
         found = catalog_of(key)
         if found and f"{found[0]}.json" not in forms:
-            problems.append(Problem(posixpath.join(forms_root, key), 1, "-", "translates no form: name it after one "
-                                                                             "(x.json -> x.zh-CN.json)"))
+            problems.append(Problem(posixpath.join(forms_root, key), 1, "-",
+                                    Text("translates no form: name it after one (x.json -> x.zh-CN.json)")))
     return problems, warnings
 
 
@@ -268,16 +273,18 @@ def _load_forms(forms: dict[str, str], root: str) -> tuple[dict[str, object], di
         try:
             schema = json.loads(text)
         except json.JSONDecodeError as exc:
-            schemas[key], problems[key] = None, [Problem(path, exc.lineno, "-", f"invalid JSON: {exc.msg}")]
+            schemas[key], problems[key] = None, [
+                Problem(path, exc.lineno, "-", Text("invalid JSON: %(reason)s", reason=exc.msg))]
             continue
         except Exception as exc:  # e.g. a RecursionError on absurd nesting
-            reason = "nested too deeply to be read" if isinstance(exc, RecursionError) else unexpected(exc, "it")
-            schemas[key], problems[key] = None, [Problem(path, None, "-", f"invalid JSON: {reason}")]
+            reason = Text("nested too deeply to be read") if isinstance(exc, RecursionError) else unexpected(exc, "it")
+            schemas[key], problems[key] = None, [
+                Problem(path, None, "-", Text("invalid JSON: %(reason)s", reason=reason))]
             continue
         depth = nesting_depth(schema)
         if depth > MAX_FORM_DEPTH:
-            schemas[key], problems[key] = None, [Problem(path, None, "-", f"nested {depth} levels deep "
-                                                         f"(at most {MAX_FORM_DEPTH})")]
+            schemas[key], problems[key] = None, [Problem(path, None, "-", Text(
+                "nested %(depth)s levels deep (at most %(most)s)", depth=depth, most=MAX_FORM_DEPTH))]
             continue
         schemas[key] = schema
         problems[key] = pattern_problems(path, text, schema)
@@ -290,7 +297,8 @@ def _load_forms(forms: dict[str, str], root: str) -> tuple[dict[str, object], di
             where = getattr(exc, "json_path", "$")
             message = getattr(exc, "message", None) or unexpected(exc, "it")
             problems[key].append(Problem(path, json_line(text, getattr(exc, "path", ())), "-",
-                                         one_line(f"not a valid JSON Schema: {message} (at {where})")))
+                                         Text("not a valid JSON Schema: %(reason)s (at %(where)s)",
+                                              reason=one_line(message), where=where)))
     return schemas, problems
 
 
@@ -298,9 +306,9 @@ def pattern_problems(path: str, text: str, schema) -> list[Problem]:
     """A ``pattern`` that is not a regular expression, or that would hold a worker backtracking (`form_patterns`)."""
     found = []
     for pattern in dict.fromkeys(form_patterns.patterns_in(schema)):
-        reason = form_patterns.problem_with(pattern)
+        reason = form_patterns.pattern_problem(pattern)
         if reason:
-            found.append(Problem(path, form_patterns.line_of(text, pattern), "-", one_line(reason)))
+            found.append(Problem(path, form_patterns.line_of(text, pattern), "-", reason))
     return found
 MAX_FORM_DEPTH = 32  # objects and arrays inside each other; the shipped forms need 9
 
@@ -331,7 +339,7 @@ def nesting_depth(value) -> int:
 def _load_document(path: str, text: str) -> tuple[object | None, list[Problem]]:
     """Parses one file; the problems returned make the file unfit for SpiffWorkflow's parser."""
     if not path.endswith((*BPMN_SUFFIXES, DMN_SUFFIX)):
-        return None, [Problem(path, None, "-", "not a BPMN or DMN file (.bpmn, .bpmn20.xml or .dmn)")]
+        return None, [Problem(path, None, "-", Text("not a BPMN or DMN file (.bpmn, .bpmn20.xml or .dmn)"))]
     too_large = file_too_large(len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass")))
     if too_large:
         return None, [Problem(path, None, "-", too_large)]
@@ -344,12 +352,13 @@ def _load_document(path: str, text: str) -> tuple[object | None, list[Problem]]:
         if doctype:  # the first thing to remove; with it, the rest may read differently
             return None, [Problem(path, text.count("\n", 0, doctype.start()) + 1, "-", DOCTYPE)]
         message = re.sub(r", line \d+, column (\d+)$", r" (column \1)", exc.msg or str(exc))
-        return None, [Problem(path, exc.lineno or None, "-", one_line(f"XML syntax error: {message}"))]
+        return None, [Problem(path, exc.lineno or None, "-",
+                              Text("XML syntax error: %(reason)s", reason=one_line(message)))]
     except Exception as exc:
         log.exception("lxml could not read %s", path)
         return None, [Problem(path, None, "-", unexpected(exc, "this file"))]
     if root is None:
-        return None, [Problem(path, None, "-", "XML syntax error: no root element")]
+        return None, [Problem(path, None, "-", Text("XML syntax error: no root element"))]
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or doctype:
         line = text.count("\n", 0, doctype.start()) + 1 if doctype else 1
@@ -357,12 +366,14 @@ def _load_document(path: str, text: str) -> tuple[object | None, list[Problem]]:
     if path.endswith(DMN_SUFFIX):
         schema = DMN_SCHEMAS.get(etree.QName(root).namespace or "")
         if etree.QName(root).localname != "definitions" or schema is None:
-            return None, [Problem(path, root.sourceline, "-", f"not a DMN file: the root element is {_tag(root)}")]
+            return None, [Problem(path, root.sourceline, "-", Text("not a DMN file: the root element is %(tag)s",
+                                                                                 tag=_tag(root)))]
     else:
         schema = XSD_PATH
         if root.tag != f"{{{BPMN_NS}}}definitions":
             return None, [Problem(path, root.sourceline, "-",
-                                  f"not a BPMN file: the root element is {_tag(root)}, not bpmn:definitions")]
+                                  Text("not a BPMN file: the root element is %(tag)s, not bpmn:definitions",
+                                       tag=_tag(root)))]
     try:
         return root, _schema_problems(path, root, schema)
     except Exception as exc:

@@ -15,14 +15,16 @@ import re
 
 from lxml import etree
 
+from service.i18n import Text
+
 from .juel import dollar_body, to_python
 from .validate_checks import CAMUNDA_NS, FORM_KEY, FileContext, camunda
 
 CAMUNDA_FORMS = ("embedded:", "camunda-forms:", "app:", "deployment:")
-FORM_HINT = ('write the form as JSON Schema under forms/ and name it, e.g. camunda:formKey="invoice/approve.json"')
-OPERATOR_HINT = 'use camunda:type="external" with a camunda:topic (a Handoff operator)'
-LISTENER_HINT = ("model the work as a service task (camunda:type=\"external\") or a Python script task before or "
-                 "after it")
+FORM_HINT = Text('write the form as JSON Schema under forms/ and name it, e.g. camunda:formKey="invoice/approve.json"')
+OPERATOR_HINT = Text('use camunda:type="external" with a camunda:topic (a Handoff operator)')
+LISTENER_HINT = Text("model the work as a service task (camunda:type=\"external\") or a Python script task before or "
+                     "after it")
 SCRIPT_FORMATS = ("python", "python3", "")
 MAPPINGS = ("singleEntry", "singleResult", "collectEntries", "resultList")
 CAMUNDA_OBJECTS = re.compile(r"\b(execution|task|authenticatedUserId|variables)\s*\.")
@@ -53,12 +55,14 @@ def _forms(ctx: FileContext) -> None:
     for element in ctx.iter("userTask", "startEvent"):
         key = element.get(FORM_KEY)
         if is_camunda_form(key):
-            ctx.report(element, f"camunda:formKey {key.strip()!r} is a Camunda web form Handoff cannot render; "
-                                f"{FORM_HINT}")
+            ctx.report(element, Text("camunda:formKey %(key)s is a Camunda web form Handoff cannot render; %(hint)s",
+                                     key=repr(key.strip()), hint=FORM_HINT))
         if camunda(element, "formRef"):
-            ctx.report(element, f"camunda:formRef {camunda(element, 'formRef')!r} names a Camunda Form; {FORM_HINT}")
+            ctx.report(element, Text("camunda:formRef %(ref)s names a Camunda Form; %(hint)s",
+                                     ref=repr(camunda(element, "formRef")), hint=FORM_HINT))
         for form_data in element.iter(_camunda_tag("formData")):
-            ctx.report(form_data, f"camunda:formData (a generated Camunda form) is not rendered; {FORM_HINT}",
+            ctx.report(form_data, Text("camunda:formData (a generated Camunda form) is not rendered; %(hint)s",
+                                       hint=FORM_HINT),
                        element_id=element.get("id"))
 
 
@@ -68,37 +72,42 @@ def _delegates(ctx: FileContext) -> None:
         owner = element if etree.QName(element).localname != "messageEventDefinition" else element.getparent()
         for attr in ("class", "expression", "delegateExpression"):
             if camunda(element, attr):
-                ctx.report(element, f"camunda:{attr} is not run by Handoff; {OPERATOR_HINT}",
+                ctx.report(element, Text("camunda:%(attr)s is not run by Handoff; %(hint)s", attr=attr,
+                                         hint=OPERATOR_HINT),
                            element_id=owner.get("id"))
         if camunda(element, "type") == "external" and etree.QName(element).localname != "businessRuleTask":
-            ctx.report(element, f'camunda:type="external" is only read on a bpmn:serviceTask; {OPERATOR_HINT}',
+            ctx.report(element, Text('camunda:type="external" is only read on a bpmn:serviceTask; %(hint)s',
+                                     hint=OPERATOR_HINT),
                        element_id=owner.get("id"))
     for connector in ctx.root.iter(_camunda_tag("connector")):
-        ctx.report(connector, f"camunda:connector (Camunda Connect) is not run by Handoff; {OPERATOR_HINT}")
+        ctx.report(connector, Text("camunda:connector (Camunda Connect) is not run by Handoff; %(hint)s",
+                                   hint=OPERATOR_HINT))
     for element in ctx.iter("callActivity"):
         if camunda(element, "caseRef"):
-            ctx.report(element, "camunda:caseRef calls a CMMN case, which Handoff does not run; call a BPMN process "
-                                "(calledElement) instead")
+            ctx.report(element, Text("camunda:caseRef calls a CMMN case, which Handoff does not run; call a BPMN "
+                                     "process (calledElement) instead"))
 
 
 def _scripts(ctx: FileContext) -> None:
     for task in ctx.iter("scriptTask"):
         language = (task.get("scriptFormat") or "").strip()
         if language.lower() not in SCRIPT_FORMATS:
-            ctx.report(task, f"script in {language} is not run: Handoff runs Python scripts in its sandbox "
-                             '(scriptFormat="python")')
+            ctx.report(task, Text("script in %(language)s is not run: Handoff runs Python scripts in its sandbox "
+                                  '(scriptFormat="python")', language=language))
         if camunda(task, "resource"):
-            ctx.report(task, "camunda:resource (a script kept outside the diagram) is not read; write the Python "
-                             "inside bpmn:script")
+            ctx.report(task, Text("camunda:resource (a script kept outside the diagram) is not read; write the "
+                                  "Python inside bpmn:script"))
         if camunda(task, "resultVariable"):
-            ctx.report(task, "camunda:resultVariable on a script task is not set; assign the variable in the script")
+            ctx.report(task, Text("camunda:resultVariable on a script task is not set; assign the variable in the "
+                                  "script"))
 
 
 def _listeners(ctx: FileContext) -> None:
     for kind in ("taskListener", "executionListener"):
         for listener in ctx.root.iter(_camunda_tag(kind)):
             event = listener.get("event") or "-"
-            ctx.report(listener, f"camunda:{kind} (event {event}) is not run by Handoff; {LISTENER_HINT}")
+            ctx.report(listener, Text("camunda:%(kind)s (event %(event)s) is not run by Handoff; %(hint)s",
+                                      kind=kind, event=event, hint=LISTENER_HINT))
 
 
 def _mappings(ctx: FileContext) -> None:
@@ -107,21 +116,23 @@ def _mappings(ctx: FileContext) -> None:
         owner = mapping.getparent().getparent() if mapping.getparent() is not None else None
         if owner is None or etree.QName(owner).localname == "serviceTask":
             continue
-        ctx.report(mapping, "camunda:inputOutput is only read on a service task (its operator's parameters); "
-                            "data flows to other tasks as it is", element_id=owner.get("id"))
+        ctx.report(mapping, Text("camunda:inputOutput is only read on a service task (its operator's parameters); "
+                                 "data flows to other tasks as it is"), element_id=owner.get("id"))
     for task in ctx.iter("userTask"):
         if camunda(task, "candidateUsers"):
-            ctx.report(task, "camunda:candidateUsers is not read; offer the task to a group (camunda:candidateGroups "
-                             "or the lane) or to one person (camunda:assignee)")
+            ctx.report(task, Text("camunda:candidateUsers is not read; offer the task to a group "
+                                  "(camunda:candidateGroups or the lane) or to one person (camunda:assignee)"))
 
 
 def _decisions(ctx: FileContext) -> None:
     for task in ctx.iter("businessRuleTask"):
         mapping = camunda(task, "mapDecisionResult")
         if mapping and mapping.strip() not in MAPPINGS:
-            ctx.report(task, f"camunda:mapDecisionResult {mapping!r} is not one of {', '.join(MAPPINGS)}")
+            ctx.report(task, Text("camunda:mapDecisionResult %(mapping)s is not one of %(known)s",
+                                  mapping=repr(mapping), known=", ".join(MAPPINGS)))
         elif mapping and not (camunda(task, "resultVariable") or "").strip():
-            ctx.report(task, "camunda:mapDecisionResult needs camunda:resultVariable (the variable that keeps it)")
+            ctx.report(task, Text("camunda:mapDecisionResult needs camunda:resultVariable (the variable that keeps "
+                                  "it)"))
 
 
 def _expressions(ctx: FileContext) -> None:
@@ -129,9 +140,9 @@ def _expressions(ctx: FileContext) -> None:
     texts = []
     for task in ctx.iter("userTask"):
         texts += [(task, f"camunda:{attr}", camunda(task, attr)) for attr in EXPRESSION_ATTRIBUTES]
-    texts += [(cond, "condition", cond.text) for cond in ctx.iter("conditionExpression")]
+    texts += [(cond, Text("condition"), cond.text) for cond in ctx.iter("conditionExpression")]
     for param in ctx.root.iter(_camunda_tag("inputParameter")):
-        texts.append((param, f"parameter {param.get('name')}", param.text))
+        texts.append((param, Text("parameter %(name)s", name=param.get("name")), param.text))
     for element, what, text in texts:
         body = dollar_body(text)
         if body is None:
@@ -141,14 +152,17 @@ def _expressions(ctx: FileContext) -> None:
             continue
         except (ValueError, RecursionError) as error:
             reason = str(error)
+            said = getattr(error, "text", None) or reason
         owner = element.getparent() if etree.QName(element).localname == "conditionExpression" else None
         element_id = owner.get("id") if owner is not None else None
         if "dateTime()" in reason or "dateTime(" in body:
-            ctx.report(element, f"{what} {text.strip()!r}: {reason}", element_id=element_id)
+            ctx.report(element, Text("%(what)s %(text)s: %(reason)s", what=what, text=repr(text.strip()), reason=said),
+                       element_id=element_id)
         elif CAMUNDA_OBJECTS.search(body):
             name = CAMUNDA_OBJECTS.search(body).group(1)
-            ctx.report(element, f"{what} {text.strip()!r} uses Camunda's {name} object, which Handoff does not "
-                                "have; name the process variable itself, e.g. ${approved}", element_id=element_id)
+            ctx.report(element, Text("%(what)s %(text)s uses Camunda's %(name)s object, which Handoff does not "
+                                     "have; name the process variable itself, e.g. ${approved}",
+                                     what=what, text=repr(text.strip()), name=name), element_id=element_id)
 
 
 def _data_stores(ctx: FileContext) -> None:
@@ -159,6 +173,6 @@ def _data_stores(ctx: FileContext) -> None:
                 if etree.QName(child).localname in ("sourceRef", "targetRef") and child.text]
         if any(ref in stores for ref in refs):
             owner = association.getparent()
-            ctx.report(association, "reading or writing a data store is not done by Handoff; an operator service "
-                                    'task (camunda:type="external") can fetch or push the data',
+            ctx.report(association, Text("reading or writing a data store is not done by Handoff; an operator "
+                                         'service task (camunda:type="external") can fetch or push the data'),
                        element_id=owner.get("id") if owner is not None else None, covers="Cannot resolve data")

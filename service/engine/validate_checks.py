@@ -16,10 +16,13 @@ from typing import Any
 
 from lxml import etree
 
+from service.i18n import N_, Text
+
 from . import timer_text
 from .juel import condition_source, dollar_body, juel_problem
 from .parser import HandoffParser
 from .problem_text import one_line, plain
+from .refusal_words import refusal_text
 from .sandbox_policy import refusals
 from .validate_limits import MAX_CODE_CHARS
 
@@ -39,7 +42,7 @@ FLOW_NODES = (
 KNOWN_TAGS = frozenset(HandoffParser.PARSER_CLASSES) | frozenset(HandoffParser.OVERRIDE_PARSER_CLASSES)
 
 SPLITS = ("startEvent", "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway")
-NO_EXECUTABLE = 'no executable process (set isExecutable="true")'
+NO_EXECUTABLE = N_('no executable process (set isExecutable="true")')
 TIMER_KINDS = {"timeDuration": "duration", "timeDate": "date", "timeCycle": "cycle"}
 
 
@@ -50,22 +53,37 @@ class Problem:
     Whatever a caller passes, a problem prints as exactly one line with a line number (the
     file's first line when nothing nearer is known) and a message without Python reprs: a
     newline in an id or a file name, or an exception text, cannot split or garble it.
+    A message given as a `Text` keeps it in ``text``: ``str(problem)`` and ``message`` are the
+    English, `render` the reader's language (the designer page, the API); the engine knows no reader.
     """
 
     file: str
     line: int | None
     element_id: str
     message: str
+    text: Text | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         line = self.line if isinstance(self.line, int) and not isinstance(self.line, bool) and self.line > 0 else 1
         object.__setattr__(self, "file", one_line(self.file) or "-")
         object.__setattr__(self, "line", line)
         object.__setattr__(self, "element_id", one_line(self.element_id or "") or "-")
+        if isinstance(self.message, Text):
+            object.__setattr__(self, "text", self.message)
         object.__setattr__(self, "message", plain(self.message))
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.element_id}: {self.message}"
+
+    def message_in(self, locale: str | None) -> str:
+        """The message as `locale` reads it (the English when it was given as plain text)."""
+        if self.text is None or not locale or locale == "en":
+            return self.message
+        return plain(self.text.render(locale))
+
+    def render(self, locale: str | None) -> str:
+        """The problem's line in `locale`: the same file, line and element, the message translated."""
+        return f"{self.file}:{self.line}: {self.element_id}: {self.message_in(locale)}"
 
 
 def bpmn(local: str) -> str:
@@ -104,7 +122,7 @@ class FileContext:
         self.document = self.root
         self.root, self.skipped = executable_part(self.root)
 
-    def report(self, element, message: str, element_id: str | None = None, line: int | None = None,
+    def report(self, element, message: str | Text, element_id: str | None = None, line: int | None = None,
                covers: str = "", covered_id: str | None = None) -> None:
         element_id = element_id or element.get("id") or _nearest_id(element)
         self.problems.append(Problem(self.file, line or element.sourceline, element_id, message))
@@ -143,9 +161,9 @@ def _nearest_id(element) -> str:
 def check_processes(ctx: FileContext) -> None:
     """A file whose processes cannot run deploys nothing; say so rather than accept it."""
     if ctx.skipped and not list(ctx.iter("process")):
-        ctx.report(ctx.skipped[0], NO_EXECUTABLE)
+        ctx.report(ctx.skipped[0], Text(NO_EXECUTABLE))
     elif not list(ctx.iter("process")):
-        ctx.report(ctx.root, "no bpmn:process in this file")
+        ctx.report(ctx.root, Text("no bpmn:process in this file"))
 
 
 def check_unsupported(ctx: FileContext) -> None:
@@ -170,7 +188,7 @@ def check_user_tasks(ctx: FileContext) -> None:
         _check_lane(ctx, task, lanes)
         key = (task.get(FORM_KEY) or "").strip()
         if not key:
-            ctx.report(task, "user task has no form (camunda:formKey)")
+            ctx.report(task, Text("user task has no form (camunda:formKey)"))
         else:
             _check_form(ctx, task, key)
 
@@ -181,7 +199,7 @@ def check_start_forms(ctx: FileContext) -> None:
         key = event.get(FORM_KEY)
         if key is not None:
             if not key.strip():
-                ctx.report(event, "start event has an empty form (camunda:formKey)")
+                ctx.report(event, Text("start event has an empty form (camunda:formKey)"))
             else:
                 _check_form(ctx, event, key)
 
@@ -190,7 +208,7 @@ def _check_form(ctx: FileContext, element, key: str) -> None:
     if key.startswith(("embedded:", "camunda-forms:", "app:", "deployment:")):
         return  # a Camunda web form: `validate_camunda` says what to write instead
     if key not in ctx.forms:
-        ctx.report(element, f"form file '{key}' does not exist")
+        ctx.report(element, Text("form file '%(key)s' does not exist", key=key))
     else:
         ctx.form_keys.add(key)
 
@@ -206,25 +224,26 @@ def _check_lane(ctx: FileContext, task, lanes: dict) -> None:
     while node is not None and node.get("id") not in lanes:
         node = node.getparent()
     if node is None:
-        ctx.report(task, "user task has no lane, camunda:candidateGroups or camunda:assignee: nobody would be "
-                         "offered it")
+        ctx.report(task, Text("user task has no lane, camunda:candidateGroups or camunda:assignee: nobody would "
+                              "be offered it"))
     elif not (lanes[node.get("id")].get("name") or "").strip():
         lane = lanes[node.get("id")]
-        ctx.report(task, f"lane {lane.get('id') or '-'} has no name (the lane name is the candidate group)")
+        ctx.report(task, Text("lane %(lane)s has no name (the lane name is the candidate group)",
+                              lane=lane.get("id") or "-"))
 
 
 def check_service_tasks(ctx: FileContext) -> None:
     """Camunda attributes Handoff ignores would make a task silently do nothing."""
     for task in ctx.iter("serviceTask"):
         if camunda(task, "type") == "external" and not (camunda(task, "topic") or "").strip():
-            ctx.report(task, "external service task has no topic (camunda:topic)")
+            ctx.report(task, Text("external service task has no topic (camunda:topic)"))
         for attr in ("class", "expression", "delegateExpression"):
             if camunda(task, attr):
-                ctx.report(task, f"camunda:{attr} is not run by Handoff; use "
-                                 'camunda:type="external" with a camunda:topic')
+                ctx.report(task, Text('camunda:%(attr)s is not run by Handoff; use camunda:type="external" with a '
+                                      "camunda:topic", attr=attr))
     for task in ctx.iter("businessRuleTask"):
         if not camunda(task, "decisionRef"):
-            ctx.report(task, "business rule task has no decision (camunda:decisionRef)")
+            ctx.report(task, Text("business rule task has no decision (camunda:decisionRef)"))
             ctx.blocks_parser = True  # its KeyError would hide the other processes' problems
 
 
@@ -260,27 +279,30 @@ def check_python(ctx: FileContext) -> None:
     for flow in ctx.iter("sequenceFlow"):
         for cond in flow.iterchildren(bpmn("conditionExpression")):
             if cond.text and cond.text.strip():
-                _compile(ctx, cond, cond.text, "eval", f"condition {_short(cond.text)!r}", flow.get("id"))
+                _compile(ctx, cond, cond.text, "eval", Text("condition %(text)s", text=repr(_short(cond.text))),
+                         flow.get("id"))
     for task in ctx.iter("scriptTask"):
         if (task.get("scriptFormat") or "python").strip().lower() not in ("python", "python3", ""):
             continue  # Groovy, JavaScript...: `validate_camunda` says so once
         for script in task.iterchildren(bpmn("script")):
-            _compile(ctx, script, script.text or "", "exec", "script", task.get("id"))
+            _compile(ctx, script, script.text or "", "exec", Text("script"), task.get("id"))
     for param in ctx.root.iter(f"{{{CAMUNDA_NS}}}inputParameter"):
         if dollar_body(param.text) is not None:
-            _compile(ctx, param, param.text, "eval", f"parameter {param.get('name')} expression", None)
+            _compile(ctx, param, param.text, "eval", Text("parameter %(name)s expression", name=param.get("name")),
+                     None)
     for prop, expression in _retrieval_expressions(ctx):
         if expression.text and expression.text.strip():
-            _compile(ctx, expression, expression.text, "eval", "correlation property expression", prop.get("id"))
+            _compile(ctx, expression, expression.text, "eval", Text("correlation property expression"), prop.get("id"))
 
 
-def _compile(ctx: FileContext, element, text: str, mode: str, what: str, element_id: str | None) -> None:
+def _compile(ctx: FileContext, element, text: str, mode: str, what: str | Text, element_id: str | None) -> None:
     """A ``${...}`` text is JUEL (translated as the parser does, `juel`) or, failing that, Python."""
     body = dollar_body(text) if mode == "eval" else None
     if body is not None:
         juel_error = juel_problem(body)
         if juel_error is not None:
-            ctx.report(element, f"{what} is neither JUEL nor Python: {juel_error}", element_id=element_id)
+            ctx.report(element, Text("%(what)s is neither JUEL nor Python: %(error)s", what=what, error=juel_error),
+                       element_id=element_id)
         return
     tree, error, line = parse_python(text, mode)
     if tree is not None:
@@ -290,7 +312,8 @@ def _compile(ctx: FileContext, element, text: str, mode: str, what: str, element
             error, line = getattr(exc, "msg", None) or str(exc), getattr(exc, "lineno", None) or 1
     if error is None:
         return
-    message = f"{what} {error}" if error.startswith(TOO_LONG) else f"{what} is not valid Python: {error}"
+    message = (Text("%(what)s %(error)s", what=what, error=error) if error.startswith(TOO_LONG)
+               else Text("%(what)s is not valid Python: %(error)s", what=what, error=error))
     ctx.report(element, message, element_id=element_id, line=(element.sourceline or 1) + line - 1)
 
 
@@ -301,26 +324,29 @@ def check_sandbox(ctx: FileContext) -> None:
     """Designer Python runs in the sandbox (`sandbox_policy`); what it would refuse fails the deploy."""
     for flow in ctx.iter("sequenceFlow"):
         for cond in flow.iterchildren(bpmn("conditionExpression")):
-            _sandboxed(ctx, cond, condition_source(cond.text), "eval", f"condition {_short(cond.text or '')!r}",
+            _sandboxed(ctx, cond, condition_source(cond.text), "eval",
+                       Text("condition %(text)s", text=repr(_short(cond.text or ""))),
                        flow.get("id"))
     for task in ctx.iter("scriptTask"):
         for script in task.iterchildren(bpmn("script")):
-            _sandboxed(ctx, script, script.text, "exec", "script", task.get("id"))
+            _sandboxed(ctx, script, script.text, "exec", Text("script"), task.get("id"))
     for param in ctx.root.iter(f"{{{CAMUNDA_NS}}}inputParameter"):
         if dollar_body(param.text) is not None:
-            _sandboxed(ctx, param, condition_source(param.text), "eval", f"parameter {param.get('name')} expression",
-                       None)
+            _sandboxed(ctx, param, condition_source(param.text), "eval",
+                       Text("parameter %(name)s expression", name=param.get("name")), None)
     for prop, expression in _retrieval_expressions(ctx):  # evaluated on each message that carries the property
-        _sandboxed(ctx, expression, expression.text, "eval", "correlation property expression", prop.get("id"))
+        _sandboxed(ctx, expression, expression.text, "eval", Text("correlation property expression"),
+                   prop.get("id"))
     for task in ctx.iter("userTask"):
         for attr in USER_TASK_EXPRESSIONS:
             if dollar_body(camunda(task, attr)) is not None:
-                _sandboxed(ctx, task, condition_source(camunda(task, attr)), "eval", f"camunda:{attr} expression",
+                _sandboxed(ctx, task, condition_source(camunda(task, attr)), "eval",
+                           Text("camunda:%(attr)s expression", attr=attr),
                            task.get("id"))
     for definition in ctx.iter("timerEventDefinition"):
         event = definition.getparent()
         for child in definition.iterchildren(*(bpmn(kind) for kind in TIMER_KINDS)):
-            _sandboxed(ctx, child, timer_text.timer_source(child.text), "eval", "timer expression",
+            _sandboxed(ctx, child, timer_text.timer_source(child.text), "eval", Text("timer expression"),
                        (event.get("id") if event is not None else None) or _nearest_id(definition))
 
 
@@ -335,12 +361,13 @@ def _retrieval_expressions(ctx: FileContext):
                 yield prop, expression
 
 
-def _sandboxed(ctx: FileContext, element, text: str | None, mode: str, what: str, element_id: str | None) -> None:
+def _sandboxed(ctx: FileContext, element, text: str | None, mode: str, what: str | Text,
+               element_id: str | None) -> None:
     if not text or not text.strip() or parse_python(text, mode)[0] is None:
         return  # empty or not Python: check_python and check_timers say so
     for refusal in refusals(text, mode):
-        ctx.report(element, f"{what}: {refusal.message}", element_id=element_id,
-                   line=(element.sourceline or 1) + refusal.line - 1)
+        ctx.report(element, Text("%(what)s: %(reason)s", what=what, reason=refusal_text(refusal.message)),
+                   element_id=element_id, line=(element.sourceline or 1) + refusal.line - 1)
 
 
 def check_flows(ctx: FileContext) -> None:
@@ -348,14 +375,15 @@ def check_flows(ctx: FileContext) -> None:
     for process in ctx.iter("process"):
         ids = {node.get("id"): node for node in process.iter(etree.Element) if node.get("id")}
         for flow in process.iter(bpmn("sequenceFlow")):
-            for attr, verb in (("sourceRef", "starts at"), ("targetRef", "ends at")):
+            for attr, verb in (("sourceRef", Text("starts at")), ("targetRef", Text("ends at"))):
                 ref = flow.get(attr)
                 node = ids.get(ref)
                 if not ref:  # a missing attribute is the schema's to report
                     continue
                 if node is None:
-                    ctx.report(flow, f"flow {verb} {ref}, which is not in this process",
+                    ctx.report(flow, Text("flow %(verb)s %(ref)s, which is not in this process", verb=verb, ref=ref),
                                covers="When looking for a task spec", covered_id=flow.get("sourceRef"))
                 elif etree.QName(node).localname not in FLOW_NODES or etree.QName(node).namespace != BPMN_NS:
-                    ctx.report(flow, f"flow {verb} {ref}, a {etree.QName(node).localname}, not a flow node",
+                    ctx.report(flow, Text("flow %(verb)s %(ref)s, a %(tag)s, not a flow node", verb=verb, ref=ref,
+                                          tag=etree.QName(node).localname),
                                covers="There is no support", covered_id=ref)

@@ -8,7 +8,10 @@ that what it would refuse fails the deploy, not the first lead.
 
 from __future__ import annotations
 
-from .dmn_model import CellError, cell_problems, read_decisions, translated_cells
+from service.i18n import Text
+
+from .dmn_model import KINDS, CellError, cell_problems, read_decisions, translated_cells
+from .refusal_words import refusal_text
 from .sandbox_policy import refusals
 from .validate_checks import Problem
 
@@ -21,19 +24,21 @@ def decision_problems(path: str, root) -> list[Problem]:
 
 
 def _problems(path: str, root) -> list[Problem]:
-    problems = [Problem(path, error.line, error.element_id, str(error)) for error in cell_problems(root)]
+    problems = [Problem(path, error.line, error.element_id, error.text) for error in cell_problems(root)]
     try:
         decisions = read_decisions(root, path)
     except CellError as error:
-        problem = Problem(path, error.line, error.element_id, str(error))
+        problem = Problem(path, error.line, error.element_id, error.text)
         return problems if problem in problems or error.schema_says_it else [*problems, problem]
     for cell in translated_cells(decisions):
         for refusal in refusals(cell.source, "eval"):
             line = (cell.line or 1) + (refusal.line - 1 if not cell.is_feel else 0)
-            problems.append(Problem(path, line, cell.element_id, f"{cell.kind}: {refusal.message}"))
+            said = Text("%(what)s: %(reason)s", what=KINDS.get(cell.kind, cell.kind),
+                        reason=refusal_text(refusal.message))
+            problems.append(Problem(path, line, cell.element_id, said))
     for decision in decisions.values():
         for required in decision.required:
             if required not in decisions:
-                problems.append(Problem(path, decision.line, decision.id, f"requires decision {required}, which is "
-                                        "not in this file"))
+                problems.append(Problem(path, decision.line, decision.id, Text(
+                    "requires decision %(required)s, which is not in this file", required=required)))
     return problems

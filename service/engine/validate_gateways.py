@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ast
 
+from service.i18n import Text
+
 from .juel import condition_source
 from .validate_checks import FLOW_NODES, FORM_KEY, KNOWN_TAGS, SPLITS, FileContext, bpmn, parse_python
 
@@ -24,7 +26,8 @@ def check_gateways(ctx: FileContext) -> None:
         for node in process.iter(*(bpmn(name) for name in FLOW_NODES if name not in SPLITS)):
             count = len(outgoing.get(node.get("id") or "", []))
             if count > 1 and node.tag in KNOWN_TAGS:
-                ctx.report(node, f"{count} outgoing flows: only gateways and start events may split the flow",
+                ctx.report(node, Text("%(count)s outgoing flows: only gateways and start events may split the flow",
+                                      count=count),
                            covers="Multiple outgoing flows")
 
 
@@ -32,7 +35,7 @@ def _check_gateway(ctx: FileContext, gateway, flows: list, enums: dict[str, list
     """SpiffWorkflow fails a non-default flow without condition, and at run time when no flow is taken."""
     default = gateway.get("default")
     if default and default not in {flow.get("id") for flow in flows}:
-        ctx.report(gateway, f"default flow {default} does not leave this gateway")
+        ctx.report(gateway, Text("default flow %(flow)s does not leave this gateway", flow=default))
         default = None
     if len(flows) < 2:
         return
@@ -43,7 +46,7 @@ def _check_gateway(ctx: FileContext, gateway, flows: list, enums: dict[str, list
             continue
         text = _condition(flow)
         if text is None:
-            ctx.report(gateway, f"flow {flow_id} has no condition and is not the gateway's default",
+            ctx.report(gateway, Text("flow %(flow)s has no condition and is not the gateway's default", flow=flow_id),
                        covers="Non-default exclusive outgoing", covered_id=flow_id)
         else:
             conditions[flow_id] = text
@@ -64,7 +67,7 @@ def _check_coverage(ctx: FileContext, gateway, conditions: dict[str, str], enums
         return
     live = [tree.body for tree in trees if not _always_false(tree.body)]
     if not live:
-        ctx.report(gateway, "all conditions are always false; add a default flow")
+        ctx.report(gateway, Text("all conditions are always false; add a default flow"))
         return
     tests = [_equality_test(node) for node in live]
     if any(test is None for test in tests) or len({test[0] for test in tests}) != 1:
@@ -73,7 +76,8 @@ def _check_coverage(ctx: FileContext, gateway, conditions: dict[str, str], enums
     values = [value for _, group in tests for value in group]
     for value in enums.get(name, []):
         if not any(value == taken for taken in values):  # JSON and literals compare safely
-            ctx.report(gateway, f"when {name} is {value!r} no outgoing flow is taken; add a default flow")
+            ctx.report(gateway, Text("when %(name)s is %(value)s no outgoing flow is taken; add a default flow",
+                                          name=name, value=repr(value)))
 
 
 def _always_false(node: ast.AST) -> bool:

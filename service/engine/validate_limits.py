@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from service.i18n import Text
+
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ELEMENTS = 20_000
 MAX_CODE_CHARS = 10_000  # one expression or script; compiling costs about 4 µs a character, more when nested
@@ -26,12 +28,14 @@ def megabytes(count: int) -> str:
     return f"{count / (1024 * 1024):.1f} MB"
 
 
-def file_too_large(size: int) -> str | None:
+def file_too_large(size: int) -> Text | None:
     if size <= MAX_FILE_BYTES:
         return None
     limit = megabytes(MAX_FILE_BYTES)
     sent = megabytes(size) if megabytes(size) != limit else f"over {limit}"
-    return f"the file is {sent}; at most {limit} is checked (split the process, e.g. into called processes)"
+    return Text("the file is %(sent)s; at most %(limit)s is checked (split the process, e.g. into called "
+                "processes)", sent=sent if megabytes(size) != limit else Text("over %(limit)s", limit=limit),
+                limit=limit)
 
 
 def elements(root) -> int:

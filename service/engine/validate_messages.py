@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from lxml import etree
 
+from service.i18n import Text
+
 from .validate_checks import FileContext, bpmn
 
 WITH_MESSAGE = ("receiveTask", "sendTask")
 EVENTS = ("startEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "endEvent")
 
+WORDS = {"message": Text("message"), "signal": Text("signal")}
 
 def check_messages(ctx: FileContext) -> None:
     """Every message and signal event names a declared message or signal; event subprocesses sit at the top."""
@@ -33,9 +36,9 @@ def check_messages(ctx: FileContext) -> None:
             if nested.get("triggeredByEvent") == "true" and _inside_subprocess(nested, process):
                 for start in nested.iterchildren(bpmn("startEvent")):
                     if _definitions(start):
-                        ctx.report(start, "an event subprocess inside a subprocess is never started by a message "
-                                          "or signal here; draw it at the process level, or use a boundary event "
-                                          "on the subprocess")
+                        ctx.report(start, Text("an event subprocess inside a subprocess is never started by a "
+                                               "message or signal here; draw it at the process level, or use a "
+                                               "boundary event on the subprocess"))
 
 
 def _check_ref(ctx: FileContext, element, definition, attribute: str, declared: dict[str, str], kind: str) -> None:
@@ -43,14 +46,20 @@ def _check_ref(ctx: FileContext, element, definition, attribute: str, declared: 
     tag = etree.QName(element).localname
     if ref:
         if ref not in declared:
-            ctx.report(element, f"{attribute} {ref} names no bpmn:{kind} in this file: declare "
-                                f'<bpmn:{kind} id="{ref}" name="..."/>')
+            ctx.report(element, Text('%(attribute)s %(ref)s names no bpmn:%(kind)s in this file: declare '
+                                     '<bpmn:%(kind)s id="%(ref)s" name="..."/>', attribute=attribute, ref=ref,
+                                     kind=kind))
             ctx.blocks_parser = True  # SpiffWorkflow cannot load the file; this says why
         elif not declared[ref]:
-            ctx.report(element, f"bpmn:{kind} {ref} has no name: a {kind} is sent and caught by its name")
+            ctx.report(element, Text("bpmn:%(kind)s %(ref)s has no name: a %(word)s is sent and caught by its name",
+                                     kind=kind, ref=ref, word=WORDS[kind]))
     elif not (element.get("name") or "").strip() or tag in WITH_MESSAGE:
-        ctx.report(element, f"this {kind} {'task' if tag in WITH_MESSAGE else 'event'} names no {kind}: set "
-                            f"{attribute} to a bpmn:{kind} with a name (the name partners send)")
+        sentence = (Text("this %(word)s task names no %(word)s: set %(attribute)s to a bpmn:%(kind)s with a name "
+                         "(the name partners send)", word=WORDS[kind], attribute=attribute, kind=kind)
+                    if tag in WITH_MESSAGE else
+                    Text("this %(word)s event names no %(word)s: set %(attribute)s to a bpmn:%(kind)s with a name "
+                         "(the name partners send)", word=WORDS[kind], attribute=attribute, kind=kind))
+        ctx.report(element, sentence)
 
 
 def _inside_subprocess(node, process) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from service.i18n import Text
+
 from .validate_checks import CAMUNDA_NS, Problem
 
 PROPERTY = f"{{{CAMUNDA_NS}}}property"
@@ -67,6 +69,6 @@ def shows_problems(docs: dict[str, object], schemas: dict[str, object]) -> list[
                 if key and key not in known:
                     problems.append(Problem(
                         path, prop.sourceline, task.get("id") if task is not None else "-",
-                        f"shows '{key}', but no form declares it and no step of the process names it "
-                        "(misspelt?)"))
+                        Text("shows '%(key)s', but no form declares it and no step of the process names it "
+                             "(misspelt?)", key=key)))
     return problems

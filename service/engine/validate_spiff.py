@@ -13,6 +13,8 @@ import re
 
 from lxml import etree
 
+from service.i18n import Text
+
 from .bundle import new_parser
 from .problem_text import BPMN_NS, known_text, spiff_message, unexpected
 from .validate_checks import Problem
@@ -110,7 +112,7 @@ def _locate(root, raw: str):
     return None
 
 
-def _wrapped(exc: Exception, raw: str) -> str:
+def _wrapped(exc: Exception, raw: str) -> str | Text:
     kind = _WRAPPED.match(raw).group("kind") if _WRAPPED.match(raw) else type(exc).__name__
     if kind == "RecursionError" or isinstance(exc, RecursionError):
         return unexpected(RecursionError(), "this element")

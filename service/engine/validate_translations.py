@@ -12,6 +12,8 @@ import re
 
 from lxml import etree
 
+from service.i18n import Text
+
 from . import translations as tx
 from .translations import FIELD_WORDS, LOCALES, PLACEHOLDER, catalog_of, catalogs_for, schema_nodes, value_key
 from .validate_checks import Problem
@@ -78,11 +80,13 @@ def _read(path: str, text: str) -> tuple[dict | None, list[Problem]]:
     try:
         data = json.loads(text)
     except ValueError as exc:
-        return None, [Problem(path, getattr(exc, "lineno", None), "-", f"invalid JSON: {getattr(exc, 'msg', exc)}")]
+        return None, [Problem(path, getattr(exc, "lineno", None), "-", Text("invalid JSON: %(reason)s",
+                                                                        reason=str(getattr(exc, "msg", exc))))]
     except RecursionError:
-        return None, [Problem(path, None, "-", "invalid JSON: nested too deeply to be read")]
+        return None, [Problem(path, None, "-",
+                              Text("invalid JSON: %(reason)s", reason=Text("nested too deeply to be read")))]
     if not isinstance(data, dict):
-        return None, [Problem(path, 1, "-", "a translation file is a JSON object")]
+        return None, [Problem(path, 1, "-", Text("a translation file is a JSON object"))]
     return data, []
 
 
@@ -96,8 +100,9 @@ def check_diagram(path: str, root, files: dict[str, str]) -> tuple[list[Problem]
         catalog = next((c for c in present if catalog_of(c)[1] == locale), None)
         if catalog is None:
             if english:
-                warnings.append(Problem(path, 1, "-", f"no {locale} translation (add {_stem(path)}.{locale}.json): "
-                                                      f"{locale} readers see the English names"))
+                warnings.append(Problem(path, 1, "-", Text(
+                    "no %(language)s translation (add %(file)s): %(language)s readers see the English names",
+                    language=locale, file=_stem(path) + "." + locale + ".json")))
             continue
         found, wrong = _check_catalog(catalog, files[catalog], english)
         problems += wrong
@@ -115,17 +120,18 @@ def _check_catalog(path: str, text: str, english: dict) -> tuple[dict, list[Prob
         return {}, problems
     for key in data:
         if key != "elements":
-            problems.append(Problem(path, line_of(text, key), "-", f'unknown key "{key}" (expected "elements")'))
+            problems.append(Problem(path, line_of(text, key), "-",
+                                    Text('unknown key "%(key)s" (expected "elements")', key=key)))
     elements = data.get("elements")
     if not isinstance(elements, dict):
-        return {}, [*problems, Problem(path, line_of(text, "elements"), "-", '"elements" must be an object')]
+        return {}, [*problems, Problem(path, line_of(text, "elements"), "-", Text('"elements" must be an object'))]
     for element_id, words in elements.items():
         line = line_of(text, "elements", element_id)
         if element_id not in english:
-            problems.append(Problem(path, line, element_id, "names no element of the diagram that has a name"))
+            problems.append(Problem(path, line, element_id, Text("names no element of the diagram that has a name")))
             continue
         if not isinstance(words, dict):
-            problems.append(Problem(path, line, element_id, 'a translation is an object: {"name": "…"}'))
+            problems.append(Problem(path, line, element_id, Text('a translation is an object: {"name": "…"}')))
             continue
         problems += _check_words(path, text, element_id, words, english[element_id])
     return elements, problems
@@ -138,20 +144,22 @@ def _check_words(path: str, text: str, element_id: str, words: dict, english: di
         if key == "facts":
             problems += _check_facts(path, text, element_id, value, english)
         elif key not in ELEMENT_WORDS:
-            problems.append(Problem(path, line, element_id, f'unknown word "{key}" (a translation has "name" '
-                                                            f'and, for a notify/escalate task, "subject" '
-                                                            f'and "facts")'))
+            problems.append(Problem(path, line, element_id, Text('unknown word "%(key)s" (a translation has "name" '
+                                                                 'and, for a notify/escalate task, "subject" '
+                                                                 'and "facts")', key=key)))
         elif not isinstance(value, str):
-            problems.append(Problem(path, line, element_id, f'"{key}" must be text'))
+            problems.append(Problem(path, line, element_id, Text('"%(key)s" must be text', key=key)))
         elif not english.get(key):
-            problems.append(Problem(path, line, element_id, f"the element has no {key} in English to translate"))
+            problems.append(Problem(path, line, element_id, Text("the element has no %(key)s in English to translate",
+                                                                 key=key)))
         elif key == "subject":
             allowed = subject_names(english["subject"])
             for name in PLACEHOLDER.findall(value):
                 if name not in allowed:
                     said = ", ".join(f"%({n})s" for n in sorted(allowed)) or "none"
-                    problems.append(Problem(path, line, element_id, f"the subject uses %({name})s, which the "
-                                                                    f"English subject does not (it has {said})"))
+                    problems.append(Problem(path, line, element_id, Text("the subject uses %(used)s, which the English "
+                                                                         "subject does not (it has %(said)s)",
+                                                                         used="%(" + name + ")s", said=said)))
     return problems
 
 
@@ -160,16 +168,18 @@ def _check_facts(path: str, text: str, element_id: str, facts, english: dict) ->
     element has (a misspelt one would silently leave the English on every message)."""
     at = ("elements", element_id, "facts")
     if not isinstance(facts, dict):
-        return [Problem(path, line_of(text, *at), element_id, '"facts" maps a parameter to {"label": "…"}')]
+        return [Problem(path, line_of(text, *at), element_id, Text('"facts" maps a parameter to {"label": "…"}'))]
     problems = []
     for name, words in facts.items():
         line = line_of(text, *at, name)
         if name not in english["facts"]:
             said = ", ".join(english["facts"]) or "none"
-            problems.append(Problem(path, line, element_id, f'the fact "{name}" names no input parameter of the '
-                                                            f'element that it shows (it has {said})'))
+            problems.append(Problem(path, line, element_id, Text('the fact "%(name)s" names no input parameter of '
+                                                                 'the element that it shows (it has %(said)s)',
+                                                                 name=name, said=said)))
         elif not isinstance(words, dict):
-            problems.append(Problem(path, line, element_id, f'the fact "{name}" is an object: {{"label": "…"}}'))
+            problems.append(Problem(path, line, element_id, Text('the fact "%(name)s" is an object: {"label": "…"}',
+                                                                 name=name)))
         else:
             problems += _fact_problems(path, text, element_id, name, words)
     return problems
@@ -180,13 +190,15 @@ def _fact_problems(path: str, text: str, element_id: str, name: str, words: dict
     for word, value in words.items():
         line = line_of(text, "elements", element_id, "facts", name, word)
         if word not in FACT_WORDS:
-            problems.append(Problem(path, line, element_id, f'unknown word "{word}" in the fact "{name}" '
-                                                            f'(a fact has "label" and "values")'))
+            problems.append(Problem(path, line, element_id, Text('unknown word "%(word)s" in the fact "%(name)s" '
+                                                                 '(a fact has "label" and "values")',
+                                                                 word=word, name=name)))
         elif word == "label" and not isinstance(value, str):
-            problems.append(Problem(path, line, element_id, f'the label of the fact "{name}" must be text'))
+            problems.append(Problem(path, line, element_id, Text('the label of the fact "%(name)s" must be text',
+                                                                 name=name)))
         elif word == "values" and not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
-            problems.append(Problem(path, line, element_id, f'the values of the fact "{name}" map each value '
-                                                            f'to its words: {{"high": "…"}}'))
+            problems.append(Problem(path, line, element_id, Text('the values of the fact "%(name)s" map each value '
+                                                                 'to its words: {"high": "…"}', name=name)))
     return problems
 
 
@@ -197,13 +209,15 @@ def _missing(path: str, locale: str, english: dict, found: dict) -> list[Problem
         for key in ELEMENT_WORDS:
             if words.get(key) and not (isinstance(given.get(key), str) and given[key].strip()):
                 warnings.append(Problem(path, words["line"], element_id,
-                                        f"no {locale} {key} (\"{words[key][:60]}\"): readers see the English"))
+                                        Text('no %(language)s %(word)s ("%(english)s"): readers see the English',
+                                             language=locale, word=key, english=words[key][:60])))
         facts = given.get("facts") if isinstance(given.get("facts"), dict) else {}
         for name in words.get("facts") or ():
             fact = facts.get(name) if isinstance(facts.get(name), dict) else {}
             if not (isinstance(fact.get("label"), str) and fact["label"].strip()):
                 warnings.append(Problem(path, words["line"], element_id,
-                                        f"no {locale} label for the fact \"{name}\": readers see the English"))
+                                        Text('no %(language)s label for the fact "%(name)s": readers see the English',
+                                             language=locale, name=name)))
     return warnings
 
 
@@ -246,8 +260,9 @@ def check_form(key: str, schema, forms: dict[str, str], root: str = "forms") -> 
     for locale in LOCALES:
         overlay_key = f"{key[: -len('.json')]}.{locale}.json"
         if overlay_key not in forms:
-            warnings.append(Problem(form_path, 1, "-", f"no {locale} translation (add {root}/{overlay_key}): "
-                                                       f"{locale} readers see the English words"))
+            warnings.append(Problem(form_path, 1, "-", Text("no %(language)s translation (add %(file)s): %(language)s "
+                                                            "readers see the English words", language=locale,
+                                                            file=root + "/" + overlay_key)))
             continue
         path, text = f"{root}/{overlay_key}", forms[overlay_key]
         data, wrong = _read(path, text)
@@ -266,17 +281,18 @@ def _overlay_problems(path: str, text: str, data: dict, english: dict) -> list[P
     problems = []
     for key in data:
         if key not in (*FIELD_WORDS, "fields"):
-            problems.append(Problem(path, line_of(text, key), "-", f'unknown key "{key}"'))
+            problems.append(Problem(path, line_of(text, key), "-", Text('unknown key "%(key)s"', key=key)))
     fields = data.get("fields", {})
     if not isinstance(fields, dict):
-        return [*problems, Problem(path, line_of(text, "fields"), "-", '"fields" must be an object')]
+        return [*problems, Problem(path, line_of(text, "fields"), "-", Text('"fields" must be an object'))]
     entries = [("", {k: data[k] for k in FIELD_WORDS if k in data}, ())] + [
         (name, words, ("fields", name)) for name, words in fields.items()]
     for name, words, at in entries:
         if name not in english:
-            problems.append(Problem(path, line_of(text, *at), name, "names no field of the form"))
+            problems.append(Problem(path, line_of(text, *at), name, Text("names no field of the form")))
         elif not isinstance(words, dict):
-            problems.append(Problem(path, line_of(text, *at), name, 'a field\'s words are an object: {"title": "…"}'))
+            problems.append(Problem(path, line_of(text, *at), name,
+                                    Text('a field\'s words are an object: {"title": "…"}')))
         else:
             problems += _field_problems(path, text, name, words, english[name], at)
     return problems
@@ -287,20 +303,21 @@ def _field_problems(path: str, text: str, name: str, words: dict, english: dict,
     for word, value in words.items():
         line = line_of(text, *at, word)
         if word not in FIELD_WORDS:
-            problems.append(Problem(path, line, name or "-", f'unknown word "{word}" (a field has '
-                                                             f'{", ".join(FIELD_WORDS)})'))
+            problems.append(Problem(path, line, name or "-", Text('unknown word "%(word)s" (a field has %(known)s)',
+                                                                  word=word, known=", ".join(FIELD_WORDS))))
         elif word == "x-enum-titles":
             if not isinstance(value, dict):
-                problems.append(Problem(path, line, name or "-", '"x-enum-titles" maps each value to its title'))
+                problems.append(Problem(path, line, name or "-", Text('"x-enum-titles" maps each value to its title')))
                 continue
             for option in value:
                 if option not in english["values"]:
                     problems.append(Problem(path, line_of(text, *at, word, option), name or "-",
-                                            f'"{option}" is not a value of this field'))
+                                            Text('"%(option)s" is not a value of this field', option=option)))
         elif not isinstance(value, str):
-            problems.append(Problem(path, line, name or "-", f'"{word}" must be text'))
+            problems.append(Problem(path, line, name or "-", Text('"%(word)s" must be text', word=word)))
         elif word not in english:
-            problems.append(Problem(path, line, name or "-", f"the field has no {word} in English to translate"))
+            problems.append(Problem(path, line, name or "-", Text("the field has no %(word)s in English to translate",
+                                                                  word=word)))
     return problems
 
 
@@ -310,9 +327,11 @@ def _form_missing(form_path: str, locale: str, english: dict, given: dict) -> li
         have = given.get(name) if isinstance(given.get(name), dict) else {}
         for word in ("title", "description", "placeholder", "help"):
             if words.get(word) and not (isinstance(have.get(word), str) and have[word].strip()):
-                warnings.append(Problem(form_path, 1, name or "-", f"no {locale} {word} (\"{words[word][:60]}\")"))
+                warnings.append(Problem(form_path, 1, name or "-", Text(
+                    'no %(language)s %(word)s ("%(english)s")', language=locale, word=word, english=words[word][:60])))
         titles = have.get("x-enum-titles") if isinstance(have.get("x-enum-titles"), dict) else {}
         for option in sorted(words.get("x-enum-titles") or ()):
             if not titles.get(option):
-                warnings.append(Problem(form_path, 1, name or "-", f"no {locale} title for the option \"{option}\""))
+                warnings.append(Problem(form_path, 1, name or "-", Text(
+                    'no %(language)s title for the option "%(option)s"', language=locale, option=option)))
     return warnings

@@ -12,25 +12,27 @@ import re
 
 from lxml import etree
 
+from service.i18n import Text
+
 from .validate_checks import BPMN_NS, CAMUNDA_NS, FileContext, bpmn, camunda, parse_python
 
 # Flow node types SpiffWorkflow has no parser for, with what a designer can draw instead.
 INSTEAD = {
-    "complexGateway": "use an inclusive gateway (conditions on its outgoing flows) or an exclusive gateway",
-    "callChoreography": "choreographies do not run; draw the process of one participant",
-    "choreographyTask": "choreographies do not run; draw the process of one participant",
-    "subChoreography": "choreographies do not run; draw the process of one participant",
-    "implicitThrowEvent": "use an intermediate throw event",
-    "event": "use a start, end, intermediate or boundary event",
+    "complexGateway": Text("use an inclusive gateway (conditions on its outgoing flows) or an exclusive gateway"),
+    "callChoreography": Text("choreographies do not run; draw the process of one participant"),
+    "choreographyTask": Text("choreographies do not run; draw the process of one participant"),
+    "subChoreography": Text("choreographies do not run; draw the process of one participant"),
+    "implicitThrowEvent": Text("use an intermediate throw event"),
+    "event": Text("use a start, end, intermediate or boundary event"),
 }
 
 EVENT_DEFINITIONS = {
-    "compensateEventDefinition": "compensation is not run by Handoff; model the undo step as ordinary flow "
-                                 "(e.g. an error boundary event leading to the task that undoes the work)",
-    "conditionalEventDefinition": "conditional events are not re-evaluated while an instance waits; "
-                                  "use an exclusive gateway after the step that sets the data",
-    "linkEventDefinition": "link events are not run by Handoff (the path would end at the throw); "
-                           "draw the sequence flow instead",
+    "compensateEventDefinition": Text("compensation is not run by Handoff; model the undo step as ordinary flow "
+                                      "(e.g. an error boundary event leading to the task that undoes the work)"),
+    "conditionalEventDefinition": Text("conditional events are not re-evaluated while an instance waits; "
+                                       "use an exclusive gateway after the step that sets the data"),
+    "linkEventDefinition": Text("link events are not run by Handoff (the path would end at the throw); "
+                                "draw the sequence flow instead"),
 }
 COVERS = {  # how SpiffWorkflow's parser would say the same, so it is said once
     "compensateEventDefinition": "NotImplementedError",
@@ -43,7 +45,8 @@ _INSIDE = re.compile(r"^\s*\$\{(.*)\}\s*$", re.DOTALL)
 def unsupported_tag(ctx: FileContext, node) -> None:
     local = etree.QName(node).localname
     hint = INSTEAD.get(local)
-    message = f"unsupported element type bpmn:{local}" + (f"; {hint}" if hint else "")
+    message = (Text("unsupported element type bpmn:%(tag)s; %(hint)s", tag=local, hint=hint) if hint
+               else Text("unsupported element type bpmn:%(tag)s", tag=local))
     ctx.report(node, message, covers="There is no support")
 
 
@@ -60,8 +63,8 @@ def check_nodes(ctx: FileContext, process) -> None:
         if node.get("isForCompensation") == "true":
             ctx.report(node, EVENT_DEFINITIONS["compensateEventDefinition"])
     for node in process.iter(bpmn("adHocSubProcess")):
-        ctx.report(node, "ad-hoc sub-processes are not run by Handoff; use a sub-process with a parallel "
-                         "or inclusive gateway in front of its tasks", covers="")
+        ctx.report(node, Text("ad-hoc sub-processes are not run by Handoff; use a sub-process with a parallel "
+                              "or inclusive gateway in front of its tasks"), covers="")
     for node in process.iter(bpmn("callActivity")):
         _check_call_activity(ctx, node)
     for node in process.iter(bpmn("multiInstanceLoopCharacteristics")):
@@ -69,31 +72,31 @@ def check_nodes(ctx: FileContext, process) -> None:
     for node in process.iter(bpmn("errorEventDefinition")):
         event = node.getparent()
         if event is not None and "false" in (event.get("cancelActivity"), event.get("isInterrupting")):
-            ctx.report(event, "an error event always interrupts (BPMN); remove cancelActivity/isInterrupting "
-                              '"false", or throw an escalation to go on beside the work')
+            ctx.report(event, Text("an error event always interrupts (BPMN); remove cancelActivity/isInterrupting "
+                                   '"false", or throw an escalation to go on beside the work'))
     for node in process.iter(bpmn("errorEventDefinition"), bpmn("escalationEventDefinition")):
         for attr in ("errorCodeVariable", "errorMessageVariable", "escalationCodeVariable"):
             if camunda(node, attr):
                 event = node.getparent()
-                ctx.report(node, f"camunda:{attr} is not set by Handoff; pass what the handler needs "
-                                 "in the process data before the error or escalation is thrown",
+                ctx.report(node, Text("camunda:%(attr)s is not set by Handoff; pass what the handler needs "
+                                      "in the process data before the error or escalation is thrown", attr=attr),
                            element_id=event.get("id") if event is not None else None)
 
 
 def _check_call_activity(ctx: FileContext, node) -> None:
     called = (node.get("calledElement") or "").strip()
     if _EXPRESSION.match(called):
-        ctx.report(node, "calledElement must name a process, not an expression (the called process "
-                         "is bound when the caller is deployed); use an exclusive gateway in front of "
-                         "one call activity per process")
+        ctx.report(node, Text("calledElement must name a process, not an expression (the called process "
+                              "is bound when the caller is deployed); use an exclusive gateway in front of "
+                              "one call activity per process"))
     binding = camunda(node, "calledElementBinding")
     if binding and binding not in ("latest", "deployment"):
-        ctx.report(node, f'camunda:calledElementBinding="{binding}" is not supported: Handoff calls the '
-                         "version deployed with (or before) the caller; remove the attribute")
+        ctx.report(node, Text('camunda:calledElementBinding="%(binding)s" is not supported: Handoff calls the '
+                              "version deployed with (or before) the caller; remove the attribute", binding=binding))
     for attr in ("caseRef", "variableMappingClass", "variableMappingDelegateExpression"):
         if camunda(node, attr):
-            ctx.report(node, f"camunda:{attr} is not run by Handoff; pass data with camunda:in and "
-                             "camunda:out (variables=\"all\", or source and target)")
+            ctx.report(node, Text("camunda:%(attr)s is not run by Handoff; pass data with camunda:in and "
+                                  "camunda:out (variables=\"all\", or source and target)", attr=attr))
     for mapping in node.iterfind(f"{bpmn('extensionElements')}/{{{CAMUNDA_NS}}}*"):
         kind = etree.QName(mapping).localname
         if kind not in ("in", "out"):
@@ -104,13 +107,15 @@ def _check_call_activity(ctx: FileContext, node) -> None:
         expression = mapping.get("sourceExpression")
         target = (mapping.get("target") or "").strip()
         if not source and not expression:
-            ctx.report(mapping, f"camunda:{kind} names nothing to pass; give source and target, "
-                                'sourceExpression and target, or variables="all"', element_id=node.get("id"))
+            ctx.report(mapping, Text("camunda:%(kind)s names nothing to pass; give source and target, "
+                                     'sourceExpression and target, or variables="all"', kind=kind),
+                       element_id=node.get("id"))
         elif expression and not target:
-            ctx.report(mapping, f"camunda:{kind} with a sourceExpression needs a target",
+            ctx.report(mapping, Text("camunda:%(kind)s with a sourceExpression needs a target", kind=kind),
                        element_id=node.get("id"))
         elif target and not _VARIABLE.match(target):
-            ctx.report(mapping, f"camunda:{kind} target {target!r} is not a variable name",
+            ctx.report(mapping, Text("camunda:%(kind)s target %(target)s is not a variable name", kind=kind,
+                                     target=repr(target)),
                        element_id=node.get("id"))
 
 
@@ -123,14 +128,15 @@ def _check_multi_instance(ctx: FileContext, loop) -> None:
     given = [name for name, present in (("loopCardinality", cardinality), ("camunda:collection", bool(collection)),
                                          ("loopDataInputRef", standard)) if present]
     if len(given) > 1:
-        ctx.report(loop, f"multi-instance gives both {' and '.join(given)}; keep one", element_id=activity_id,
+        ctx.report(loop, Text("multi-instance gives both %(given)s; keep one", given=" and ".join(given)),
+                   element_id=activity_id,
                    covers="A multiinstance task must specify exactly one")
     elif not given:
-        ctx.report(loop, "multi-instance needs loopCardinality, camunda:collection or loopDataInputRef",
+        ctx.report(loop, Text("multi-instance needs loopCardinality, camunda:collection or loopDataInputRef"),
                    element_id=activity_id, covers="A multiinstance task must specify")
     if camunda(loop, "elementVariable") and not collection:
-        ctx.report(loop, "camunda:elementVariable needs camunda:collection (with loopDataInputRef, use "
-                         "inputDataItem)", element_id=activity_id)
+        ctx.report(loop, Text("camunda:elementVariable needs camunda:collection (with loopDataInputRef, use "
+                              "inputDataItem)"), element_id=activity_id)
     for child, what in ((loop.find(bpmn("loopCardinality")), "loopCardinality"),
                         (loop.find(bpmn("completionCondition")), "completionCondition")):
         if child is not None:
@@ -144,8 +150,9 @@ def _check_expression(ctx: FileContext, element, text: str, what: str, element_i
     match = _INSIDE.match(text)
     source = match.group(1) if match else text
     if not source.strip():
-        ctx.report(element, f"multi-instance {what} is empty", element_id=element_id)
+        ctx.report(element, Text("multi-instance %(what)s is empty", what=what), element_id=element_id)
         return
     _tree, error, _line = parse_python(source)
     if error is not None:
-        ctx.report(element, f"multi-instance {what} is not valid Python: {error}", element_id=element_id)
+        ctx.report(element, Text("multi-instance %(what)s is not valid Python: %(error)s", what=what, error=error),
+                   element_id=element_id)

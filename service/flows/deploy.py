@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker, undefer
@@ -40,6 +40,7 @@ class Deployed:
     created: bool
     restores: int | None = None  # the older version whose content this new version brings back (an undo)
     warnings: tuple[str, ...] = ()  # words not translated yet: shown to the designer, never a refusal
+    warning_problems: tuple[Problem, ...] = field(default=(), compare=False)  # the same, to render per reader
 
 
 def deploy(services: Services, files: dict[str, str], deployed_by: str | None = None,
@@ -77,8 +78,9 @@ def deploy(services: Services, files: dict[str, str], deployed_by: str | None = 
 
 def _with_warnings(result: Deployed, bundle: Bundle, warnings: list[Problem]) -> Deployed:
     """The warnings about this bundle's own files (its diagrams and forms)."""
-    mine = [str(w) for w in warnings if w.file in bundle.files]
-    return dataclasses.replace(result, warnings=tuple(mine)) if mine else result
+    mine = [w for w in warnings if w.file in bundle.files]
+    return dataclasses.replace(result, warnings=tuple(str(w) for w in mine), warning_problems=tuple(mine)) \
+        if mine else result
 
 
 def load_problems(services: Services, bundles: list[Bundle]) -> list[Problem]:
@@ -91,7 +93,8 @@ def load_problems(services: Services, bundles: list[Bundle]) -> list[Problem]:
             log.warning("a worker could not load %s", bundle.process_id, exc_info=error)
             first = min((p for p in bundle.files if p.endswith(BPMN_SUFFIXES)), default="-")
             problems.append(Problem(first, process_line(bundle.files.get(first, ""), bundle.process_id),
-                                    bundle.process_id, f"a worker could not load this process: {error}"))
+                                    bundle.process_id, Text("a worker could not load this process: %(error)s",
+                                                                 error=str(error))))
     return problems
 
 

@@ -131,7 +131,7 @@ def opened_by_completion(services: Services, error: ProcessFailed, task_id: int,
     stopped = IncidentOpened(
         Text("Your answers were saved, but the process stopped at %(step)s: %(problem)s. "
              "The process's owners were told; the task stays open until they fix it.", step=where,
-             problem=error.message),
+             problem=getattr(error, "text", None) or error.message),
         errors=error.details.get("errors") or {}, incident_id=incident_id, instance_id=instance_id)
     stopped.__cause__ = error
     return stopped

@@ -37,6 +37,6 @@ def designer(process_id: str | None = None):
             preview = next((text for path, text in sorted(newest.files.items())
                             if path.endswith(".bpmn") and f'id="{chosen}"' in text), None)
             preview = localized_xml(preview, parsed_of(newest.content_hash)) if preview else preview
-        name = process_title(processes[chosen][0]) if chosen in processes else None
+        name = process_title(processes[chosen][0], rule_ids=True) if chosen in processes else None
         return render_template("designer.html", processes=processes, chosen=chosen, preview=preview,
                                chosen_name=name or (chosen or "").replace("_", " "))

@@ -6,8 +6,6 @@ pages only ask "this task's name, for whoever is reading" and get the English wh
 
 from __future__ import annotations
 
-import re
-
 from flask import Flask, current_app, g
 from sqlalchemy import select
 
@@ -16,8 +14,6 @@ from service.store.models import Instance, ProcessVersion
 
 from .formatting import plain_name
 from .i18n import current_locale
-
-RULE_IDS = re.compile(r"\s*[(（](?:R\d+(?:\.\d+)?(?:[,，、]\s*)?)+[)）]")
 
 
 def _library():
@@ -52,18 +48,20 @@ def task_name(task, locale: str | None = None) -> str:
     return translations.element_name(parsed, task.element_id, locale, task.name) if parsed else task.name
 
 
-def process_title(version, locale: str | None = None) -> str:
-    """A version's process name for people (``ProcessVersion`` or an ``Instance``), rule ids left out."""
+def process_title(version, locale: str | None = None, rule_ids: bool = False) -> str:
+    """A version's process name for people (``ProcessVersion`` or an ``Instance``), rule ids left out
+    (kept with `rule_ids`: designers read them)."""
     version = getattr(version, "process_version", version)
     if version is None:
         return ""
-    english = plain_name(version.name) or version.process_id.replace("_", " ")
+    plain = (lambda name: name) if rule_ids else plain_name
+    english = plain(version.name) or version.process_id.replace("_", " ")
     locale = locale or current_locale()
     if locale == translations.DEFAULT:
         return english
     parsed = parsed_of(version.content_hash)
     found = translations.process_name(parsed, version.process_id, locale) if parsed else None
-    return RULE_IDS.sub("", found).strip() if found else english
+    return plain(found).strip() if found else english
 
 
 def localized_form(parsed, form_key: str | None, schema: dict | None, locale: str | None = None) -> dict | None:

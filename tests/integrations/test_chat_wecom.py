@@ -156,3 +156,22 @@ def test_a_robot_that_does_not_answer_is_retried_with_the_backoff_and_its_key_ne
     assert (pending.status, pending.next_attempt_at) == ("pending", T0 + outbox.BASE_BACKOFF)
     assert pending.last_error.startswith("Transient: ConnectError talking to 127.0.0.1:")
     assert "secret-robot-key" not in pending.last_error
+
+
+def test_a_delivered_message_leaves_the_robot_key_out_of_the_worker_log(services, library, wecom):
+    """httpx logs each request's URL at INFO, and a robot's URL is its key: the worker's logging quiets it."""
+    import io
+    import logging
+
+    from service.logging_setup import configure
+
+    stream = io.StringIO()
+    handler = configure("INFO", "text", stream)
+    try:
+        with freeze_time(T0):
+            row_id = add_row(services, "wecom", "groups/technical-sales")
+            run_jobs(services)
+        assert row(services, row_id).status == "sent"
+        assert wecom.key not in stream.getvalue()
+    finally:
+        logging.getLogger().removeHandler(handler)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from service.engine.specs import OperatorCall
+from service.i18n import Text
 from service.store.models import Outbox
 
 from .. import audit, recipients
@@ -31,7 +32,8 @@ def _strength(call: OperatorCall, kind: str) -> str:
     """``strong`` @-mentions the recipients in team chats; escalations are strong unless the diagram says not."""
     strength = str(call.params.get("strength") or ("strong" if kind == "escalate" else "normal")).strip().lower()
     if strength not in STRENGTHS:
-        raise ProcessFailed(f"service task {call.element_id}: strength must be strong or normal, not {strength!r}")
+        raise ProcessFailed(Text("service task %(element)s: strength must be strong or normal, not '%(strength)s'",
+                                 element=call.element_id, strength=strength))
     return strength
 
 
