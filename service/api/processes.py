@@ -10,8 +10,8 @@ from sqlalchemy import select
 from service.engine.validate_limits import MAX_FILE_BYTES, megabytes
 from service.flows import deploy as deploying
 from service.flows import queries_people
-from service.store.models import ProcessVersion
 from service.i18n.request import current_locale
+from service.store.models import ProcessVersion
 
 from . import schemas
 from .auth import login_required
