@@ -13,7 +13,7 @@ import logging
 from flask import Flask, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from service.flows.errors import FlowError, FormInvalid
+from service.flows.errors import FlowError
 from service.i18n import Text, render
 from service.i18n.request import current_locale
 from service.store.outage import RETRY_AFTER_S, database_unavailable
@@ -36,9 +36,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(FlowError)
     def flow_error(error: FlowError):
         locale = current_locale()
-        errors = error.details.get("errors") or {}
-        if isinstance(error, FormInvalid):
-            errors = error.error_texts
+        errors = error.error_texts or error.details.get("errors") or {}
         errors = translate_all(errors, lambda text: render(text, locale))
         if "problems" in error.details:  # FILE:LINE: element-id: message, the message in the reader's language
             problems = getattr(error, "problems", None)

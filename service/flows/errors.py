@@ -17,7 +17,16 @@ class FlowError(Exception):
         super().__init__(str(message))
         self.text = message
         self.message = str(message)
+        errors = details.get("errors")
+        self.error_texts = errors if isinstance(errors, dict) else {}  # field -> messages, Texts kept for the reader
+        if isinstance(errors, dict):  # details stay plain English (logs, audit, JSON)
+            details["errors"] = {field: [_plain(text) for text in texts] if isinstance(texts, list) else _plain(texts)
+                                 for field, texts in errors.items()}
         self.details = details
+
+
+def _plain(value):
+    return str(value) if isinstance(value, Text) else value
 
 
 class NotFound(FlowError):
@@ -50,10 +59,8 @@ class FormInvalid(FlowError):
     code, http_status = "invalid_form", 422
 
     def __init__(self, message: str | Text, errors: dict[str, list[str | Text]]):
-        english = {field: [str(text) for text in texts] for field, texts in errors.items()}
-        super().__init__(message, errors=english)
-        self.errors = english
-        self.error_texts = errors
+        super().__init__(message, errors=errors)
+        self.errors = self.details["errors"]
 
 
 class DeployInvalid(FlowError):
