@@ -9,7 +9,7 @@ Python: a new diagram explains itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
@@ -25,7 +25,7 @@ class Before:
     name: str
     groups: tuple[str, ...] = ()
     again: bool = False  # that task comes after this one too: the way back (a revision), not the first arrival
-    element_id: str = ""  # the task, activity or process it names (its translations are keyed by it)
+    element_id: str = field(default="", compare=False)  # what it names: its translations are keyed by it
 
 
 @dataclass(frozen=True)
