@@ -15,12 +15,12 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from service.i18n import localized, normalize
+from service.store.models import Message, Outbox, User
 
 # How any remote channel says a delivery failed for good, or must wait (first written for the team chats).
 from .chat.model import Permanent, Transient
 
 __all__ = ["Channel", "InAppChannel", "Permanent", "RemoteChannel", "Transient", "default_channels", "is_remote"]
-from service.store.models import Message, Outbox, User
 
 
 class Channel(Protocol):
